@@ -1,0 +1,23 @@
+"""icoc: the International Code of Conduct Association as typed data, workflows and cited rules.
+
+``import icoc`` stays light: the model and the converter load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "errors"]
+
+if TYPE_CHECKING:
+    from icoc import errors
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in {"errors", "model", "io", "testing", "cli", "sample"}:
+        return importlib.import_module(f"icoc.{name}")
+    raise AttributeError(f"module 'icoc' has no attribute {name!r}")

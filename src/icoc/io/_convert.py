@@ -1,0 +1,188 @@
+"""The single cattrs converter and the translation of its errors into InvalidInput."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from enum import Enum, StrEnum
+from typing import Any, TypeVar, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn
+
+from icoc.errors import InvalidInput, Problem
+
+T = TypeVar("T")
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _Bad(ValueError):
+    """A leaf structuring failure whose message is already meant for people."""
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _structure_date(value: object, _: type) -> date:
+    if type(value) is date:  # YAML loaders already give dates
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise _Bad(f"{value!r} is not a calendar date ({exc})") from None
+    raise _Bad(f"expected an ISO date YYYY-MM-DD, got {_describe(value)}")
+
+
+def _strict(tp: type, name: str) -> Callable[[object, type], Any]:
+    def hook(value: object, _: type) -> Any:
+        if type(value) is not tp:
+            raise _Bad(f"expected {name}, got {_describe(value)}")
+        return value
+
+    return hook
+
+
+def _structure_enum(value: object, tp: type[Enum]) -> Enum:
+    if type(value) is str or (type(value) is int and not issubclass(tp, str)):
+        try:
+            return tp(value)
+        except ValueError:
+            pass
+    allowed = ", ".join(repr(m.value) for m in tp)
+    raise _Bad(f"expected one of {allowed}, got {_describe(value)}")
+
+
+def _is_homogeneous_tuple(tp: Any) -> bool:
+    args = get_args(tp)
+    return get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _make_converter() -> cattrs.Converter:
+    c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    c.register_structure_hook_func(lambda t: t is date, _structure_date)
+    c.register_unstructure_hook(date, lambda d: d.isoformat())
+    c.register_structure_hook_func(lambda t: t is str, _strict(str, "text"))
+    c.register_structure_hook_func(lambda t: t is bool, _strict(bool, "true or false"))
+
+    def _int(value: object, _: type) -> int:
+        if type(value) is not int:
+            raise _Bad(f"expected an integer, got {_describe(value)}")
+        return value
+
+    c.register_structure_hook_func(lambda t: t is int, _int)
+    # By class, not predicate: cattrs dispatches str subclasses (StrEnum) to str's hook first.
+    c.register_structure_hook(StrEnum, _structure_enum)
+    c.register_structure_hook(Enum, _structure_enum)
+    c.register_unstructure_hook_factory(
+        lambda t: isinstance(t, type) and issubclass(t, Enum), lambda t: lambda e: e.value
+    )
+
+    def _tuple_factory(tp: Any) -> Callable[[object, type], tuple[Any, ...]]:
+        item_type = get_args(tp)[0]
+        item_hook = c.get_structure_hook(item_type)
+
+        def hook(value: object, _: type) -> tuple[Any, ...]:
+            if not isinstance(value, (list, tuple)):
+                raise _Bad(f"expected a list, got {_describe(value)}")
+            out = []
+            errors: list[Exception] = []
+            for i, item in enumerate(value):
+                try:
+                    out.append(item_hook(item, item_type))
+                except Exception as exc:
+                    exc.__notes__ = [
+                        *getattr(exc, "__notes__", []),
+                        IterableValidationNote(f"@ index {i}", i, item_type),
+                    ]
+                    errors.append(exc)
+            if errors:
+                raise IterableValidationError(f"While structuring {tp!r}", errors, tp)
+            return tuple(out)
+
+        return hook
+
+    c.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_factory)
+
+    def _attrs_factory(cl: type) -> Callable[[object, type], Any]:
+        inner: Callable[[Any, Any], Any] = make_dict_structure_fn(cl, c)
+
+        def hook(value: object, _: type) -> Any:
+            if not isinstance(value, dict):
+                raise _Bad(f"expected an object ({cl.__name__}), got {_describe(value)}")
+            return inner(value, cl)
+
+        return hook
+
+    c.register_structure_hook_factory(attrs.has, _attrs_factory)
+    return c
+
+
+converter: cattrs.Converter = _make_converter()
+"""The one converter for every icoc type; register your own hooks on it for custom classes."""
+
+
+def problems_of(exc: BaseException, path: str = "$") -> list[Problem]:
+    """Every leaf failure in a cattrs error tree, with its JSON path."""
+    if isinstance(exc, InvalidInput):
+        return list(exc.under(path).problems)
+    if isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        out: list[Problem] = []
+        for sub, note in with_notes:
+            index = note.index
+            out.extend(problems_of(sub, f"{path}[{index}]" if isinstance(index, int) else f"{path}[{index!r}]"))
+        for sub in without:
+            out.extend(problems_of(sub, path))
+        return out
+    if isinstance(exc, ClassValidationError):
+        with_notes_c, without_c = exc.group_exceptions()
+        out = []
+        for sub, cnote in with_notes_c:
+            out.extend(problems_of(sub, f"{path}.{cnote.name}"))
+        for sub in without_c:
+            out.extend(problems_of(sub, path))
+        return out
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [
+            Problem(f"{path}.{k}", "unknown key (not a field of " + exc.cl.__name__ + ")")
+            for k in sorted(exc.extra_fields)
+        ]
+    if isinstance(exc, KeyError):
+        return [Problem(path, "required field missing")]
+    if isinstance(exc, _Bad):
+        return [Problem(path, str(exc))]
+    if isinstance(exc, ExceptionGroup):
+        return [p for sub in exc.exceptions for p in problems_of(sub, path)]
+    if isinstance(exc, (TypeError, ValueError, AttributeError)):
+        if isinstance(exc, AttributeError) or "not iterable" in str(exc) or "mapping" in str(exc):
+            return [Problem(path, f"wrong shape: {exc}")]
+        return [Problem(path, str(exc) or type(exc).__name__)]
+    raise exc
+
+
+def structure(data: object, cls: type[T], path: str = "$") -> T:
+    """Build a ``cls`` from plain data (dicts, lists, strings), or raise InvalidInput."""
+    if isinstance(cls, type) and hasattr(cls, "__attrs_attrs__") and not isinstance(data, dict):
+        raise InvalidInput(Problem(path, f"expected an object for {cls.__name__}, got {_describe(data)}"))
+    try:
+        return converter.structure(data, cls)
+    except Exception as exc:
+        problems = problems_of(exc, path)
+        raise InvalidInput(problems or [Problem(path, str(exc))]) from None
+
+
+def unstructure(obj: object) -> Any:
+    """Plain data (dicts, lists, strings, numbers) for any icoc value."""
+    return converter.unstructure(obj)

@@ -1,0 +1,71 @@
+"""JSON text and files (YAML too when PyYAML is installed)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, TypeVar
+
+from icoc.errors import InvalidInput, Problem
+from icoc.io._convert import structure, unstructure
+
+T = TypeVar("T")
+
+_YAML_SUFFIXES = {".yaml", ".yml"}
+
+
+def dumps(obj: object, *, indent: int | None = 2) -> str:
+    """JSON text for any icoc value (keys in field order, ISO dates, enums by value)."""
+    return json.dumps(unstructure(obj), indent=indent, ensure_ascii=False)
+
+
+def loads(text: str | bytes, cls: type[T]) -> T:
+    """Parse JSON text into a ``cls``; any problem raises InvalidInput with its path."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(Problem("$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")) from None
+    return structure(data, cls)
+
+
+def _yaml() -> Any:
+    try:
+        import yaml
+    except ImportError:
+        raise InvalidInput(Problem("$", "YAML files need PyYAML: pip install 'icoc[yaml]'")) from None
+    return yaml
+
+
+def load(path: str | os.PathLike[str], cls: type[T]) -> T:
+    """Read a JSON or YAML file (by suffix) into a ``cls``."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(Problem(str(p), f"cannot read file: {exc.strerror or exc}")) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(Problem(str(p), "not UTF-8 text")) from None
+    try:
+        if p.suffix.lower() in _YAML_SUFFIXES:
+            yaml = _yaml()
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise InvalidInput(Problem("$", f"not valid YAML: {exc}")) from None
+            return structure(data, cls)
+        return loads(text, cls)
+    except InvalidInput as exc:
+        raise InvalidInput(Problem(f"{p}:{q.path}", q.message) for q in exc.problems) from None
+
+
+def dump(obj: object, path: str | os.PathLike[str]) -> None:
+    """Write ``obj`` as JSON or YAML (by suffix), atomically: a reader never sees half a file."""
+    p = Path(path)
+    if p.suffix.lower() in _YAML_SUFFIXES:
+        text = _yaml().safe_dump(unstructure(obj), sort_keys=False, allow_unicode=True)
+    else:
+        text = dumps(obj) + "\n"
+    tmp = p.with_name(f".{p.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, p)

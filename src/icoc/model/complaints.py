@@ -1,0 +1,115 @@
+"""Complaints (Art. 13): who complains, about what, and which grievance route it took."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from icoc.model import _validate as v
+from icoc.model.ids import CaseId, ComplaintId, MemberId
+from icoc.model.monitoring import ConcernCategory, code_paragraphs
+
+__all__ = [
+    "Complainant",
+    "Complaint",
+    "ComplaintKind",
+    "ComplaintOutcome",
+    "ComplaintRoute",
+    "ComplaintStage",
+]
+
+
+class ComplaintKind(StrEnum):
+    """The three kinds of complaint in scope of Art. 13."""
+
+    ALLEGED_HARM = "alleged_harm"
+    CREDIBLE_EVIDENCE = "credible_evidence"
+    GRIEVANCE_MECHANISM_INADEQUATE = "grievance_mechanism_inadequate"
+
+
+class ComplaintRoute(StrEnum):
+    """The fair and accessible grievance procedure a complaint is referred to."""
+
+    COMPANY_GRIEVANCE_MECHANISM = "company_grievance_mechanism"
+    ICOCA_GOOD_OFFICES = "icoca_good_offices"
+    OTHER = "other"
+
+
+class ComplaintOutcome(StrEnum):
+    REMEDIED = "remedied"
+    UNRESOLVED = "unresolved"
+
+
+class ComplaintStage(StrEnum):
+    RECEIVED = "received"
+    CLASSIFIED = "classified"
+    REFERRED = "referred"
+    REMEDIED = "remedied"
+    UNRESOLVED = "unresolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self is not ComplaintStage.CLOSED
+
+
+@attrs.frozen(kw_only=True)
+class Complainant:
+    """Who complained. The identity is confidential by default at every stage (Art. 13)."""
+
+    name: str | None = attrs.field(default=None, validator=v.optional(v.text))
+    contact: str | None = attrs.field(default=None, validator=v.optional(v.text))
+    representative: bool = attrs.field(default=False, validator=v.typed(bool))
+    """The complaint was brought by a representative of the person harmed."""
+    confidential: bool = attrs.field(default=True, validator=v.typed(bool))
+
+
+_ROUTED = (ComplaintStage.REFERRED, ComplaintStage.REMEDIED, ComplaintStage.UNRESOLVED)
+
+
+def _route(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.enum(ComplaintRoute))(instance, attribute, value)
+    if instance.stage in _ROUTED and value is None:
+        raise v.invalid(instance, attribute.name, f"a complaint at stage {instance.stage.value} names its route")
+
+
+def _outcome(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.enum(ComplaintOutcome))(instance, attribute, value)
+    expected = {
+        ComplaintStage.REMEDIED: ComplaintOutcome.REMEDIED,
+        ComplaintStage.UNRESOLVED: ComplaintOutcome.UNRESOLVED,
+    }.get(instance.stage)
+    if expected is not None and value is not expected:
+        raise v.invalid(
+            instance, attribute.name, f"a complaint at stage {instance.stage.value} has outcome {expected.value}"
+        )
+    if instance.stage in (ComplaintStage.RECEIVED, ComplaintStage.CLASSIFIED, ComplaintStage.REFERRED) and value:
+        raise v.invalid(instance, attribute.name, f"a complaint at stage {instance.stage.value} has no outcome yet")
+
+
+def _closed(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if (instance.stage is ComplaintStage.CLOSED) != (value is not None):
+        raise v.invalid(instance, attribute.name, "a complaint has a closing date exactly when it is closed")
+    v.optional(v.not_before("received", "a complaint cannot close before it was received"))(instance, attribute, value)
+
+
+@attrs.frozen(kw_only=True)
+class Complaint:
+    """A complaint against a company, its route to a remedy and its outcome."""
+
+    id: ComplaintId = attrs.field(validator=v.identifier)
+    company: MemberId = attrs.field(validator=v.identifier)
+    received: date = attrs.field(validator=v.a_date)
+    kind: ComplaintKind = attrs.field(validator=v.enum(ComplaintKind))
+    complainant: Complainant = attrs.field(factory=Complainant, validator=v.typed(Complainant))
+    category: ConcernCategory = attrs.field(default=ConcernCategory.OTHER, validator=v.enum(ConcernCategory))
+    code_paragraphs: tuple[int, ...] = attrs.field(default=(), validator=code_paragraphs)
+    stage: ComplaintStage = attrs.field(default=ComplaintStage.RECEIVED, validator=v.enum(ComplaintStage))
+    route: ComplaintRoute | None = attrs.field(default=None, validator=_route)
+    outcome: ComplaintOutcome | None = attrs.field(default=None, validator=_outcome)
+    closed: date | None = attrs.field(default=None, validator=_closed)
+    compliance_case: CaseId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    """The Art. 12 case this complaint opened, if it was compliance-relevant."""

@@ -1,0 +1,225 @@
+"""The registry document: everything known about the Association on one date.
+
+It is what ``icoc sample`` prints, what ``icoc schema`` describes and what users load from a
+file. Construction checks every cross-reference and reports all problems at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import attrs
+
+from icoc.errors import InvalidInput, Problem, UnknownMember
+from icoc.model import _validate as v
+from icoc.model.certificates import ExternalCertificate, IcocaCertification, IcocaCertificationStatus
+from icoc.model.complaints import Complaint
+from icoc.model.fees import FeeSchedule, Payment
+from icoc.model.governance import Board
+from icoc.model.members import (
+    CivilSocietyOrganisation,
+    Company,
+    CompanyStatus,
+    Government,
+    Member,
+    Observer,
+)
+from icoc.model.monitoring import ComplianceCase, CorrectiveActionPlan, SelfAssessment
+from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
+
+__all__ = ["FORMAT_VERSION", "RegistryDocument"]
+
+FORMAT_VERSION = 1
+
+
+def _tuple(item: type) -> Any:
+    return attrs.field(default=(), validator=v.tuple_of(item))
+
+
+@attrs.frozen(kw_only=True)
+class RegistryDocument:
+    """A snapshot of the registry as of one date, with every reference checked."""
+
+    as_of: date = attrs.field(validator=v.a_date)
+    format_version: int = attrs.field(default=FORMAT_VERSION, validator=v.int_range(1, FORMAT_VERSION))
+    companies: tuple[Company, ...] = _tuple(Company)
+    civil_society: tuple[CivilSocietyOrganisation, ...] = _tuple(CivilSocietyOrganisation)
+    governments: tuple[Government, ...] = _tuple(Government)
+    observers: tuple[Observer, ...] = _tuple(Observer)
+    standards: tuple[Standard, ...] = attrs.field(default=DEFAULT_STANDARDS, validator=v.tuple_of(Standard))
+    certification_bodies: tuple[CertificationBody, ...] = _tuple(CertificationBody)
+    certificates: tuple[ExternalCertificate, ...] = _tuple(ExternalCertificate)
+    icoca_certifications: tuple[IcocaCertification, ...] = _tuple(IcocaCertification)
+    self_assessments: tuple[SelfAssessment, ...] = _tuple(SelfAssessment)
+    cases: tuple[ComplianceCase, ...] = _tuple(ComplianceCase)
+    corrective_action_plans: tuple[CorrectiveActionPlan, ...] = _tuple(CorrectiveActionPlan)
+    complaints: tuple[Complaint, ...] = _tuple(Complaint)
+    board: Board = attrs.field(factory=Board, validator=v.typed(Board))
+    fees: FeeSchedule = attrs.field(factory=FeeSchedule, validator=v.typed(FeeSchedule))
+    payments: tuple[Payment, ...] = _tuple(Payment)
+
+    def __attrs_post_init__(self) -> None:
+        problems = list(_cross_check(self))
+        if problems:
+            raise InvalidInput(problems)
+
+    def members(self) -> Iterator[Member]:
+        """Every member, affiliate and observer, pillar by pillar."""
+        yield from self.companies
+        yield from self.civil_society
+        yield from self.governments
+        yield from self.observers
+
+    def member(self, member_id: str) -> Member:
+        for m in self.members():
+            if m.id == member_id:
+                return m
+        raise UnknownMember(member_id, "registry document")
+
+
+def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
+    here = "RegistryDocument"
+
+    def problem(path: str, message: str) -> Problem:
+        return Problem(f"{here}.{path}", message)
+
+    def after_as_of(path: str, when: date, what: str) -> Iterator[Problem]:
+        if when > doc.as_of:
+            yield problem(path, f"{what} {when.isoformat()} is after the document's as_of {doc.as_of.isoformat()}")
+
+    members: dict[str, Member] = {}
+    for field in ("companies", "civil_society", "governments", "observers"):
+        for i, m in enumerate(getattr(doc, field)):
+            if m.id in members:
+                yield problem(f"{field}[{i}].id", f"duplicate member id {m.id!r}")
+            members[m.id] = m
+            yield from after_as_of(f"{field}[{i}].joined", m.joined, "joined")
+            since = getattr(m, "status_since", None)
+            if since is not None:
+                yield from after_as_of(f"{field}[{i}].status_since", since, "status_since")
+    companies = {c.id: c for c in doc.companies}
+
+    def unique_ids(field: str, items: tuple[Any, ...]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for i, x in enumerate(items):
+            if x.id in seen:
+                problems.append(problem(f"{field}[{i}].id", f"duplicate id {x.id!r}"))
+            seen[x.id] = x
+        return seen
+
+    problems: list[Problem] = []
+    standards = unique_ids("standards", doc.standards)
+    bodies = unique_ids("certification_bodies", doc.certification_bodies)
+    unique_ids("certificates", doc.certificates)
+    unique_ids("icoca_certifications", doc.icoca_certifications)
+    cases = unique_ids("cases", doc.cases)
+    unique_ids("corrective_action_plans", doc.corrective_action_plans)
+    complaints = unique_ids("complaints", doc.complaints)
+    yield from problems
+
+    def company_ref(path: str, company: str) -> Iterator[Problem]:
+        if company not in companies:
+            yield problem(path, f"no company with id {company!r}")
+
+    external = {c.id: c for c in doc.certificates}
+    for i, cert in enumerate(doc.certificates):
+        yield from company_ref(f"certificates[{i}].company", cert.company)
+        if cert.standard not in standards:
+            yield problem(f"certificates[{i}].standard", f"unknown standard {cert.standard!r}")
+        if cert.body not in bodies:
+            yield problem(f"certificates[{i}].body", f"no certification body with id {cert.body!r}")
+        yield from after_as_of(f"certificates[{i}].issued", cert.issued, "issued")
+
+    certified_companies = set()
+    for i, ic in enumerate(doc.icoca_certifications):
+        path = f"icoca_certifications[{i}]"
+        yield from company_ref(f"{path}.company", ic.company)
+        yield from after_as_of(f"{path}.granted", ic.granted, "granted")
+        base = external.get(ic.based_on)
+        if base is None:
+            yield problem(f"{path}.based_on", f"no external certificate with id {ic.based_on!r}")
+            continue
+        if base.company != ic.company:
+            yield problem(
+                f"{path}.based_on", f"certificate {base.id!r} belongs to {base.company!r}, not {ic.company!r}"
+            )
+        std = standards.get(base.standard)
+        if std is not None and not std.recognised:
+            yield problem(
+                f"{path}.based_on",
+                f"certificate {base.id!r} is to {std.id}, which ICoCA does not recognise for certification",
+            )
+        body = bodies.get(base.body)
+        if body is not None and not body.accepted:
+            yield problem(
+                f"{path}.based_on",
+                f"certificate {base.id!r} was issued by {body.id!r}, which is not an accepted certification body",
+            )
+        if ic.granted < base.issued:
+            yield problem(f"{path}.granted", f"granted before the external certificate {base.id!r} was issued")
+        if ic.status is IcocaCertificationStatus.CERTIFIED:
+            certified_companies.add(ic.company)
+
+    for i, c in enumerate(doc.companies):
+        if c.status is CompanyStatus.CERTIFIED_MEMBER and c.id not in certified_companies:
+            yield problem(
+                f"companies[{i}].status", f"{c.id!r} is a certified member without a certified ICoCA certification"
+            )
+
+    cycles: set[tuple[str, int]] = set()
+    for i, sa in enumerate(doc.self_assessments):
+        yield from company_ref(f"self_assessments[{i}].company", sa.company)
+        if (sa.company, sa.cycle) in cycles:
+            yield problem(f"self_assessments[{i}].cycle", f"a second assessment for {sa.company!r} in cycle {sa.cycle}")
+        cycles.add((sa.company, sa.cycle))
+        if sa.submitted is not None:
+            yield from after_as_of(f"self_assessments[{i}].submitted", sa.submitted, "submitted")
+
+    for i, case in enumerate(doc.cases):
+        yield from company_ref(f"cases[{i}].company", case.company)
+        yield from after_as_of(f"cases[{i}].opened", case.opened, "opened")
+        if case.complaint is not None and case.complaint not in complaints:
+            yield problem(f"cases[{i}].complaint", f"no complaint with id {case.complaint!r}")
+
+    for i, plan in enumerate(doc.corrective_action_plans):
+        plan_case = cases.get(plan.case)
+        if plan_case is None:
+            yield problem(f"corrective_action_plans[{i}].case", f"no compliance case with id {plan.case!r}")
+        elif plan_case.company != plan.company:
+            yield problem(
+                f"corrective_action_plans[{i}].company",
+                f"case {plan_case.id!r} concerns {plan_case.company!r}, not {plan.company!r}",
+            )
+        elif plan.recommended < plan_case.opened:
+            yield problem(f"corrective_action_plans[{i}].recommended", f"before case {plan_case.id!r} was opened")
+
+    for i, cp in enumerate(doc.complaints):
+        yield from company_ref(f"complaints[{i}].company", cp.company)
+        yield from after_as_of(f"complaints[{i}].received", cp.received, "received")
+        if cp.compliance_case is not None:
+            linked = cases.get(cp.compliance_case)
+            if linked is None:
+                yield problem(f"complaints[{i}].compliance_case", f"no compliance case with id {cp.compliance_case!r}")
+            elif linked.company != cp.company:
+                yield problem(
+                    f"complaints[{i}].compliance_case",
+                    f"case {linked.id!r} concerns {linked.company!r}, not {cp.company!r}",
+                )
+
+    for i, d in enumerate(doc.board.directors):
+        if d.organisation is not None:
+            org = members.get(d.organisation)
+            if org is None:
+                yield problem(f"board.directors[{i}].organisation", f"no member with id {d.organisation!r}")
+            elif org.pillar is not d.pillar:
+                yield problem(
+                    f"board.directors[{i}].pillar",
+                    f"{d.organisation!r} belongs to pillar {org.pillar}, not {d.pillar.value}",
+                )
+
+    for i, pay in enumerate(doc.payments):
+        if pay.member not in members:
+            yield problem(f"payments[{i}].member", f"no member with id {pay.member!r}")
+        yield from after_as_of(f"payments[{i}].paid", pay.paid, "paid")

@@ -1,0 +1,97 @@
+"""Standards and certification bodies: the first stage of certification (Art. 11).
+
+Recognised standards are data, not an enum: the Association can recognise more, and a user
+extends the catalogue by adding a :class:`Standard` to a registry document.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+import attrs
+
+from icoc.model import _validate as v
+from icoc.model.ids import CertificationBodyId, StandardId
+from icoc.model.members import ServiceDomain
+
+__all__ = [
+    "AccreditationRoute",
+    "CertificationBody",
+    "DEFAULT_STANDARDS",
+    "ISO_9001",
+    "ISO_18788",
+    "ISO_28007",
+    "PSC_1",
+    "Standard",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Standard:
+    """A management-system standard, recognised by ICoCA or not (ISO 9001 is not)."""
+
+    id: StandardId = attrs.field(validator=v.identifier)
+    title: str = attrs.field(validator=v.text)
+    domains: tuple[ServiceDomain, ...] = attrs.field(
+        validator=[v.tuple_of(v.enum(ServiceDomain)), v.unique(lambda d: d, "domain")]
+    )
+    recognised: bool = attrs.field(validator=v.typed(bool))
+    recognised_from: date | None = attrs.field(default=None, validator=v.optional(v.a_date))
+
+
+PSC_1 = Standard(
+    id=StandardId("PSC.1-2012"),
+    title="ANSI/ASIS PSC.1-2012 Management System for Quality of Private Security Company Operations",
+    domains=(ServiceDomain.LAND, ServiceDomain.MARITIME),
+    recognised=True,
+)
+ISO_18788 = Standard(
+    id=StandardId("ISO-18788"),
+    title="ISO 18788:2015 Management system for private security operations",
+    domains=(ServiceDomain.LAND,),
+    recognised=True,
+)
+ISO_28007 = Standard(
+    id=StandardId("ISO-28007"),
+    title="ISO 28007-1:2015 Guidelines for Private Maritime Security Companies",
+    domains=(ServiceDomain.MARITIME,),
+    recognised=True,
+)
+ISO_9001 = Standard(
+    id=StandardId("ISO-9001"),
+    title="ISO 9001 Quality management systems (not recognised for ICoCA certification)",
+    domains=(ServiceDomain.LAND, ServiceDomain.MARITIME),
+    recognised=False,
+)
+
+DEFAULT_STANDARDS: tuple[Standard, ...] = (PSC_1, ISO_18788, ISO_28007, ISO_9001)
+"""The catalogue a registry document starts with; ISO 9001 is listed so it can be refused by name."""
+
+
+class AccreditationRoute(StrEnum):
+    """How a certification body is accepted (Art. 11): accredited to the standard itself, or to
+    ISO/IEC 17021 plus ICoCA's competency checks."""
+
+    DIRECT_TO_STANDARD = "direct_to_standard"
+    ISO_17021_PLUS_ICOCA = "iso_17021_plus_icoca"
+
+
+@attrs.frozen(kw_only=True)
+class CertificationBody:
+    """An auditor accredited by a national accreditation body (IAF/MLA signatory)."""
+
+    id: CertificationBodyId = attrs.field(validator=v.identifier)
+    name: str = attrs.field(validator=v.text)
+    accreditation_body: str = attrs.field(validator=v.text)
+    route: AccreditationRoute = attrs.field(validator=v.enum(AccreditationRoute))
+    iaf_mla_signatory: bool = attrs.field(default=True, validator=v.typed(bool))
+    """Whether ``accreditation_body`` signs the IAF multilateral recognition arrangement."""
+    icoca_competency_checked: bool = attrs.field(default=False, validator=v.typed(bool))
+
+    @property
+    def accepted(self) -> bool:
+        """Accepted by ICoCA: IAF/MLA-accredited, and competency-checked on the 17021 route."""
+        if not self.iaf_mla_signatory:
+            return False
+        return self.route is AccreditationRoute.DIRECT_TO_STANDARD or self.icoca_competency_checked
