@@ -1,0 +1,516 @@
+"""Events: the only way state changes. Each is frozen, dated, names its subject and its cause
+(an actor, or a rule with its citation and the facts it used), and carries its payload.
+
+In JSON an event is an object with a ``type`` tag (``"admitted"``, ``"suspended"``, ...).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import attrs
+
+from icoc.model import _validate as v
+from icoc.model.certificates import ExternalCertificate
+from icoc.model.complaints import Complainant, ComplaintKind, ComplaintRoute
+from icoc.model.ids import CaseId, CertificateId, ComplaintId, DirectorId, MemberId, PlanId
+from icoc.model.members import GovernmentKind, ObserverKind, Pillar, ServiceDomain
+from icoc.model.monitoring import ConcernCategory, CorrectiveAction, FindingSource, Severity, code_paragraphs
+
+__all__ = [
+    "Admission",
+    "ApplicantKind",
+    "Cause",
+    "Event",
+    "Fact",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Fact:
+    """A named value a rule or guard used, kept as text so it serializes and prints as it was."""
+
+    name: str = attrs.field(validator=v.text)
+    value: str = attrs.field(validator=v.typed(str))
+
+
+def _cause_check(instance: Cause, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if (instance.actor is None) == (instance.rule is None):
+        raise v.invalid(instance, attribute.name, "a cause names exactly one of actor or rule")
+
+
+@attrs.frozen(kw_only=True)
+class Cause:
+    """Who or what made an event happen: an actor (``secretariat``, ``board``, the company...) or
+    a rule, with the rule's citation and the facts and parameter values it used."""
+
+    actor: str | None = attrs.field(default=None, validator=v.optional(v.text))
+    rule: str | None = attrs.field(default=None, validator=[v.optional(v.text), _cause_check])
+    citation: str | None = attrs.field(default=None, validator=v.optional(v.text))
+    facts: tuple[Fact, ...] = attrs.field(default=(), validator=v.tuple_of(Fact))
+
+    @classmethod
+    def by(cls, actor: str) -> Cause:
+        return cls(actor=actor)
+
+    def __str__(self) -> str:
+        if self.rule is not None:
+            return f"rule {self.rule}" + (f" [{self.citation}]" if self.citation else "")
+        return f"{self.actor}"
+
+
+SECRETARIAT = Cause(actor="secretariat")
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """Base of every event. ``subject`` is the id of the member, case, complaint or seat."""
+
+    TYPE: ClassVar[str] = ""
+
+    subject: str = attrs.field(validator=v.identifier)
+    effective: date = attrs.field(validator=v.a_date)
+    cause: Cause = attrs.field(default=SECRETARIAT, validator=v.typed(Cause))
+
+    @property
+    def key(self) -> str:
+        """The process instance this event concerns; the subject unless a process has several
+        instances per subject (self-assessment cycles)."""
+        return self.subject
+
+    def facts(self) -> dict[str, Any]:
+        """Values this event records on the instances it moves (payload fields by default)."""
+        base = {"subject", "effective", "cause"}
+        return {a.name: getattr(self, a.name) for a in attrs.fields(type(self)) if a.name not in base}
+
+
+# --- membership application -------------------------------------------------------------
+
+
+class ApplicantKind(StrEnum):
+    """What applies: a company (security provider or not), a CSO, a government, or other."""
+
+    COMPANY = "company"
+    CSO = "cso"
+    GOVERNMENT = "government"
+    OTHER = "other"
+
+
+class Admission(StrEnum):
+    """What an applicant is admitted as."""
+
+    MEMBER = "member"
+    TRANSITIONAL_MEMBER = "transitional_member"
+    AFFILIATE = "affiliate"
+    OBSERVER = "observer"
+
+
+def _services(instance: ApplicationSubmitted, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.tuple_of(v.enum(ServiceDomain))(instance, attribute, value)
+    if instance.provides_security_services and not value:
+        raise v.invalid(instance, attribute.name, "a security provider names at least one service domain")
+
+
+def _security(instance: ApplicationSubmitted, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.typed(bool)(instance, attribute, value)
+    if value and instance.applicant is not ApplicantKind.COMPANY:
+        raise v.invalid(instance, attribute.name, "only a company applicant provides security services")
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationSubmitted(Event):
+    """An organisation applies to join (any pillar, or as observer)."""
+
+    TYPE: ClassVar[str] = "application_submitted"
+    applicant: ApplicantKind = attrs.field(validator=v.enum(ApplicantKind))
+    name: str = attrs.field(validator=v.text)
+    country: str | None = attrs.field(default=None, validator=v.optional(v.country))
+    provides_security_services: bool = attrs.field(default=False, validator=_security)
+    services: tuple[ServiceDomain, ...] = attrs.field(default=(), validator=_services)
+    swiss_pssa: bool = attrs.field(default=False, validator=v.typed(bool))
+    government_kind: GovernmentKind | None = attrs.field(default=None, validator=v.optional(v.enum(GovernmentKind)))
+    observer_kind: ObserverKind | None = attrs.field(default=None, validator=v.optional(v.enum(ObserverKind)))
+
+
+@attrs.frozen(kw_only=True)
+class DueDiligenceStarted(Event):
+    """The Secretariat starts its review (due diligence for companies)."""
+
+    TYPE: ClassVar[str] = "due_diligence_started"
+
+
+@attrs.frozen(kw_only=True)
+class Admitted(Event):
+    """Admission by the Board; for a former member this is the new admission it needs."""
+
+    TYPE: ClassVar[str] = "admitted"
+    admission: Admission = attrs.field(validator=v.enum(Admission))
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationRejected(Event):
+    TYPE: ClassVar[str] = "application_rejected"
+    reason: str = attrs.field(validator=v.text)
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationWithdrawn(Event):
+    TYPE: ClassVar[str] = "application_withdrawn"
+
+
+# --- membership status (every member) ---------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class MovedToTransitional(Event):
+    """Under the 2017 amendment an uncertified member became a Transitional Member."""
+
+    TYPE: ClassVar[str] = "moved_to_transitional"
+
+
+@attrs.frozen(kw_only=True)
+class MovedToAffiliate(Event):
+    """A member that missed its certification deadline becomes an Affiliate, which needs a
+    satisfactory latest self-assessment and a renewed commitment."""
+
+    TYPE: ClassVar[str] = "moved_to_affiliate"
+    commitment_renewed: bool = attrs.field(default=True, validator=v.typed(bool))
+
+
+@attrs.frozen(kw_only=True)
+class Suspended(Event):
+    TYPE: ClassVar[str] = "suspended"
+    reason: str = attrs.field(validator=v.text)
+    case: CaseId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+
+
+@attrs.frozen(kw_only=True)
+class Reinstated(Event):
+    """End of a suspension: back to the status held before it."""
+
+    TYPE: ClassVar[str] = "reinstated"
+
+
+@attrs.frozen(kw_only=True)
+class TerminationProposed(Event):
+    """A proposal to terminate, for the Board to decide; changes no status by itself."""
+
+    TYPE: ClassVar[str] = "termination_proposed"
+    reason: str = attrs.field(validator=v.text)
+
+
+@attrs.frozen(kw_only=True)
+class Terminated(Event):
+    TYPE: ClassVar[str] = "terminated"
+    reason: str = attrs.field(validator=v.text)
+
+
+@attrs.frozen(kw_only=True)
+class Withdrew(Event):
+    TYPE: ClassVar[str] = "withdrew"
+
+
+# --- certification (Art. 11) --------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ExternalCertificateRecorded(Event):
+    """A certification body's certificate to a recognised standard (first stage)."""
+
+    TYPE: ClassVar[str] = "external_certificate_recorded"
+    certificate: ExternalCertificate = attrs.field(validator=v.typed(ExternalCertificate))
+
+
+@attrs.frozen(kw_only=True)
+class IcocaApplicationSubmitted(Event):
+    """The company applies for ICoCA certification with the human-rights information (second stage)."""
+
+    TYPE: ClassVar[str] = "icoca_application_submitted"
+
+
+@attrs.frozen(kw_only=True)
+class IcocaCertificationGranted(Event):
+    TYPE: ClassVar[str] = "icoca_certification_granted"
+    certification: CertificateId = attrs.field(validator=v.identifier)
+    expires: date = attrs.field(validator=[v.a_date, v.after("effective", "it must expire after it is granted")])
+
+
+@attrs.frozen(kw_only=True)
+class IcocaApplicationRefused(Event):
+    TYPE: ClassVar[str] = "icoca_application_refused"
+    reason: str = attrs.field(validator=v.text)
+
+
+@attrs.frozen(kw_only=True)
+class CertificationRenewed(Event):
+    """A new external certificate renews ICoCA certification: it stays certified."""
+
+    TYPE: ClassVar[str] = "certification_renewed"
+    certificate: ExternalCertificate = attrs.field(validator=v.typed(ExternalCertificate))
+
+
+@attrs.frozen(kw_only=True)
+class ExternalCertificateSuspended(Event):
+    """The body suspended the external certificate; ICoCA certification is suspended with it."""
+
+    TYPE: ClassVar[str] = "external_certificate_suspended"
+
+
+@attrs.frozen(kw_only=True)
+class ExternalCertificateReinstated(Event):
+    TYPE: ClassVar[str] = "external_certificate_reinstated"
+
+
+@attrs.frozen(kw_only=True)
+class CertificationExpired(Event):
+    """The certificate reached its expiry without renewal; ICoCA certification lapses with it."""
+
+    TYPE: ClassVar[str] = "certification_expired"
+
+
+@attrs.frozen(kw_only=True)
+class CertificationWithdrawn(Event):
+    TYPE: ClassVar[str] = "certification_withdrawn"
+    reason: str = attrs.field(validator=v.text)
+
+
+# --- annual company self-assessment -----------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class _CycleEvent(Event):
+    cycle: int = attrs.field(validator=v.int_range(2013, 9999))
+
+    @property
+    def key(self) -> str:
+        return f"{self.subject}#{self.cycle}"
+
+
+@attrs.frozen(kw_only=True)
+class SelfAssessmentSent(_CycleEvent):
+    TYPE: ClassVar[str] = "self_assessment_sent"
+    due: date = attrs.field(validator=[v.a_date, v.not_before("effective", "it cannot fall due before it is sent")])
+
+
+@attrs.frozen(kw_only=True)
+class SelfAssessmentSubmitted(_CycleEvent):
+    TYPE: ClassVar[str] = "self_assessment_submitted"
+
+
+@attrs.frozen(kw_only=True)
+class SelfAssessmentRated(_CycleEvent):
+    TYPE: ClassVar[str] = "self_assessment_rated"
+    satisfactory: bool = attrs.field(validator=v.typed(bool))
+
+
+@attrs.frozen(kw_only=True)
+class SelfAssessmentMissed(_CycleEvent):
+    """Not submitted by its due date: a termination ground in ICoCA's statistics."""
+
+    TYPE: ClassVar[str] = "self_assessment_missed"
+
+
+# --- compliance case (Art. 12) ----------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CaseOpened(Event):
+    """A compliance concern about a company; ``subject`` is the case id."""
+
+    TYPE: ClassVar[str] = "case_opened"
+    company: MemberId = attrs.field(validator=v.identifier)
+    source: FindingSource = attrs.field(validator=v.enum(FindingSource))
+    category: ConcernCategory = attrs.field(validator=v.enum(ConcernCategory))
+    code_paragraphs: tuple[int, ...] = attrs.field(default=(), validator=code_paragraphs)
+    severity: Severity = attrs.field(default=Severity.MEDIUM, validator=v.enum(Severity))
+    complaint: ComplaintId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+
+    def __attrs_post_init__(self) -> None:
+        if (self.source is FindingSource.COMPLAINT) != (self.complaint is not None):
+            raise v.invalid(self, "complaint", "a case names its complaint exactly when its source is 'complaint'")
+
+
+@attrs.frozen(kw_only=True)
+class DialogueOpened(Event):
+    """Confidential dialogue between the Secretariat and the company, with recommendations."""
+
+    TYPE: ClassVar[str] = "dialogue_opened"
+
+
+@attrs.frozen(kw_only=True)
+class CaseResolved(Event):
+    TYPE: ClassVar[str] = "case_resolved"
+
+
+@attrs.frozen(kw_only=True)
+class ReferredToBoard(Event):
+    """The Executive Director refers the case to the Board."""
+
+    TYPE: ClassVar[str] = "referred_to_board"
+
+
+@attrs.frozen(kw_only=True)
+class CorrectiveActionRecommended(Event):
+    """The Board first recommends corrective action, with a deadline."""
+
+    TYPE: ClassVar[str] = "corrective_action_recommended"
+    plan: PlanId = attrs.field(validator=v.identifier)
+    deadline: date = attrs.field(validator=[v.a_date, v.not_before("effective", "a deadline cannot precede it")])
+    actions: tuple[CorrectiveAction, ...] = attrs.field(default=(), validator=v.tuple_of(CorrectiveAction))
+
+
+@attrs.frozen(kw_only=True)
+class CorrectiveActionVerified(Event):
+    TYPE: ClassVar[str] = "corrective_action_verified"
+
+
+@attrs.frozen(kw_only=True)
+class SuspensionProceedingsOpened(Event):
+    """On continued or repeated non-compliance, a pattern of it, or bad faith."""
+
+    TYPE: ClassVar[str] = "suspension_proceedings_opened"
+    reason: str = attrs.field(validator=v.text)
+
+
+# --- complaints (Art. 13) ----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintReceived(Event):
+    """``subject`` is the complaint id; the complainant's identity is confidential."""
+
+    TYPE: ClassVar[str] = "complaint_received"
+    company: MemberId = attrs.field(validator=v.identifier)
+    complainant: Complainant = attrs.field(factory=Complainant, validator=v.typed(Complainant))
+    category: ConcernCategory = attrs.field(default=ConcernCategory.OTHER, validator=v.enum(ConcernCategory))
+    code_paragraphs: tuple[int, ...] = attrs.field(default=(), validator=code_paragraphs)
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintClassified(Event):
+    TYPE: ClassVar[str] = "complaint_classified"
+    kind: ComplaintKind = attrs.field(validator=v.enum(ComplaintKind))
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintReferred(Event):
+    """Referred to a fair and accessible grievance procedure."""
+
+    TYPE: ClassVar[str] = "complaint_referred"
+    route: ComplaintRoute = attrs.field(validator=v.enum(ComplaintRoute))
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintRemedied(Event):
+    TYPE: ClassVar[str] = "complaint_remedied"
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintUnresolved(Event):
+    TYPE: ClassVar[str] = "complaint_unresolved"
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintClosed(Event):
+    TYPE: ClassVar[str] = "complaint_closed"
+    reason: str | None = attrs.field(default=None, validator=v.optional(v.text))
+
+
+# --- board seats ----------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SeatCreated(Event):
+    """A Board seat of a pillar; ``subject`` is the seat id."""
+
+    TYPE: ClassVar[str] = "seat_created"
+    pillar: Pillar = attrs.field(validator=v.enum(Pillar))
+
+
+@attrs.frozen(kw_only=True)
+class NominationsOpened(Event):
+    TYPE: ClassVar[str] = "nominations_opened"
+
+
+@attrs.frozen(kw_only=True)
+class DirectorElected(Event):
+    """The pillar elected its director; results are announced at the General Assembly."""
+
+    TYPE: ClassVar[str] = "director_elected"
+    director: DirectorId = attrs.field(validator=v.identifier)
+    name: str = attrs.field(validator=v.text)
+    organisation: MemberId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+
+
+@attrs.frozen(kw_only=True)
+class DirectorTookOffice(Event):
+    TYPE: ClassVar[str] = "director_took_office"
+    term_end: date = attrs.field(validator=[v.a_date, v.after("effective", "a term must end after it starts")])
+
+
+@attrs.frozen(kw_only=True)
+class TermEnded(Event):
+    TYPE: ClassVar[str] = "term_ended"
+
+
+@attrs.frozen(kw_only=True)
+class DirectorLeft(Event):
+    """A director left office before the end of the term; the seat is vacant."""
+
+    TYPE: ClassVar[str] = "director_left"
+
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    ApplicationSubmitted,
+    DueDiligenceStarted,
+    Admitted,
+    ApplicationRejected,
+    ApplicationWithdrawn,
+    MovedToTransitional,
+    MovedToAffiliate,
+    Suspended,
+    Reinstated,
+    TerminationProposed,
+    Terminated,
+    Withdrew,
+    ExternalCertificateRecorded,
+    IcocaApplicationSubmitted,
+    IcocaCertificationGranted,
+    IcocaApplicationRefused,
+    CertificationRenewed,
+    ExternalCertificateSuspended,
+    ExternalCertificateReinstated,
+    CertificationExpired,
+    CertificationWithdrawn,
+    SelfAssessmentSent,
+    SelfAssessmentSubmitted,
+    SelfAssessmentRated,
+    SelfAssessmentMissed,
+    CaseOpened,
+    DialogueOpened,
+    CaseResolved,
+    ReferredToBoard,
+    CorrectiveActionRecommended,
+    CorrectiveActionVerified,
+    SuspensionProceedingsOpened,
+    ComplaintReceived,
+    ComplaintClassified,
+    ComplaintReferred,
+    ComplaintRemedied,
+    ComplaintUnresolved,
+    ComplaintClosed,
+    SeatCreated,
+    NominationsOpened,
+    DirectorElected,
+    DirectorTookOffice,
+    TermEnded,
+    DirectorLeft,
+)
+"""Every concrete event class; their ``TYPE`` tags are unique."""
+
+EVENTS_BY_TYPE: dict[str, type[Event]] = {e.TYPE: e for e in EVENT_TYPES}
+assert len(EVENTS_BY_TYPE) == len(EVENT_TYPES)
+
+__all__ += [e.__name__ for e in EVENT_TYPES] + ["EVENT_TYPES", "EVENTS_BY_TYPE", "SECRETARIAT"]

@@ -1,0 +1,376 @@
+"""The registry engine users hold: submit events, query state as of any date, keep history.
+
+History is the truth: an append-only list of events. The current state is kept incrementally
+(one event touches only the instances of its subject), and any past state is a replay of the
+history up to a date.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from icoc.errors import IllegalTransition, InvalidInput, Problem, UnknownMember
+from icoc.model.events import (
+    EVENTS_BY_TYPE,
+    ApplicationSubmitted,
+    CaseOpened,
+    ComplaintReceived,
+    Event,
+    SeatCreated,
+)
+from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
+from icoc.workflows import PROCESSES, subject_kind_of_application
+from icoc.workflows._table import NONE, PREVIOUS, Instance, SubjectKind, TransitionTable
+
+__all__ = ["DEFAULT_SETTINGS", "Registry", "Snapshot"]
+
+DEFAULT_SETTINGS: Mapping[str, Any] = MappingProxyType(
+    {
+        "regimes.transitional.start": date(2018, 4, 15),
+        "board.term_years": 3,
+    }
+)
+"""Workflow settings the Association can change; the rules engine supplies dated values."""
+
+_MAIN_PROCESS = {
+    SubjectKind.COMPANY: "company-status",
+    SubjectKind.CSO: "member-status",
+    SubjectKind.GOVERNMENT: "member-status",
+    SubjectKind.OBSERVER: "member-status",
+    SubjectKind.CASE: "compliance-case",
+    SubjectKind.COMPLAINT: "complaint",
+    SubjectKind.SEAT: "board-seat",
+}
+
+_STARTERS: dict[type[Event], SubjectKind] = {
+    CaseOpened: SubjectKind.CASE,
+    ComplaintReceived: SubjectKind.COMPLAINT,
+    SeatCreated: SubjectKind.SEAT,
+}
+
+_Change = tuple[str, str, Instance]
+
+
+class _Core:
+    """Current instances, subject kinds and last dates; a fold over events."""
+
+    def __init__(self) -> None:
+        self.instances: dict[str, dict[str, Instance]] = {name: {} for name in PROCESSES}
+        self.by_subject: dict[str, dict[tuple[str, str], Instance]] = {}
+        self.kinds: dict[str, SubjectKind] = {}
+        self.last: dict[str, date] = {}
+
+    def commit(self, event: Event, kind: SubjectKind | None, changes: Sequence[_Change]) -> None:
+        if kind is not None:
+            self.kinds[event.subject] = kind
+        self.last[event.subject] = event.effective
+        for process, key, inst in changes:
+            self.instances.setdefault(process, {})[key] = inst
+            self.by_subject.setdefault(inst.subject, {})[(process, key)] = inst
+
+
+class _View:
+    """What guards see while an event (or a batch) is planned: the core plus pending changes."""
+
+    def __init__(self, core: _Core, settings: Mapping[str, Any]) -> None:
+        self.core = core
+        self.settings = settings
+        self.pending: dict[tuple[str, str], Instance] = {}
+        self.kinds: dict[str, SubjectKind] = {}
+        self.last: dict[str, date] = {}
+
+    def instance(self, process: str, key: str) -> Instance | None:
+        hit = self.pending.get((process, key))
+        return hit if hit is not None else self.core.instances.get(process, {}).get(key)
+
+    def instances(self, process: str, subject: str | None = None) -> Iterable[Instance]:
+        if subject is None:
+            keys = set(self.core.instances.get(process, {}))
+            keys.update(k for p, k in self.pending if p == process)
+        else:
+            keys = {k for p, k in self.core.by_subject.get(subject, {}) if p == process}
+            keys.update(k for (p, k), i in self.pending.items() if p == process and i.subject == subject)
+        for key in sorted(keys):
+            inst = self.instance(process, key)
+            if inst is not None:
+                yield inst
+
+    def kind_of(self, subject: str) -> SubjectKind | None:
+        return self.kinds.get(subject) or self.core.kinds.get(subject)
+
+    def setting(self, name: str) -> Any:
+        try:
+            return self.settings[name]
+        except KeyError:
+            raise InvalidInput(Problem(f"settings.{name}", "no such workflow setting")) from None
+
+    def last_date(self, subject: str) -> date | None:
+        return self.last.get(subject) or self.core.last.get(subject)
+
+
+def _plan(
+    tables_for: Mapping[type[Event], tuple[TransitionTable, ...]],
+    view: _View,
+    event: Event,
+    check: bool,
+) -> tuple[SubjectKind | None, list[_Change]]:
+    """The instances ``event`` moves, or IllegalTransition. Nothing is changed here."""
+    name = event.TYPE or type(event).__name__
+    if type(event) not in tables_for:
+        raise InvalidInput(Problem("event", f"{type(event).__name__} is not an event type the registry knows"))
+    last = view.last_date(event.subject)
+    if check and last is not None and event.effective < last:
+        raise IllegalTransition(
+            "history",
+            event.subject,
+            None,
+            name,
+            f"dated {event.effective.isoformat()}, before {event.subject!r}'s last event on {last.isoformat()}; "
+            "a subject's events must come in date order",
+        )
+    kind = view.kind_of(event.subject)
+    new_kind: SubjectKind | None = None
+    if kind is None:
+        if isinstance(event, ApplicationSubmitted):
+            new_kind = subject_kind_of_application(event)
+        else:
+            new_kind = _STARTERS.get(type(event))
+        if new_kind is None:
+            raise UnknownMember(event.subject)
+        kind = new_kind
+    elif isinstance(event, ApplicationSubmitted) or type(event) in _STARTERS:
+        pass  # a re-application; the membership table's guards decide
+    tables = [t for t in tables_for[type(event)] if kind in t.subjects]
+    if not tables:
+        raise IllegalTransition(
+            "registry", event.subject, None, name, f"{event.subject!r} is a {kind.value}; {name} does not apply to it"
+        )
+    changes: list[_Change] = []
+    moved = 0
+    for table in tables:
+        key = event.key
+        current = view.pending.get((table.process, key)) or view.core.instances.get(table.process, {}).get(key)
+        state = current.state if current is not None else NONE
+        candidates = table.candidates(state, event)
+        if not candidates:
+            if type(event) in table.follows:
+                continue
+            allowed = ", ".join(table.allowed_events(state)) or "nothing"
+            raise IllegalTransition(
+                table.process, event.subject, state, name, f"no transition from {state} on {name} (allowed: {allowed})"
+            )
+        transition = candidates[0]
+        if check:
+            for g in transition.guards:
+                reason = g(view, event, current)
+                if reason is not None:
+                    raise IllegalTransition(table.process, event.subject, state, name, reason, guard=g.name)
+        target = transition.target
+        if target == PREVIOUS:
+            if current is None or current.previous is None:
+                raise IllegalTransition(table.process, event.subject, state, name, "no earlier state to return to")
+            target = current.previous
+        data = dict(current.data) if current is not None else {}
+        data.update(event.facts())
+        data[f"{event.TYPE}_on"] = event.effective
+        if current is not None and target == state:
+            inst = attrs.evolve(current, data=MappingProxyType(data))
+        else:
+            inst = Instance(
+                process=table.process,
+                key=key,
+                subject=event.subject,
+                state=target,
+                since=event.effective,
+                previous=state if state != NONE else None,
+                data=MappingProxyType(data),
+            )
+        changes.append((table.process, key, inst))
+        moved += 1
+    if not moved:
+        raise IllegalTransition(
+            "registry", event.subject, None, name, f"{name} moves no process of {event.subject!r} from where it is"
+        )
+    return new_kind, changes
+
+
+class _Queries:
+    """Read-side shared by the live registry and snapshots."""
+
+    _core: _Core
+
+    def kind_of(self, subject: str) -> SubjectKind | None:
+        """What a subject is (company, cso, ..., case, complaint, seat), or None if unknown."""
+        return self._core.kinds.get(subject)
+
+    def instance(self, process: str, key: str) -> Instance | None:
+        if process not in PROCESSES:
+            raise InvalidInput(Problem("process", f"unknown process {process!r} (known: {', '.join(PROCESSES)})"))
+        return self._core.instances.get(process, {}).get(key)
+
+    def instances(self, process: str) -> Iterator[Instance]:
+        """Every instance of a process, in key order."""
+        if process not in PROCESSES:
+            raise InvalidInput(Problem("process", f"unknown process {process!r} (known: {', '.join(PROCESSES)})"))
+        insts = self._core.instances.get(process, {})
+        for key in sorted(insts):
+            yield insts[key]
+
+    def states_of(self, subject: str) -> dict[tuple[str, str], Instance]:
+        """Every process instance of a subject, by (process, key)."""
+        return dict(sorted(self._core.by_subject.get(subject, {}).items()))
+
+    def subjects(self, kind: SubjectKind | None = None) -> list[str]:
+        return sorted(s for s, k in self._core.kinds.items() if kind is None or k is kind)
+
+    def _main(self, subject: str) -> Instance | None:
+        kind = self._core.kinds.get(subject)
+        if kind is None:
+            return None
+        inst = self._core.instances.get(_MAIN_PROCESS[kind], {}).get(subject)
+        if inst is None and kind in (
+            SubjectKind.COMPANY,
+            SubjectKind.CSO,
+            SubjectKind.GOVERNMENT,
+            SubjectKind.OBSERVER,
+        ):
+            inst = self._core.instances.get("membership", {}).get(subject)
+        return inst
+
+
+@attrs.frozen(eq=False)
+class Snapshot(_Queries):
+    """The registry's state on one date: immutable, built by replaying history up to it."""
+
+    as_of: date | None
+    _core: _Core = attrs.field(repr=False)
+
+    def state_of(self, subject: str) -> str | None:
+        """The subject's main state (company status, member status, case stage, ...)."""
+        inst = self._main(subject)
+        return inst.state if inst is not None else None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Snapshot):
+            return NotImplemented
+        return self._core.instances == other._core.instances and self._core.kinds == other._core.kinds
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Registry(_Queries):
+    """The engine: events in, state out, history kept.
+
+    ``submit`` checks an event against the workflows and appends it, or raises
+    :class:`~icoc.errors.IllegalTransition` and changes nothing.
+    """
+
+    def __init__(
+        self,
+        *,
+        standards: Iterable[Standard] = DEFAULT_STANDARDS,
+        certification_bodies: Iterable[CertificationBody] | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
+        if settings:
+            self._settings.update(settings)
+        self._settings["standards"] = MappingProxyType({s.id: s for s in standards})
+        self._settings["certification_bodies"] = (
+            None if certification_bodies is None else MappingProxyType({b.id: b for b in certification_bodies})
+        )
+        tables_for: dict[type[Event], list[TransitionTable]] = {e: [] for e in EVENTS_BY_TYPE.values()}
+        for table in PROCESSES.values():
+            for ev in table.events:
+                tables_for[ev].append(table)
+        self._tables_for = {k: tuple(v) for k, v in tables_for.items()}
+        self._core = _Core()
+        self._history: list[Event] = []
+        self._subject_events: dict[str, list[int]] = {}
+
+    # --- writing -------------------------------------------------------------------------
+
+    def submit(self, event: Event) -> None:
+        """Apply one event, or raise and leave state and history exactly as they were."""
+        self.submit_all((event,))
+
+    def submit_all(self, events: Iterable[Event]) -> None:
+        """Apply a batch atomically: every event, or (on the first refusal) none of them."""
+        view = _View(self._core, self._settings)
+        planned: list[tuple[Event, SubjectKind | None, list[_Change]]] = []
+        for i, event in enumerate(events):
+            if not isinstance(event, Event):
+                raise InvalidInput(Problem(f"events[{i}]", f"expected an Event, got {type(event).__name__}"))
+            try:
+                kind, changes = _plan(self._tables_for, view, event, check=True)
+            except (IllegalTransition, UnknownMember, InvalidInput) as exc:
+                exc.add_note(f"event {i} of the batch; nothing in the batch was applied")
+                raise
+            planned.append((event, kind, changes))
+            if kind is not None:
+                view.kinds[event.subject] = kind
+            view.last[event.subject] = event.effective
+            for process, key, inst in changes:
+                view.pending[(process, key)] = inst
+        for event, kind, changes in planned:
+            self._core.commit(event, kind, changes)
+            self._subject_events.setdefault(event.subject, []).append(len(self._history))
+            self._history.append(event)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    @property
+    def history(self) -> tuple[Event, ...]:
+        """Every accepted event, in the order it was submitted."""
+        return tuple(self._history)
+
+    @property
+    def settings(self) -> Mapping[str, Any]:
+        return MappingProxyType(self._settings)
+
+    def __len__(self) -> int:
+        return len(self._history)
+
+    def state_of(self, subject: str, as_of: date | None = None) -> str | None:
+        """The subject's main state now, or on ``as_of`` (replaying its history up to that date).
+
+        ``None`` when the subject did not exist yet on that date.
+        """
+        if subject not in self._core.kinds:
+            raise UnknownMember(subject)
+        if as_of is None:
+            inst = self._main(subject)
+            return inst.state if inst is not None else None
+        return self._replay(self._events_of(subject, as_of), as_of).state_of(subject)
+
+    def snapshot(self, as_of: date | None = None) -> Snapshot:
+        """The whole registry on ``as_of`` (now when omitted), replayed from history."""
+        events = self._history if as_of is None else [e for e in self._history if e.effective <= as_of]
+        return self._replay(events, as_of)
+
+    def _events_of(self, subject: str, as_of: date) -> list[Event]:
+        idx = self._subject_events.get(subject, [])
+        dates = [self._history[i].effective for i in idx]
+        cut = bisect.bisect_right(dates, as_of)
+        return [self._history[i] for i in idx[:cut]]
+
+    def _replay(self, events: Iterable[Event], as_of: date | None) -> Snapshot:
+        core = _Core()
+        for event in events:
+            view = _View(core, self._settings)
+            kind, changes = _plan(self._tables_for, view, event, check=False)
+            core.commit(event, kind, changes)
+        return Snapshot(as_of, core)
+
+    @classmethod
+    def from_history(cls, events: Iterable[Event], **config: Any) -> Registry:
+        """A registry rebuilt from a saved history; every event is checked again."""
+        reg = cls(**config)
+        reg.submit_all(events)
+        return reg

@@ -1,0 +1,226 @@
+"""The transition-table type: a process's states, the events that move it, and guards.
+
+Tables are data. They are checked when defined (unknown states, unreachable states and dead ends
+fail loudly), they can be listed, and they render as Mermaid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import date
+from enum import StrEnum
+from typing import Any, Protocol
+
+import attrs
+
+from icoc.model.events import Event
+
+__all__ = [
+    "NONE",
+    "PREVIOUS",
+    "Guard",
+    "GuardContext",
+    "Instance",
+    "SubjectKind",
+    "TableError",
+    "Transition",
+    "TransitionTable",
+]
+
+NONE = "none"
+"""The pseudo-state of an instance that does not exist yet."""
+PREVIOUS = "<previous>"
+"""A target meaning: back to the state held before the current one (reinstatement)."""
+
+
+class SubjectKind(StrEnum):
+    """What an event's subject is; a process applies to some kinds only."""
+
+    COMPANY = "company"
+    CSO = "cso"
+    GOVERNMENT = "government"
+    OBSERVER = "observer"
+    CASE = "case"
+    COMPLAINT = "complaint"
+    SEAT = "seat"
+
+
+class TableError(ValueError):
+    """A transition table that is malformed (raised when the table is defined)."""
+
+
+@attrs.frozen(kw_only=True)
+class Instance:
+    """One process instance's state: where it is, since when, where it was, and the facts its
+    events recorded (payload values such as a deadline or a pillar)."""
+
+    process: str
+    key: str
+    subject: str
+    state: str
+    since: date
+    previous: str | None = None
+    data: Mapping[str, Any] = attrs.field(factory=dict)
+    """Read-only by convention; each transition builds a new mapping."""
+
+
+class GuardContext(Protocol):
+    """What a guard may read: the registry's current state (never the wall clock)."""
+
+    def instance(self, process: str, key: str) -> Instance | None: ...
+
+    def instances(self, process: str, subject: str | None = None) -> Iterable[Instance]:
+        """Instances of a process, all of them or only those of one subject."""
+        ...
+
+    def kind_of(self, subject: str) -> SubjectKind | None: ...
+
+    def setting(self, name: str) -> Any: ...
+
+
+GuardFn = Callable[[GuardContext, Event, Instance | None], str | None]
+
+
+@attrs.frozen
+class Guard:
+    """A named predicate: returns ``None`` to allow, or the reason it refuses."""
+
+    name: str
+    check: GuardFn = attrs.field(eq=False, repr=False)
+    description: str = ""
+
+    def __call__(self, ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
+        return self.check(ctx, event, current)
+
+
+def guard(description: str) -> Callable[[GuardFn], Guard]:
+    """Decorator: ``@guard("latest self-assessment satisfactory")`` over a guard function."""
+
+    def wrap(fn: GuardFn) -> Guard:
+        return Guard(fn.__name__.lstrip("_"), fn, description)
+
+    return wrap
+
+
+@attrs.frozen(kw_only=True)
+class Transition:
+    """``source --event--> target`` when every guard allows. ``when`` selects among transitions
+    sharing a source and event by the event's payload (it is not a refusal reason)."""
+
+    source: str
+    event: type[Event]
+    target: str
+    guards: tuple[Guard, ...] = ()
+    when: Callable[[Event], bool] | None = attrs.field(default=None, eq=False)
+    label: str | None = None
+    """Shown in diagrams when ``when`` distinguishes this transition."""
+    citation: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TransitionTable:
+    """A process: its states, its transitions and the subject kinds it applies to.
+
+    ``follows`` lists events the process reacts to when it has a transition for them, without
+    refusing them otherwise (certification events move a company's status when they can).
+    """
+
+    process: str
+    title: str
+    subjects: frozenset[SubjectKind]
+    states: tuple[str, ...]
+    final: frozenset[str]
+    transitions: tuple[Transition, ...]
+    follows: frozenset[type[Event]] = frozenset()
+    citation: str = ""
+    descriptions: Mapping[str, str] = attrs.field(factory=dict)
+    _index: dict[tuple[str, type[Event]], tuple[Transition, ...]] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems = list(self._problems())
+        if problems:
+            raise TableError(f"process {self.process!r}: " + "; ".join(problems))
+        index: dict[tuple[str, type[Event]], list[Transition]] = {}
+        for t in self.transitions:
+            index.setdefault((t.source, t.event), []).append(t)
+        self._index.update({k: tuple(v) for k, v in index.items()})
+
+    def _problems(self) -> Iterator[str]:
+        known = {NONE, *self.states}
+        if NONE in self.states:
+            yield f"{NONE!r} is the implicit initial pseudo-state, do not list it"
+        for t in self.transitions:
+            if t.source not in known:
+                yield f"transition {t.source}->{t.target} on {t.event.TYPE}: unknown source state {t.source!r}"
+            if t.target != PREVIOUS and t.target not in self.states:
+                yield f"transition {t.source}->{t.target} on {t.event.TYPE}: unknown target state {t.target!r}"
+        for s in self.final:
+            if s not in self.states:
+                yield f"unknown final state {s!r}"
+        reachable = {NONE}
+        frontier = [NONE]
+        sources_into: dict[str, set[str]] = {}
+        while frontier:
+            s = frontier.pop()
+            for t in self.transitions:
+                if t.source != s:
+                    continue
+                targets = self._previous_targets(s) if t.target == PREVIOUS else {t.target}
+                for target in targets:
+                    sources_into.setdefault(target, set()).add(s)
+                    if target not in reachable:
+                        reachable.add(target)
+                        frontier.append(target)
+        for s in self.states:
+            if s not in reachable:
+                yield f"state {s!r} is unreachable from {NONE!r}"
+            outgoing = [t for t in self.transitions if t.source == s]
+            if s not in self.final and not outgoing:
+                yield f"state {s!r} is a dead end (no way out and not final)"
+        seen: dict[tuple[str, type[Event]], int] = {}
+        for t in self.transitions:
+            k = (t.source, t.event)
+            seen[k] = seen.get(k, 0) + 1
+            if seen[k] > 1 and t.when is None:
+                yield f"{t.source} on {t.event.TYPE}: several transitions need `when` to tell them apart"
+
+    def _previous_targets(self, state: str) -> set[str]:
+        """States from which ``state`` can be entered: where a PREVIOUS target may lead."""
+        return {t.source for t in self.transitions if t.target == state and t.source not in (NONE, state)}
+
+    @property
+    def events(self) -> frozenset[type[Event]]:
+        return frozenset(t.event for t in self.transitions)
+
+    def candidates(self, state: str, event: Event) -> tuple[Transition, ...]:
+        """Transitions from ``state`` for this event's type whose ``when`` matches its payload."""
+        ts = self._index.get((state, type(event)), ())
+        return tuple(t for t in ts if t.when is None or t.when(event))
+
+    def allowed_events(self, state: str) -> tuple[str, ...]:
+        return tuple(sorted({t.event.TYPE for t in self.transitions if t.source == state}))
+
+    def mermaid(self) -> str:
+        """A Mermaid ``stateDiagram-v2`` generated from the table (never drawn by hand)."""
+        lines = ["stateDiagram-v2"]
+        lines.append(f"    %% {self.process}: {self.title}")
+        for s in self.states:
+            desc = self.descriptions.get(s)
+            if desc:
+                lines.append(f"    {s} : {s} — {desc}")
+        edges: list[tuple[str, str, str]] = []
+        for t in self.transitions:
+            label = t.event.TYPE + (f" [{t.label}]" if t.label else "")
+            if t.guards:
+                label += " (" + ", ".join(g.name for g in t.guards) + ")"
+            src = "[*]" if t.source == NONE else t.source
+            targets = sorted(self._previous_targets(t.source)) if t.target == PREVIOUS else [t.target]
+            for target in targets:
+                edges.append((src, target, label + (" [back]" if t.target == PREVIOUS else "")))
+        for src, target, label in edges:
+            lines.append(f"    {src} --> {target} : {label}")
+        for s in sorted(self.final):
+            lines.append(f"    {s} --> [*]")
+        return "\n".join(lines) + "\n"
