@@ -19,6 +19,7 @@ from icoc.errors import IllegalTransition, InvalidInput, Problem, UnknownMember
 from icoc.model.events import (
     EVENTS_BY_TYPE,
     ApplicationSubmitted,
+    History,
     CaseOpened,
     ComplaintReceived,
     Event,
@@ -368,9 +369,13 @@ class Registry(_Queries):
             core.commit(event, kind, changes)
         return Snapshot(as_of, core)
 
+    def history_document(self) -> History:
+        """The history as a document for :mod:`icoc.io` (``dumps``, ``dump``)."""
+        return History(events=tuple(self._history))
+
     @classmethod
-    def from_history(cls, events: Iterable[Event], **config: Any) -> Registry:
+    def from_history(cls, history: History | Iterable[Event], **config: Any) -> Registry:
         """A registry rebuilt from a saved history; every event is checked again."""
         reg = cls(**config)
-        reg.submit_all(events)
+        reg.submit_all(history.events if isinstance(history, History) else history)
         return reg

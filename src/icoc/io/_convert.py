@@ -16,7 +16,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from icoc.errors import InvalidInput, Problem
 
@@ -126,7 +126,44 @@ def _make_converter() -> cattrs.Converter:
         return hook
 
     c.register_structure_hook_factory(attrs.has, _attrs_factory)
+    _register_events(c)
     return c
+
+
+def _register_events(c: cattrs.Converter) -> None:
+    """Events carry a ``type`` tag in JSON; a field typed ``Event`` holds any concrete event."""
+    from icoc.model.events import EVENTS_BY_TYPE, Event
+
+    structurers: dict[type, Callable[[Any, Any], Any]] = {}
+    unstructurers: dict[type, Callable[[Any], Any]] = {}
+    known = ", ".join(sorted(EVENTS_BY_TYPE))
+
+    def is_event(t: Any) -> bool:
+        return isinstance(t, type) and issubclass(t, Event)
+
+    def structure_event(value: object, tp: type) -> Any:
+        if not isinstance(value, dict):
+            raise _Bad(f"expected an event object, got {_describe(value)}")
+        tag = value.get("type")
+        cls = EVENTS_BY_TYPE.get(tag) if isinstance(tag, str) else None
+        if cls is None:
+            raise _Bad(f"unknown or missing event type {tag!r} (known: {known})")
+        if not issubclass(cls, tp):
+            raise _Bad(f"expected a {tp.__name__} event, got type {tag!r}")
+        hook = structurers.get(cls)
+        if hook is None:
+            hook = structurers[cls] = make_dict_structure_fn(cls, c)
+        return hook({k: v for k, v in value.items() if k != "type"}, cls)
+
+    def unstructure_event(event: Any) -> Any:
+        cls = type(event)
+        hook = unstructurers.get(cls)
+        if hook is None:
+            hook = unstructurers[cls] = make_dict_unstructure_fn(cls, c)
+        return {"type": cls.TYPE, **hook(event)}
+
+    c.register_structure_hook_func(is_event, structure_event)
+    c.register_unstructure_hook_func(is_event, unstructure_event)
 
 
 converter: cattrs.Converter = _make_converter()

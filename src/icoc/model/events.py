@@ -514,3 +514,18 @@ EVENTS_BY_TYPE: dict[str, type[Event]] = {e.TYPE: e for e in EVENT_TYPES}
 assert len(EVENTS_BY_TYPE) == len(EVENT_TYPES)
 
 __all__ += [e.__name__ for e in EVENT_TYPES] + ["EVENT_TYPES", "EVENTS_BY_TYPE", "SECRETARIAT"]
+
+HISTORY_FORMAT_VERSION = 1
+
+
+@attrs.frozen(kw_only=True)
+class History:
+    """A registry's history as a document: every accepted event in submission order."""
+
+    format_version: int = attrs.field(
+        default=HISTORY_FORMAT_VERSION, validator=v.int_range(1, HISTORY_FORMAT_VERSION)
+    )
+    events: tuple[Event, ...] = attrs.field(default=(), validator=v.tuple_of(Event))
+
+
+__all__ += ["HISTORY_FORMAT_VERSION", "History"]
