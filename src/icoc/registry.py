@@ -15,29 +15,25 @@ from typing import Any
 
 import attrs
 
-from icoc.errors import IllegalTransition, InvalidInput, Problem, UnknownMember
+from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
 from icoc.model.events import (
     EVENTS_BY_TYPE,
     ApplicationSubmitted,
-    History,
     CaseOpened,
     ComplaintReceived,
     Event,
+    History,
     SeatCreated,
 )
 from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
+from icoc.rules._engine import Backend, NativeBackend, RulesEngine
+from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
+from icoc.rules._rule import RuleSet
+from icoc.rules.default import DEFAULT_RULES
 from icoc.workflows import PROCESSES, subject_kind_of_application
 from icoc.workflows._table import NONE, PREVIOUS, Instance, SubjectKind, TransitionTable
 
-__all__ = ["DEFAULT_SETTINGS", "Registry", "Snapshot"]
-
-DEFAULT_SETTINGS: Mapping[str, Any] = MappingProxyType(
-    {
-        "regimes.transitional.start": date(2018, 4, 15),
-        "board.term_years": 3,
-    }
-)
-"""Workflow settings the Association can change; the rules engine supplies dated values."""
+__all__ = ["Registry", "Snapshot"]
 
 _MAIN_PROCESS = {
     SubjectKind.COMPANY: "company-status",
@@ -79,9 +75,11 @@ class _Core:
 class _View:
     """What guards see while an event (or a batch) is planned: the core plus pending changes."""
 
-    def __init__(self, core: _Core, settings: Mapping[str, Any]) -> None:
+    def __init__(self, core: _Core, settings: Mapping[str, Any], params: ParameterSet = DEFAULT_PARAMETERS) -> None:
         self.core = core
         self.settings = settings
+        self.params = params
+        self.on: date | None = None
         self.pending: dict[tuple[str, str], Instance] = {}
         self.kinds: dict[str, SubjectKind] = {}
         self.last: dict[str, date] = {}
@@ -106,10 +104,10 @@ class _View:
         return self.kinds.get(subject) or self.core.kinds.get(subject)
 
     def setting(self, name: str) -> Any:
-        try:
+        """A registry setting (standards, bodies) or a parameter's value on the event's date."""
+        if name in self.settings:
             return self.settings[name]
-        except KeyError:
-            raise InvalidInput(Problem(f"settings.{name}", "no such workflow setting")) from None
+        return self.params.value(name, self.on or date.max)
 
     def last_date(self, subject: str) -> date | None:
         return self.last.get(subject) or self.core.last.get(subject)
@@ -123,6 +121,7 @@ def _plan(
 ) -> tuple[SubjectKind | None, list[_Change]]:
     """The instances ``event`` moves, or IllegalTransition. Nothing is changed here."""
     name = event.TYPE or type(event).__name__
+    view.on = event.effective
     if type(event) not in tables_for:
         raise InvalidInput(Problem("event", f"{type(event).__name__} is not an event type the registry knows"))
     last = view.last_date(event.subject)
@@ -277,11 +276,15 @@ class Registry(_Queries):
         *,
         standards: Iterable[Standard] = DEFAULT_STANDARDS,
         certification_bodies: Iterable[CertificationBody] | None = None,
-        settings: Mapping[str, Any] | None = None,
+        rules: RuleSet | None = DEFAULT_RULES,
+        parameters: ParameterSet = DEFAULT_PARAMETERS,
+        backend: str | Backend = "native",
     ) -> None:
-        self._settings: dict[str, Any] = dict(DEFAULT_SETTINGS)
-        if settings:
-            self._settings.update(settings)
+        self._settings: dict[str, Any] = {}
+        self._params = parameters
+        self._engine: RulesEngine | None = None
+        if rules is not None:
+            self._engine = RulesEngine(rules, parameters, _backend(backend, rules))
         self._settings["standards"] = MappingProxyType({s.id: s for s in standards})
         self._settings["certification_bodies"] = (
             None if certification_bodies is None else MappingProxyType({b.id: b for b in certification_bodies})
@@ -303,7 +306,7 @@ class Registry(_Queries):
 
     def submit_all(self, events: Iterable[Event]) -> None:
         """Apply a batch atomically: every event, or (on the first refusal) none of them."""
-        view = _View(self._core, self._settings)
+        view = self._view()
         planned: list[tuple[Event, SubjectKind | None, list[_Change]]] = []
         for i, event in enumerate(events):
             if not isinstance(event, Event):
@@ -323,6 +326,55 @@ class Registry(_Queries):
             self._core.commit(event, kind, changes)
             self._subject_events.setdefault(event.subject, []).append(len(self._history))
             self._history.append(event)
+        if self._engine is not None:
+            view = self._view()
+            for event, _, _ in planned:
+                self._engine.mark_fired(event)
+            for subject in dict.fromkeys(e.subject for e, _, _ in planned):
+                self._engine.reschedule(view, self._core.by_subject.get(subject, {}).values())
+
+    def _view(self) -> _View:
+        return _View(self._core, self._settings, self._params)
+
+    # --- time ----------------------------------------------------------------------------
+
+    @property
+    def rules(self) -> RuleSet | None:
+        return self._engine.rules if self._engine is not None else None
+
+    @property
+    def parameters(self) -> ParameterSet:
+        return self._params
+
+    @property
+    def clock(self) -> date | None:
+        """The date the rules have been advanced to (``None`` before the first advance)."""
+        return self._engine.clock if self._engine is not None else None
+
+    def next_due(self) -> date | None:
+        """The earliest date a rule falls due, if any."""
+        return self._engine.next_due() if self._engine is not None else None
+
+    def advance_to(self, when: date) -> list[Event]:
+        """Fire every rule due up to ``when`` (inclusive) in date order and apply the events
+        they emit through the workflows. Ties on a date fire in rule-set order, then by process
+        and instance key. Returns the derived events."""
+        if self._engine is None:
+            raise RuleError("(none)", "this registry was created without rules (rules=None)")
+        if not isinstance(when, date):
+            raise InvalidInput(Problem("when", f"expected a date, got {type(when).__name__}"))
+        return self._engine.advance(when, self._view, self.submit, self._core.last.get)
+
+    def close(self) -> None:
+        """Free the rules backend (the durable-rules engine holds C memory)."""
+        if self._engine is not None:
+            self._engine.backend.close()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -364,7 +416,7 @@ class Registry(_Queries):
     def _replay(self, events: Iterable[Event], as_of: date | None) -> Snapshot:
         core = _Core()
         for event in events:
-            view = _View(core, self._settings)
+            view = _View(core, self._settings, self._params)
             kind, changes = _plan(self._tables_for, view, event, check=False)
             core.commit(event, kind, changes)
         return Snapshot(as_of, core)
@@ -379,3 +431,15 @@ class Registry(_Queries):
         reg = cls(**config)
         reg.submit_all(history.events if isinstance(history, History) else history)
         return reg
+
+
+def _backend(backend: str | Backend, rules: RuleSet) -> Backend:
+    if not isinstance(backend, str):
+        return backend
+    if backend == "native":
+        return NativeBackend(rules)
+    if backend == "durable":
+        from icoc.rules._durable import DurableBackend
+
+        return DurableBackend(rules)
+    raise InvalidInput(Problem("backend", f"unknown rules backend {backend!r} (native or durable)"))

@@ -212,6 +212,14 @@ class Withdrew(Event):
     TYPE: ClassVar[str] = "withdrew"
 
 
+@attrs.frozen(kw_only=True)
+class SwissRejoinWindowClosed(Event):
+    """A Swiss PSC excluded or withdrawn did not rejoin within the window (6 months): under the
+    PSSA its activities abroad are prohibited. Records the fact; the status stays as it is."""
+
+    TYPE: ClassVar[str] = "swiss_rejoin_window_closed"
+
+
 # --- certification (Art. 11) --------------------------------------------------------------
 
 
@@ -475,6 +483,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     TerminationProposed,
     Terminated,
     Withdrew,
+    SwissRejoinWindowClosed,
     ExternalCertificateRecorded,
     IcocaApplicationSubmitted,
     IcocaCertificationGranted,

@@ -17,6 +17,7 @@ from icoc.model.events import (
     MovedToTransitional,
     Reinstated,
     Suspended,
+    SwissRejoinWindowClosed,
     Terminated,
     TerminationProposed,
     Withdrew,
@@ -114,6 +115,15 @@ _transitions += [
     *(Transition(source=s, event=TerminationProposed, target=s) for s in (*_ACTIVE, "suspended")),
     *(Transition(source=s, event=Terminated, target="terminated") for s in (*_ACTIVE, "suspended")),
     *(Transition(source=s, event=Withdrew, target="withdrawn") for s in (*_ACTIVE, "suspended")),
+    *(
+        Transition(
+            source=s,
+            event=SwissRejoinWindowClosed,
+            target=s,
+            citation="Swiss PSSA: six months to rejoin after exclusion or withdrawal",
+        )
+        for s in ("terminated", "withdrawn")
+    ),
 ]
 
 TABLE = TransitionTable(

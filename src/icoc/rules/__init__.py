@@ -1,0 +1,51 @@
+"""Rules say what *must* happen and when. A rule never changes state: on its due date, if its
+condition holds, it emits an event that the workflows apply, citing itself and the facts and
+parameter values it used.
+
+The native backend (plain Python) is the default and the oracle; the durable-rules backend
+compiles the safe subset of the same rules.
+"""
+
+from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, F, In, Not, Or
+from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
+from icoc.rules._engine import Backend, NativeBackend, RulesEngine
+from icoc.rules._facts import facts_for
+from icoc.rules._params import DEFAULT_PARAMETERS, Duration, Mark, Parameter, ParameterSet
+from icoc.rules._rule import Citation, Emit, Period, Rule, RuleSet
+from icoc.rules.default import DEFAULT_RULES
+
+__all__ = [
+    "DEFAULT_PARAMETERS",
+    "DEFAULT_RULES",
+    "TRUE",
+    "After",
+    "And",
+    "Backend",
+    "Citation",
+    "Cmp",
+    "Condition",
+    "Custom",
+    "DayAfter",
+    "Due",
+    "Duration",
+    "Emit",
+    "EndOfCalendarYear",
+    "Exists",
+    "F",
+    "FactDate",
+    "In",
+    "Latest",
+    "Mark",
+    "NativeBackend",
+    "Not",
+    "Or",
+    "Param",
+    "ParamDate",
+    "Parameter",
+    "ParameterSet",
+    "Period",
+    "Rule",
+    "RuleSet",
+    "RulesEngine",
+    "facts_for",
+]

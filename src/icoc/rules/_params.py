@@ -1,0 +1,250 @@
+"""Dated parameters: every number ICoCA can change or has not published.
+
+A parameter has a value history ``{effective_from: value}`` and a reference; a rule reads the
+value in force on the date it evaluates (the OpenFisca idea). Periods use
+``dateutil.relativedelta``, whose month arithmetic clips to the end of the month:
+31 January + 1 month = 28 (or 29) February, never 3 March.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from icoc.errors import InvalidInput, Problem
+from icoc.model import _validate as v
+
+__all__ = ["DEFAULT_PARAMETERS", "Duration", "Mark", "Parameter", "ParameterSet", "Value"]
+
+
+@attrs.frozen(kw_only=True)
+class Duration:
+    """A period in years, months and days, added with ``relativedelta`` (end-of-month clipping)."""
+
+    years: int = attrs.field(default=0, validator=v.int_range(0))
+    months: int = attrs.field(default=0, validator=v.int_range(0))
+    days: int = attrs.field(default=0, validator=v.int_range(0))
+
+    def after(self, start: date) -> date:
+        """``start`` plus this period; 31 Jan + 1 month = end of February."""
+        return start + relativedelta(years=self.years, months=self.months, days=self.days)
+
+    def __str__(self) -> str:
+        parts = [
+            f"{n} {unit}{'s' if n != 1 else ''}"
+            for n, unit in ((self.years, "year"), (self.months, "month"), (self.days, "day"))
+            if n
+        ]
+        return " ".join(parts) or "0 days"
+
+
+Value = int | bool | str | date | Duration
+
+
+class Mark(StrEnum):
+    """How sure we are of a value: confirmed in a public text, inferred, or an unpublished parameter."""
+
+    CONFIRMED = "confirmed"
+    INFERRED = "inferred"
+    PARAMETER = "parameter"
+
+
+@attrs.frozen(kw_only=True)
+class _Step:
+    effective_from: date = attrs.field(validator=v.a_date)
+    value: Value
+
+
+def _steps(instance: Parameter, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not value:
+        raise v.invalid(instance, attribute.name, "a parameter needs at least one value")
+    dates = [s.effective_from for s in value]
+    if dates != sorted(set(dates)):
+        raise v.invalid(instance, attribute.name, "values must have distinct, ascending effective_from dates")
+    kinds = {type(s.value) for s in value}
+    if len(kinds) > 1:
+        raise v.invalid(instance, attribute.name, f"values mix types {sorted(k.__name__ for k in kinds)}")
+
+
+@attrs.frozen(kw_only=True)
+class Parameter:
+    """A named, referenced value history. Before its first ``effective_from`` it has no value."""
+
+    name: str = attrs.field(validator=v.text)
+    description: str = attrs.field(validator=v.text)
+    reference: str = attrs.field(validator=v.text)
+    mark: Mark = attrs.field(validator=v.enum(Mark))
+    history: tuple[_Step, ...] = attrs.field(validator=_steps)
+
+    @classmethod
+    def of(
+        cls, name: str, value: Value | Mapping[date, Value], description: str, reference: str, mark: Mark
+    ) -> Parameter:
+        """A parameter from one value (always in force) or a history ``{effective_from: value}``."""
+        items = value.items() if isinstance(value, Mapping) else [(date.min, value)]
+        return cls(
+            name=name,
+            description=description,
+            reference=reference,
+            mark=mark,
+            history=tuple(_Step(effective_from=d, value=x) for d, x in sorted(items)),
+        )
+
+    def value_on(self, on: date) -> Value:
+        chosen: _Step | None = None
+        for step in self.history:
+            if step.effective_from <= on:
+                chosen = step
+        if chosen is None:
+            raise InvalidInput(
+                Problem(
+                    f"parameters.{self.name}",
+                    f"no value in force on {on.isoformat()} (first from {self.history[0].effective_from.isoformat()})",
+                )
+            )
+        return chosen.value
+
+
+def _as_dict(m: Mapping[str, Parameter]) -> dict[str, Parameter]:
+    return dict(m)
+
+
+@attrs.frozen
+class ParameterSet:
+    """Parameters by name; ``with_value`` returns a changed copy (for what-if runs)."""
+
+    parameters: Mapping[str, Parameter] = attrs.field(converter=_as_dict)
+
+    @classmethod
+    def of(cls, params: Iterable[Parameter]) -> ParameterSet:
+        return cls({p.name: p for p in params})
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(self.parameters[k] for k in sorted(self.parameters))
+
+    def __getitem__(self, name: str) -> Parameter:
+        try:
+            return self.parameters[name]
+        except KeyError:
+            raise InvalidInput(
+                Problem(f"parameters.{name}", "unknown parameter (see `icoc rules --parameters`)")
+            ) from None
+
+    def value(self, name: str, on: date) -> Value:
+        return self[name].value_on(on)
+
+    def with_value(self, name: str, value: Value, effective_from: date = date.min) -> ParameterSet:
+        """A copy where ``name`` takes ``value`` from ``effective_from`` on (earlier values kept)."""
+        old = self[name]
+        steps = [s for s in old.history if s.effective_from < effective_from]
+        steps.append(_Step(effective_from=effective_from, value=value))
+        new = attrs.evolve(old, history=tuple(steps))
+        return ParameterSet({**self.parameters, name: new})
+
+
+_P, _C, _I = Mark.PARAMETER, Mark.CONFIRMED, Mark.INFERRED
+
+DEFAULT_PARAMETERS = ParameterSet.of(
+    [
+        Parameter.of(
+            "certification.deadline_2016",
+            date(2018, 9, 30),
+            "Certification deadline for PSC members set in 2016 (before the 2017 amendment)",
+            "ICoCA General Assembly 2016",
+            _C,
+        ),
+        Parameter.of(
+            "regimes.transitional.start",
+            date(2018, 4, 15),
+            "Start of the 2017 amendment's transitional clock",
+            "Articles of Association (2017 amendment)",
+            _C,
+        ),
+        Parameter.of(
+            "certification.transitional_period",
+            Duration(years=2),
+            "Longest time a Transitional Member has to certify",
+            "Articles of Association (2017 amendment)",
+            _C,
+        ),
+        Parameter.of(
+            "regimes.current.start",
+            date(2021, 1, 1),
+            "Start of the current Member/Affiliate regime (adoption date not published)",
+            "ICoCA membership rules: Member vs Affiliate",
+            _P,
+        ),
+        Parameter.of(
+            "certification.calendar_years",
+            3,
+            "A Member certifies by 31 December of this calendar year after joining",
+            "ICoCA membership rules: Member vs Affiliate",
+            _C,
+        ),
+        Parameter.of(
+            "certification.count_joining_year",
+            False,
+            "Whether the joining year counts as year one of the certification deadline",
+            "not published; default: it does not",
+            _P,
+        ),
+        Parameter.of(
+            "self_assessment.sent",
+            "07-01",
+            "Month-day the annual self-assessment is sent (MM-DD)",
+            "ICoCA 2020 self-assessment: sent 1 July",
+            _I,
+        ),
+        Parameter.of(
+            "self_assessment.due",
+            "09-23",
+            "Month-day the annual self-assessment is due (MM-DD)",
+            "ICoCA 2020 self-assessment: due 23 September",
+            _I,
+        ),
+        Parameter.of(
+            "self_assessment.first_cycle",
+            2016,
+            "First cycle of the annual self-assessment",
+            "Procedure for Article 12 (2016)",
+            _I,
+        ),
+        Parameter.of(
+            "self_assessment.grace",
+            Duration(days=30),
+            "Time after a missed self-assessment before termination is proposed",
+            "not published",
+            _P,
+        ),
+        Parameter.of(
+            "corrective_action.grace",
+            Duration(days=0),
+            "Time after a corrective-action deadline before suspension proceedings open",
+            "not published",
+            _P,
+        ),
+        Parameter.of(
+            "suspension.period",
+            Duration(months=6),
+            "Time a suspended company has to remedy before termination is proposed",
+            "not published",
+            _P,
+        ),
+        Parameter.of(
+            "swiss.rejoin_window",
+            Duration(months=6),
+            "Time a Swiss PSC excluded or withdrawn from ICoCA has to rejoin",
+            "Swiss Federal Act on Private Security Services provided Abroad (PSSA) and ordinance",
+            _C,
+        ),
+        Parameter.of(
+            "board.term_years", 3, "Length of a director's term in years", "ICoCA Board elections (CSO seats)", _C
+        ),
+    ]
+)
+"""The shipped parameters; each says whether it is confirmed, inferred or an unpublished default."""

@@ -1,0 +1,159 @@
+"""The default ICoCA rule set, each rule cited. Numbers come from dated parameters."""
+
+from __future__ import annotations
+
+from icoc.model.events import (
+    CertificationExpired,
+    MovedToAffiliate,
+    SelfAssessmentMissed,
+    SuspensionProceedingsOpened,
+    SwissRejoinWindowClosed,
+    TerminationProposed,
+)
+from icoc.rules._conditions import F
+from icoc.rules._due import After, DayAfter, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
+from icoc.rules._rule import Citation, Emit, Period, Rule, RuleSet
+
+__all__ = ["DEFAULT_RULES"]
+
+_ARTICLES = "ICoCA Articles of Association"
+_MEMBERSHIP = "ICoCA membership rules"
+_ART12 = "ICoCA Procedure for Reporting, Monitoring and Assessing Performance and Compliance (Art. 12)"
+_UNCERTIFIED = F("state").in_("member", "transitional_member")
+_ACTIVE = F("company.status").in_("member", "transitional_member", "affiliate", "certified_member", "suspended")
+
+CERT_DEADLINE_2016 = Rule(
+    id="ART11.CERT_DEADLINE_2016",
+    title="A PSC member not certified by 30 September 2018 faces termination (2016 extension)",
+    citation=Citation(document=_ARTICLES, article="Art. 3 and 11, deadline extended by the General Assembly 2016"),
+    process="company-status",
+    due=DayAfter(ParamDate("certification.deadline_2016")),
+    when=F("state") == "member",
+    then=Emit(event=TerminationProposed, payload={"reason": "not certified by the 2016 certification deadline"}),
+    effective=Period(start=None, end_before="regimes.transitional.start"),
+)
+
+TRANSITIONAL_DEADLINE = Rule(
+    id="ART3.TRANSITIONAL_DEADLINE",
+    title="A Transitional Member not certified within 2 years (from 15 April 2018 or joining) faces termination",
+    citation=Citation(document=_ARTICLES, article="Art. 3 (2017 amendment: Transitional Members)"),
+    process="company-status",
+    due=DayAfter(
+        After(
+            Latest((ParamDate("regimes.transitional.start"), FactDate("company.joined"))),
+            Param("certification.transitional_period"),
+        )
+    ),
+    when=_UNCERTIFIED,
+    then=Emit(event=TerminationProposed, payload={"reason": "not certified within the transitional period"}),
+    effective=Period(start="regimes.transitional.start", end_before="regimes.current.start"),
+)
+
+CERT_DEADLINE = Rule(
+    id="ART3.CERT_DEADLINE",
+    title="A Member not certified by 31 December of the third calendar year after joining faces termination",
+    citation=Citation(document=_MEMBERSHIP, article="Member vs Affiliate: certification deadline"),
+    process="company-status",
+    due=DayAfter(
+        EndOfCalendarYear(
+            FactDate("company.joined"), "certification.calendar_years", "certification.count_joining_year"
+        )
+    ),
+    when=_UNCERTIFIED,
+    then=Emit(event=TerminationProposed, payload={"reason": "not ICoCA-certified by its certification deadline"}),
+    effective=Period(start="regimes.current.start"),
+)
+
+CERT_DEADLINE_AFFILIATE = Rule(
+    id="ART3.CERT_DEADLINE.AFFILIATE",
+    title="...unless its latest self-assessment was satisfactory: it becomes an Affiliate",
+    citation=Citation(document=_MEMBERSHIP, article="Member vs Affiliate: move to Affiliate"),
+    process="company-status",
+    when=F("csa.latest") == "satisfactory",
+    then=Emit(event=MovedToAffiliate, payload={"commitment_renewed": True}),
+    exception_of="ART3.CERT_DEADLINE",
+)
+
+CSA_MISSED = Rule(
+    id="ART12.CSA_MISSED",
+    title="An annual self-assessment not submitted by its due date is missed",
+    citation=Citation(document=_ART12, article="annual company self-assessment"),
+    process="self-assessment",
+    due=DayAfter(FactDate("due")),
+    when=F("state") == "sent",
+    then=Emit(event=SelfAssessmentMissed, payload={"cycle": F("cycle")}),
+)
+
+CSA_MISSED_TERMINATION = Rule(
+    id="ART12.CSA_MISSED.TERMINATION",
+    title="A missed self-assessment still outstanding after the grace period leads to a termination proposal",
+    citation=Citation(
+        document=_ART12, article="annual company self-assessment (termination ground in ICoCA statistics)"
+    ),
+    process="self-assessment",
+    due=After(FactDate("self_assessment_missed_on"), Param("self_assessment.grace")),
+    when=(F("state") == "missed") & _ACTIVE,
+    then=Emit(event=TerminationProposed, payload={"reason": "annual self-assessment not submitted"}),
+)
+
+CERT_EXPIRY = Rule(
+    id="ART11.CERT_EXPIRY",
+    title="ICoCA certification lapses with the external certificate it rests on",
+    citation=Citation(document=_ARTICLES, article="Art. 11; certification procedure (default for an unpublished rule)"),
+    process="certification",
+    due=FactDate("certification.expires"),
+    when=F("state").in_("externally_certified", "icoca_review", "icoca_certified", "suspended"),
+    then=Emit(event=CertificationExpired),
+)
+
+CAP_DEADLINE = Rule(
+    id="ART12.CAP_DEADLINE",
+    title="Corrective action not verified by its deadline opens suspension proceedings",
+    citation=Citation(document=_ART12, article="corrective action and suspension proceedings"),
+    process="compliance-case",
+    due=After(DayAfter(FactDate("deadline")), Param("corrective_action.grace")),
+    when=F("state") == "corrective_action",
+    then=Emit(
+        event=SuspensionProceedingsOpened,
+        payload={"reason": "corrective action plan past its deadline without verification"},
+    ),
+)
+
+SUSPENSION_UNREMEDIED = Rule(
+    id="ART12.SUSPENSION_UNREMEDIED",
+    title="A suspension not remedied within its period leads to a termination proposal",
+    citation=Citation(document=_ART12, article="suspension and termination"),
+    process="company-status",
+    due=After(FactDate("suspended_on"), Param("suspension.period")),
+    when=F("state") == "suspended",
+    then=Emit(event=TerminationProposed, payload={"reason": "suspension not remedied within its period"}),
+)
+
+SWISS_REJOIN = Rule(
+    id="CH.PSSA_REJOIN_WINDOW",
+    title="A Swiss PSC excluded or withdrawn has 6 months to rejoin before its activities are prohibited",
+    citation=Citation(
+        document="Swiss Federal Act on Private Security Services provided Abroad (PSSA)",
+        article="membership of the ICoC Association",
+    ),
+    process="company-status",
+    due=After(FactDate("since"), Param("swiss.rejoin_window")),
+    when=F("state").in_("terminated", "withdrawn") & (F("company.swiss_pssa") == True),  # noqa: E712
+    then=Emit(event=SwissRejoinWindowClosed),
+)
+
+DEFAULT_RULES = RuleSet(
+    (
+        CERT_DEADLINE_2016,
+        TRANSITIONAL_DEADLINE,
+        CERT_DEADLINE,
+        CERT_DEADLINE_AFFILIATE,
+        CSA_MISSED,
+        CSA_MISSED_TERMINATION,
+        CERT_EXPIRY,
+        CAP_DEADLINE,
+        SUSPENSION_UNREMEDIED,
+        SWISS_REJOIN,
+    )
+)
+"""The rules ICoCA's texts imply, in the order ties on one date are broken."""

@@ -1,0 +1,25 @@
+"""Markdown for a process page, generated from its table so the docs cannot drift from it."""
+
+from __future__ import annotations
+
+from icoc.workflows._table import NONE, PREVIOUS, TransitionTable
+
+
+def process_markdown(table: TransitionTable) -> str:
+    """The diagram, the states and the transitions of ``table`` as Markdown."""
+    out = ["```mermaid", table.mermaid().rstrip(), "```", ""]
+    out += ["| state | meaning |", "|---|---|"]
+    for s in table.states:
+        final = " (final)" if s in table.final else ""
+        out.append(f"| `{s}`{final} | {table.descriptions.get(s, '')} |")
+    out += ["", "| from | event | to | guards | source |", "|---|---|---|---|---|"]
+    for t in table.transitions:
+        src = "(start)" if t.source == NONE else f"`{t.source}`"
+        target = "the status before" if t.target == PREVIOUS else f"`{t.target}`"
+        label = f" ({t.label})" if t.label else ""
+        guards = "; ".join(g.description or g.name for g in t.guards)
+        out.append(f"| {src} | `{t.event.TYPE}`{label} | {target} | {guards} | {t.citation or table.citation} |")
+    if table.follows:
+        names = ", ".join(f"`{e.TYPE}`" for e in sorted(table.follows, key=lambda e: e.TYPE))
+        out += ["", f"This process follows {names} when it has a transition for them and ignores them otherwise."]
+    return "\n".join(out) + "\n"
