@@ -30,19 +30,19 @@ from icoc.model.events import (
     SelfAssessmentSent,
     SelfAssessmentSubmitted,
     Suspended,
-    TerminationProposed,
     Terminated,
+    TerminationProposed,
     Withdrew,
 )
 from icoc.model.monitoring import ConcernCategory, FindingSource
 from icoc.rules import (
     DEFAULT_PARAMETERS,
     DEFAULT_RULES,
-    F,
     Citation,
     Custom,
     Duration,
     Emit,
+    F,
     Parameter,
     ParameterSet,
     Rule,
@@ -315,8 +315,14 @@ def test_swiss_company_that_rejoins_in_time_is_not_flagged() -> None:
     reg.submit_all(
         [
             ApplicationSubmitted(
-                subject="swissco", effective=date(2024, 10, 1), applicant=ApplicantKind.COMPANY, name="Swissco",
-                country="CH", provides_security_services=True, services=(ServiceDomain.LAND,), swiss_pssa=True,
+                subject="swissco",
+                effective=date(2024, 10, 1),
+                applicant=ApplicantKind.COMPANY,
+                name="Swissco",
+                country="CH",
+                provides_security_services=True,
+                services=(ServiceDomain.LAND,),
+                swiss_pssa=True,
             ),
             DueDiligenceStarted(subject="swissco", effective=date(2024, 10, 2)),
             Admitted(subject="swissco", effective=date(2024, 11, 1), admission=Admission.AFFILIATE),
@@ -409,7 +415,9 @@ def test_history_with_derived_events_replays_without_firing_twice() -> None:
     reg = icoc.Registry()
     admit(reg, "acme", date(2023, 5, 10))
     reg.advance_to(date(2027, 6, 1))
-    again = icoc.Registry.from_history(icoc.io.loads(icoc.io.dumps(reg.history_document()), type(reg.history_document())))
+    again = icoc.Registry.from_history(
+        icoc.io.loads(icoc.io.dumps(reg.history_document()), type(reg.history_document()))
+    )
     assert again.snapshot() == reg.snapshot()
     assert again.advance_to(date(2027, 12, 31)) == []
 
@@ -419,7 +427,11 @@ def test_history_with_derived_events_replays_without_firing_twice() -> None:
 
 def test_dated_parameter_uses_the_value_in_force() -> None:
     p = Parameter.of(
-        "x", {date(2020, 1, 1): Duration(days=10), date(2024, 1, 1): Duration(days=20)}, "d", "r", DEFAULT_PARAMETERS["suspension.period"].mark
+        "x",
+        {date(2020, 1, 1): Duration(days=10), date(2024, 1, 1): Duration(days=20)},
+        "d",
+        "r",
+        DEFAULT_PARAMETERS["suspension.period"].mark,
     )
     assert p.value_on(date(2023, 12, 31)) == Duration(days=10)
     assert p.value_on(date(2024, 1, 1)) == Duration(days=20)
@@ -443,3 +455,57 @@ def test_every_default_rule_is_cited_and_every_parameter_referenced() -> None:
         assert rule.citation.document and rule.citation.article
         for name in rule.param_names():
             assert DEFAULT_PARAMETERS[name].reference
+
+
+# --- rule-set files ---------------------------------------------------------------------------------------
+
+
+def test_default_rules_round_trip_through_the_file_format(tmp_path: pytest.TempPathFactory) -> None:
+    import json
+
+    from icoc.rules import load_rules, rule_to_data
+
+    path = tmp_path / "rules.json"  # type: ignore[operator]
+    path.write_text(json.dumps({"base": "none", "rules": [rule_to_data(r) for r in DEFAULT_RULES]}))
+    assert load_rules(path) == DEFAULT_RULES
+
+
+def test_a_yaml_rule_file_overrides_and_removes(tmp_path: pytest.TempPathFactory) -> None:
+    from icoc.rules import load_rules
+
+    path = tmp_path / "rules.yaml"  # type: ignore[operator]
+    path.write_text(
+        """
+remove: [CH.PSSA_REJOIN_WINDOW]
+rules:
+  - id: ART12.SUSPENSION_UNREMEDIED
+    title: A suspension not remedied within 90 days leads to a termination proposal
+    citation: {document: Our contract, article: clause 7}
+    process: company-status
+    due: {after: {fact: suspended_on}, period: suspension.period}
+    when: {fact: state, eq: suspended}
+    then: {event: termination_proposed, payload: {reason: unremedied}}
+"""
+    )
+    rules = load_rules(path)
+    assert "CH.PSSA_REJOIN_WINDOW" not in rules.ids
+    assert rules["ART12.SUSPENSION_UNREMEDIED"].citation.document == "Our contract"
+    reg = icoc.Registry(rules=rules, parameters=DEFAULT_PARAMETERS.with_value("suspension.period", Duration(days=90)))
+    admit(reg, "acme", date(2022, 1, 10), Admission.AFFILIATE)
+    reg.submit(Suspended(subject="acme", effective=date(2024, 1, 1), reason="x"))
+    (event,) = fired(reg.advance_to(date(2024, 12, 31)), "ART12.SUSPENSION_UNREMEDIED")
+    assert event.effective == date(2024, 3, 31) and event.cause.citation == "Our contract, clause 7"
+
+
+def test_a_malformed_rule_file_lists_every_problem_with_its_path(tmp_path: pytest.TempPathFactory) -> None:
+    from icoc.rules import load_rules
+
+    path = tmp_path / "bad.json"  # type: ignore[operator]
+    path.write_text(
+        '{"remove": ["NOPE"], "rules": [{"id": "X", "title": "t", "citation": {"document": "d"},'
+        ' "process": "company-status", "then": {"event": "zzz"}, "when": {"fact": "a", "in": 3}}]}'
+    )
+    with pytest.raises(InvalidInput) as info:
+        load_rules(path)
+    paths = [p.path.split(":", 1)[1] for p in info.value.problems]
+    assert paths == ["$.remove[0]", "$.rules[0].citation.article", "$.rules[0].then.event", "$.rules[0].when.in"]

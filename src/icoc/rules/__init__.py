@@ -10,6 +10,7 @@ from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, F,
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
 from icoc.rules._engine import Backend, NativeBackend, RulesEngine
 from icoc.rules._facts import facts_for
+from icoc.rules._files import load_rules, rule_to_data, rules_from_data
 from icoc.rules._params import DEFAULT_PARAMETERS, Duration, Mark, Parameter, ParameterSet
 from icoc.rules._rule import Citation, Emit, Period, Rule, RuleSet
 from icoc.rules.default import DEFAULT_RULES
@@ -48,4 +49,7 @@ __all__ = [
     "RuleSet",
     "RulesEngine",
     "facts_for",
+    "load_rules",
+    "rule_to_data",
+    "rules_from_data",
 ]

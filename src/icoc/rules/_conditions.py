@@ -50,16 +50,20 @@ class Condition:
         return Not(self)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class F:
     """A reference to a fact by name: ``F("state") == "member"``, ``F("state").in_(...)``."""
 
     name: str
 
-    def __eq__(self, other: object) -> Cmp:  # type: ignore[override]
+    def __eq__(self, other: object) -> Any:
+        if isinstance(other, F):  # comparing references (rules compared for equality)
+            return self.name == other.name
         return Cmp(self.name, "==", _scalar(other))
 
-    def __ne__(self, other: object) -> Cmp:  # type: ignore[override]
+    def __ne__(self, other: object) -> Any:
+        if isinstance(other, F):
+            return self.name != other.name
         return Cmp(self.name, "!=", _scalar(other))
 
     def __lt__(self, other: Scalar) -> Cmp:

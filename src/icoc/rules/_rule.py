@@ -116,9 +116,13 @@ class RuleSet:
     rules: tuple[Rule, ...] = attrs.field(converter=_rules_tuple)
 
     def __attrs_post_init__(self) -> None:
+        from icoc.workflows import PROCESSES
+
         problems: list[Problem] = []
         ids: dict[str, Rule] = {}
         for i, r in enumerate(self.rules):
+            if r.process not in PROCESSES:
+                problems.append(Problem(f"rules[{i}].process", f"unknown process {r.process!r}"))
             if r.id in ids:
                 problems.append(Problem(f"rules[{i}].id", f"duplicate rule id {r.id!r}"))
             ids[r.id] = r

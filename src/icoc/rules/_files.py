@@ -1,0 +1,339 @@
+"""Rule sets as YAML or JSON documents, so users change rules without touching library code.
+
+A document has ``rules`` (new rules, or replacements of rules with the same id), ``remove``
+(ids to drop) and ``base`` (``default`` to start from the shipped rules, ``none`` for an empty
+set). Conditions, due dates and effects use a small vocabulary; every problem is reported with
+its path (``$.rules[2].when.all[0].in``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from icoc.errors import InvalidInput, Problem
+from icoc.model.events import EVENTS_BY_TYPE
+from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, In, Not, Or
+from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
+from icoc.rules._rule import Citation, Emit, Period, Rule, RuleSet
+
+__all__ = ["load_rules", "rule_to_data", "rules_from_data"]
+
+_CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+_CMP_NAME = {v: k for k, v in _CMP.items()}
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+
+def _obj(x: Any, path: str, errs: _Errors, keys: set[str], required: set[str] = frozenset()) -> dict[str, Any] | None:  # type: ignore[assignment]
+    if not isinstance(x, dict):
+        errs.add(path, f"expected an object, got {type(x).__name__}")
+        return None
+    for k in sorted(set(x) - keys):
+        errs.add(f"{path}.{k}", f"unknown key (expected one of {', '.join(sorted(keys))})")
+    for k in sorted(required - set(x)):
+        errs.add(f"{path}.{k}", "required field missing")
+    return x
+
+
+def _text(x: Any, path: str, errs: _Errors) -> str:
+    if not isinstance(x, str) or not x.strip():
+        errs.add(path, f"expected text, got {x!r}")
+        return ""
+    return x
+
+
+def _scalar(x: Any, path: str, errs: _Errors) -> Any:
+    if isinstance(x, str):
+        try:
+            return date.fromisoformat(x) if len(x) == 10 and x[4] == "-" else x
+        except ValueError:
+            return x
+    if x is None or isinstance(x, (bool, int, date)):
+        return x
+    errs.add(path, f"expected a string, integer, boolean or ISO date, got {x!r}")
+    return None
+
+
+def _condition(x: Any, path: str, errs: _Errors) -> Condition:
+    if x is True or x == "always":
+        return TRUE
+    if not isinstance(x, dict):
+        errs.add(path, "expected a condition object ({fact: ..., eq: ...}, {all: [...]}, {any: [...]}, {not: ...})")
+        return TRUE
+    if "all" in x or "any" in x:
+        key = "all" if "all" in x else "any"
+        _obj(x, path, errs, {key})
+        parts = x[key]
+        if not isinstance(parts, list) or not parts:
+            errs.add(f"{path}.{key}", "expected a non-empty list of conditions")
+            return TRUE
+        conds = tuple(_condition(p, f"{path}.{key}[{i}]", errs) for i, p in enumerate(parts))
+        return And(conds) if key == "all" else Or(conds)
+    if "not" in x:
+        _obj(x, path, errs, {"not"})
+        return Not(_condition(x["not"], f"{path}.not", errs))
+    ops = set(x) & ({"in", "exists"} | set(_CMP))
+    _obj(x, path, errs, {"fact", "in", "exists", *_CMP}, {"fact"})
+    name = _text(x.get("fact"), f"{path}.fact", errs)
+    if len(ops) != 1:
+        errs.add(path, "a fact test has exactly one of eq, ne, lt, le, gt, ge, in, exists")
+        return TRUE
+    (op,) = ops
+    if op == "in":
+        values = x["in"]
+        if not isinstance(values, list):
+            errs.add(f"{path}.in", "expected a list of values")
+            return TRUE
+        return In(name, tuple(_scalar(v, f"{path}.in[{i}]", errs) for i, v in enumerate(values)))
+    if op == "exists":
+        if x["exists"] is not True:
+            errs.add(f"{path}.exists", "write {not: {fact: ..., exists: true}} for a missing fact")
+        return Exists(name)
+    return Cmp(name, _CMP[op], _scalar(x[op], f"{path}.{op}", errs))
+
+
+def _due(x: Any, path: str, errs: _Errors) -> Due | None:
+    if not isinstance(x, dict) or len(x) == 0:
+        errs.add(path, "expected a due-date object such as {fact: due} or {after: ..., period: ...}")
+        return None
+    if "fact" in x:
+        _obj(x, path, errs, {"fact"})
+        return FactDate(_text(x["fact"], f"{path}.fact", errs))
+    if "param" in x:
+        _obj(x, path, errs, {"param"})
+        return ParamDate(_text(x["param"], f"{path}.param", errs))
+    if "day_after" in x:
+        _obj(x, path, errs, {"day_after"})
+        inner = _due(x["day_after"], f"{path}.day_after", errs)
+        return DayAfter(inner) if inner else None
+    if "after" in x:
+        _obj(x, path, errs, {"after", "period"}, {"period"})
+        inner = _due(x["after"], f"{path}.after", errs)
+        return After(inner, Param(_text(x.get("period"), f"{path}.period", errs))) if inner else None
+    if "latest" in x:
+        _obj(x, path, errs, {"latest"})
+        if not isinstance(x["latest"], list) or not x["latest"]:
+            errs.add(f"{path}.latest", "expected a non-empty list")
+            return None
+        parts = [_due(p, f"{path}.latest[{i}]", errs) for i, p in enumerate(x["latest"])]
+        return Latest(tuple(p for p in parts if p is not None))
+    if "end_of_calendar_year" in x:
+        _obj(x, path, errs, {"end_of_calendar_year", "years", "count_joining_year"}, {"years", "count_joining_year"})
+        inner = _due(x["end_of_calendar_year"], f"{path}.end_of_calendar_year", errs)
+        years = _text(x.get("years"), f"{path}.years", errs)
+        count = _text(x.get("count_joining_year"), f"{path}.count_joining_year", errs)
+        return EndOfCalendarYear(inner, years, count) if inner else None
+    errs.add(path, f"unknown due-date form {sorted(x)} (fact, param, day_after, after, latest, end_of_calendar_year)")
+    return None
+
+
+def _bound(x: Any, path: str, errs: _Errors) -> date | str | None:
+    if x is None or isinstance(x, date):
+        return x
+    if isinstance(x, str):
+        try:
+            return date.fromisoformat(x)
+        except ValueError:
+            return x  # a date parameter's name
+    errs.add(path, f"expected an ISO date or a date parameter's name, got {x!r}")
+    return None
+
+
+def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
+    keys = {"id", "title", "citation", "process", "due", "when", "then", "effective", "exception_of", "params"}
+    obj = _obj(x, path, errs, keys, {"id", "title", "citation", "process", "then"})
+    if obj is None:
+        return None
+    before = len(errs.problems)
+    cit = _obj(obj.get("citation"), f"{path}.citation", errs, {"document", "article", "url"}, {"document", "article"})
+    cit = cit or {}
+    citation = Citation(
+        document=_text(cit["document"], f"{path}.citation.document", errs) if "document" in cit else "",
+        article=_text(cit["article"], f"{path}.citation.article", errs) if "article" in cit else "",
+        url=cit.get("url"),
+    )
+    then = _obj(obj.get("then"), f"{path}.then", errs, {"event", "payload"}, {"event"}) or {}
+    event_type = EVENTS_BY_TYPE.get(then.get("event", ""))
+    if event_type is None:
+        errs.add(f"{path}.then.event", f"unknown event type {then.get('event')!r}")
+    payload_raw = then.get("payload", {})
+    payload: dict[str, Any] = {}
+    if not isinstance(payload_raw, dict):
+        errs.add(f"{path}.then.payload", "expected an object")
+    else:
+        from icoc.rules._conditions import F
+
+        for k, val in payload_raw.items():
+            if isinstance(val, dict) and set(val) == {"fact"}:
+                payload[k] = F(val["fact"])
+            else:
+                payload[k] = _scalar(val, f"{path}.then.payload.{k}", errs)
+    eff = _obj(obj.get("effective", {}), f"{path}.effective", errs, {"start", "end", "end_before"}) or {}
+    period = Period(
+        start=_bound(eff.get("start"), f"{path}.effective.start", errs),
+        end=_bound(eff.get("end"), f"{path}.effective.end", errs),
+        end_before=eff.get("end_before"),
+    )
+    due = _due(obj["due"], f"{path}.due", errs) if "due" in obj else None
+    when = _condition(obj.get("when", True), f"{path}.when", errs)
+    params = obj.get("params", [])
+    if len(errs.problems) > before or event_type is None:
+        return None
+    return Rule(
+        id=_text(obj["id"], f"{path}.id", errs),
+        title=_text(obj["title"], f"{path}.title", errs),
+        citation=citation,
+        process=_text(obj["process"], f"{path}.process", errs),
+        due=due,
+        when=when,
+        then=Emit(event=event_type, payload=payload),
+        effective=period,
+        exception_of=obj.get("exception_of"),
+        params=tuple(params) if isinstance(params, list) else (),
+    )
+
+
+def rules_from_data(data: Any, base: RuleSet | None = None) -> RuleSet:
+    """A rule set from plain data (parsed YAML/JSON); see the module docstring for the shape."""
+    from icoc.rules.default import DEFAULT_RULES
+    from icoc.workflows import PROCESSES
+
+    errs = _Errors()
+    doc = _obj(data, "$", errs, {"base", "rules", "remove"})
+    if doc is None:
+        raise InvalidInput(errs.problems)
+    start = doc.get("base", "default")
+    if start not in ("default", "none"):
+        errs.add("$.base", "expected 'default' or 'none'")
+    ruleset = base if base is not None else (DEFAULT_RULES if start == "default" else RuleSet(()))
+    removed = doc.get("remove", [])
+    if not isinstance(removed, list):
+        errs.add("$.remove", "expected a list of rule ids")
+        removed = []
+    for i, rid in enumerate(removed):
+        if rid not in ruleset.ids:
+            errs.add(f"$.remove[{i}]", f"no rule {rid!r} to remove")
+    raw = doc.get("rules", [])
+    if not isinstance(raw, list):
+        errs.add("$.rules", "expected a list of rules")
+        raw = []
+    rules = []
+    for i, r in enumerate(raw):
+        rule = _rule(r, f"$.rules[{i}]", errs)
+        if rule is not None:
+            if rule.process not in PROCESSES:
+                errs.add(f"$.rules[{i}].process", f"unknown process {rule.process!r} (known: {', '.join(PROCESSES)})")
+            rules.append(rule)
+    if errs.problems:
+        raise InvalidInput(errs.problems)
+    valid_removed = [r for r in removed if r in ruleset.ids]
+    if valid_removed:
+        ruleset = ruleset.without(*valid_removed)
+    return ruleset.with_rules(*rules)
+
+
+def load_rules(path: str | Path, base: RuleSet | None = None) -> RuleSet:
+    """Read a rule-set document from a ``.json``, ``.yaml`` or ``.yml`` file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(Problem(str(p), f"cannot read file: {exc.strerror or exc}")) from None
+    if p.suffix.lower() in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            raise InvalidInput(Problem(str(p), "YAML files need PyYAML: pip install 'icoc[yaml]'")) from None
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise InvalidInput(Problem(str(p), f"not valid YAML: {exc}")) from None
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(Problem(str(p), f"not valid JSON: {exc.msg} at line {exc.lineno}")) from None
+    try:
+        return rules_from_data(data, base)
+    except InvalidInput as exc:
+        raise InvalidInput(Problem(f"{p}:{q.path}", q.message) for q in exc.problems) from None
+
+
+def _condition_data(c: Condition) -> Any:
+    if c is TRUE:
+        return True
+    if isinstance(c, Cmp):
+        return {"fact": c.name, _CMP_NAME[c.op]: _plain(c.value)}
+    if isinstance(c, In):
+        return {"fact": c.name, "in": [_plain(v) for v in c.values]}
+    if isinstance(c, Exists):
+        return {"fact": c.name, "exists": True}
+    if isinstance(c, And):
+        return {"all": [_condition_data(p) for p in c.parts]}
+    if isinstance(c, Or):
+        return {"any": [_condition_data(p) for p in c.parts]}
+    if isinstance(c, Not):
+        return {"not": _condition_data(c.part)}
+    if isinstance(c, Custom):
+        return {"custom": c.label}
+    raise TypeError(f"cannot write condition {c!r}")
+
+
+def _due_data(d: Due) -> Any:
+    if isinstance(d, FactDate):
+        return {"fact": d.name}
+    if isinstance(d, ParamDate):
+        return {"param": d.name}
+    if isinstance(d, DayAfter):
+        return {"day_after": _due_data(d.deadline)}
+    if isinstance(d, After):
+        return {"after": _due_data(d.start), "period": d.period.name}
+    if isinstance(d, Latest):
+        return {"latest": [_due_data(p) for p in d.parts]}
+    if isinstance(d, EndOfCalendarYear):
+        return {"end_of_calendar_year": _due_data(d.start), "years": d.years_param, "count_joining_year": d.count_param}
+    raise TypeError(f"cannot write due date {d!r}")
+
+
+def _plain(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, date) else v
+
+
+def rule_to_data(rule: Rule) -> dict[str, Any]:
+    """A rule as plain data in the file format (``rules_from_data`` reads it back)."""
+    out: dict[str, Any] = {
+        "id": rule.id,
+        "title": rule.title,
+        "citation": {"document": rule.citation.document, "article": rule.citation.article},
+        "process": rule.process,
+    }
+    if rule.citation.url:
+        out["citation"]["url"] = rule.citation.url
+    if rule.due is not None:
+        out["due"] = _due_data(rule.due)
+    out["when"] = _condition_data(rule.when)
+    payload: Mapping[str, Any] = rule.then.payload
+    from icoc.rules._conditions import F
+
+    out["then"] = {
+        "event": rule.then.event.TYPE,
+        "payload": {k: ({"fact": v.name} if isinstance(v, F) else _plain(v)) for k, v in payload.items()},
+    }
+    eff = {k: _plain(getattr(rule.effective, k)) for k in ("start", "end", "end_before") if getattr(rule.effective, k)}
+    if eff:
+        out["effective"] = eff
+    if rule.exception_of:
+        out["exception_of"] = rule.exception_of
+    if rule.params:
+        out["params"] = list(rule.params)
+    return out
