@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -32,6 +32,9 @@ from icoc.rules._rule import RuleSet
 from icoc.rules.default import DEFAULT_RULES
 from icoc.workflows import PROCESSES, subject_kind_of_application
 from icoc.workflows._table import NONE, PREVIOUS, Instance, SubjectKind, TransitionTable
+
+if TYPE_CHECKING:
+    from icoc.explain import Explanation
 
 __all__ = ["Registry", "Snapshot"]
 
@@ -364,6 +367,12 @@ class Registry(_Queries):
         if not isinstance(when, date):
             raise InvalidInput(Problem("when", f"expected a date, got {type(when).__name__}"))
         return self._engine.advance(when, self._view, self.submit, self._core.last.get)
+
+    def explain(self, subject: str, as_of: date | None = None) -> Explanation:
+        """Why ``subject`` is in its state: each event, its cause, citation and facts."""
+        from icoc.explain import explain
+
+        return explain(self, subject, as_of)
 
     def close(self) -> None:
         """Free the rules backend (the durable-rules engine holds C memory)."""

@@ -1,0 +1,81 @@
+"""Why a subject is in its state: the events that brought it there, rule by rule.
+
+Every step names its cause — the actor, or the rule with its citation and the facts and
+parameter values it used — so a decision can be read by a person and archived as JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+
+from icoc.model.events import Event, Fact
+
+__all__ = ["Explanation", "Step", "explain"]
+
+
+@attrs.frozen(kw_only=True)
+class Step:
+    """One event in a subject's history and the state it left the subject in."""
+
+    effective: date
+    event: str
+    process_states: tuple[Fact, ...]
+    """Each process's state after the event, as ``Fact(process, state)``."""
+    actor: str | None = None
+    rule: str | None = None
+    citation: str | None = None
+    facts: tuple[Fact, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Explanation:
+    subject: str
+    as_of: date | None
+    state: str | None
+    steps: tuple[Step, ...]
+
+    def text(self) -> str:
+        """A plain-text account, one line per event, rule facts indented beneath."""
+        when = self.as_of.isoformat() if self.as_of else "now"
+        lines = [f"{self.subject}  {self.state or '(not on record)'}  (as of {when})"]
+        for s in self.steps:
+            by = f"rule {s.rule}" if s.rule else f"by {s.actor}"
+            after = ", ".join(f"{f.name}={f.value}" for f in s.process_states)
+            lines.append(f"  {s.effective.isoformat()}  {s.event:<32} {by}  -> {after}")
+            if s.citation:
+                lines.append(f"      cites: {s.citation}")
+            for f in s.facts:
+                if not f.name.startswith("rule."):
+                    lines.append(f"      {f.name} = {f.value}")
+        return "\n".join(lines)
+
+
+def explain(registry: object, subject: str, as_of: date | None = None) -> Explanation:
+    """The explanation of ``subject``'s state on ``as_of`` (now when omitted)."""
+    from icoc.registry import Registry, _Core, _plan, _View
+
+    assert isinstance(registry, Registry)
+    registry.state_of(subject)  # UnknownMember for an unknown id
+    events: list[Event] = registry._events_of(subject, as_of or date.max)
+    core = _Core()
+    steps = []
+    for event in events:
+        view = _View(core, registry.settings, registry.parameters)
+        kind, changes = _plan(registry._tables_for, view, event, check=False)
+        core.commit(event, kind, changes)
+        states = tuple(Fact(name=f"{p}[{k}]" if k != subject else p, value=i.state) for p, k, i in changes)
+        steps.append(
+            Step(
+                effective=event.effective,
+                event=event.TYPE,
+                process_states=states,
+                actor=event.cause.actor,
+                rule=event.cause.rule,
+                citation=event.cause.citation,
+                facts=event.cause.facts,
+            )
+        )
+    state = registry.state_of(subject, as_of) if as_of is not None else registry.state_of(subject)
+    return Explanation(subject=subject, as_of=as_of, state=state, steps=tuple(steps))
