@@ -358,6 +358,17 @@ class Registry(_Queries):
         """The earliest date a rule falls due, if any."""
         return self._engine.next_due() if self._engine is not None else None
 
+    def pending_rules(self, until: date) -> list[tuple[str, str, date]]:
+        """``(rule id, subject, due)`` for rules due by ``until`` that have not fired yet."""
+        if self._engine is None:
+            return []
+        out = []
+        for rid, process, key, due in self._engine.pending(until):
+            inst = self._core.instances.get(process, {}).get(key)
+            if inst is not None:
+                out.append((rid, inst.subject, due))
+        return sorted(out, key=lambda x: (x[2], x[0], x[1]))
+
     def advance_to(self, when: date) -> list[Event]:
         """Fire every rule due up to ``when`` (inclusive) in date order and apply the events
         they emit through the workflows. Ties on a date fire in rule-set order, then by process

@@ -113,6 +113,10 @@ class RulesEngine:
         if process and key and due:
             self._fired[(base, process, key)] = date.fromisoformat(due)
 
+    def pending(self, until: date) -> list[tuple[str, str, str, date]]:
+        """Scheduled ``(rule id, process, key, due)`` entries due on or before ``until``."""
+        return [(rid, p, k, d) for (rid, p, k), d in self._scheduled.items() if d <= until]
+
     def next_due(self) -> date | None:
         """The earliest date on the agenda, if any."""
         while self._heap:

@@ -1,0 +1,109 @@
+"""Procurement policies as data: requirements, each citing where it comes from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from icoc.errors import InvalidInput, Problem
+from icoc.model import _validate as v
+
+__all__ = ["CHECKS", "Policy", "Requirement"]
+
+CHECKS: Mapping[str, str] = {
+    "status_in": "the company's status is one of `statuses`",
+    "not_suspended": "the company is not suspended",
+    "certification_deadline": "ICoCA-certified, or its certification deadline has not passed",
+    "self_assessment_submitted": "the latest annual self-assessment due was submitted",
+    "no_disciplinary_proceedings": "no compliance case before the Board or in suspension proceedings",
+    "icoca_certified": "holds ICoCA certification in force",
+    "certified_to_standard": "ICoCA certification rests on a certificate to one of `standards`",
+    "no_open_complaints": "no open complaint (of `categories`, when given)",
+    "no_open_cases": "no open compliance case of `min_severity` or worse",
+}
+"""The checks a requirement can name, with what each asks."""
+
+_ARGS: Mapping[str, frozenset[str]] = {
+    "status_in": frozenset({"statuses"}),
+    "certified_to_standard": frozenset({"standards"}),
+    "no_open_complaints": frozenset({"categories"}),
+    "no_open_cases": frozenset({"min_severity"}),
+}
+
+
+def _check(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value not in CHECKS:
+        raise v.invalid(instance, attribute.name, f"unknown check {value!r} (known: {', '.join(CHECKS)})")
+
+
+def _args(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
+    allowed = _ARGS.get(instance.check, frozenset())
+    for k in value:
+        if k not in allowed:
+            raise v.invalid(instance, f"{attribute.name}.{k}", f"check {instance.check!r} takes no argument {k!r}")
+    for k in allowed:
+        if k != "categories" and k not in value:
+            raise v.invalid(instance, f"{attribute.name}.{k}", f"check {instance.check!r} needs {k!r}")
+    for k, x in value.items():
+        if k != "min_severity" and (not isinstance(x, tuple) or not all(isinstance(i, str) for i in x)):
+            raise v.invalid(instance, f"{attribute.name}.{k}", "expected a list of names")
+
+
+def _as_dict(m: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(m)
+
+
+@attrs.frozen(kw_only=True)
+class Requirement:
+    """One condition of a policy: a named check with its arguments and its source."""
+
+    id: str = attrs.field(validator=v.identifier)
+    title: str = attrs.field(validator=v.text)
+    check: str = attrs.field(validator=_check)
+    citation: str = attrs.field(validator=v.text)
+    args: Mapping[str, Any] = attrs.field(factory=dict, validator=_args, converter=_as_dict)
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """A named set of requirements; a member is eligible when every one passes."""
+
+    id: str = attrs.field(validator=v.identifier)
+    title: str = attrs.field(validator=v.text)
+    requirements: tuple[Requirement, ...] = attrs.field(
+        validator=[v.tuple_of(Requirement), v.unique(lambda r: r.id, "requirement id")]
+    )
+    description: str = ""
+
+    def __iter__(self) -> Iterator[Requirement]:
+        return iter(self.requirements)
+
+    def requirement(self, rid: str) -> Requirement:
+        for r in self.requirements:
+            if r.id == rid:
+                return r
+        raise InvalidInput(Problem(f"{self.id}.requirements", f"no requirement {rid!r}"))
+
+    def tightened(self, *extra: Requirement, id: str | None = None, title: str | None = None) -> Policy:
+        """A stricter copy: ``extra`` requirements added (same id: replaced)."""
+        new = {r.id: r for r in extra}
+        kept = [new.pop(r.id, r) for r in self.requirements]
+        return Policy(
+            id=id or f"{self.id}.tightened",
+            title=title or self.title,
+            requirements=(*kept, *new.values()),
+            description=self.description,
+        )
+
+    def loosened(self, *drop: str, id: str | None = None, title: str | None = None) -> Policy:
+        """A more lenient copy without the requirements ``drop``."""
+        for rid in drop:
+            self.requirement(rid)
+        return Policy(
+            id=id or f"{self.id}.loosened",
+            title=title or self.title,
+            requirements=tuple(r for r in self.requirements if r.id not in drop),
+            description=self.description,
+        )
