@@ -73,21 +73,23 @@ def _make_converter() -> cattrs.Converter:
     c = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     c.register_structure_hook_func(lambda t: t is date, _structure_date)
     c.register_unstructure_hook(date, lambda d: d.isoformat())
-    c.register_structure_hook_func(lambda t: t is str, _strict(str, "text"))
-    c.register_structure_hook_func(lambda t: t is bool, _strict(bool, "true or false"))
+    # By class, not predicate: cattrs' own str/int/bool hooks (which coerce: int("1"), str(5)) are
+    # registered by class, and class registrations are consulted before predicates.
+    c.register_structure_hook(str, _strict(str, "text"))
+    c.register_structure_hook(bool, _strict(bool, "true or false"))
 
     def _int(value: object, _: type) -> int:
         if type(value) is not int:
             raise _Bad(f"expected an integer, got {_describe(value)}")
         return value
 
-    c.register_structure_hook_func(lambda t: t is int, _int)
+    c.register_structure_hook(int, _int)
     # By class, not predicate: cattrs dispatches str subclasses (StrEnum) to str's hook first.
     c.register_structure_hook(StrEnum, _structure_enum)
     c.register_structure_hook(Enum, _structure_enum)
-    c.register_unstructure_hook_factory(
-        lambda t: isinstance(t, type) and issubclass(t, Enum), lambda t: lambda e: e.value
-    )
+    # By class as for structuring: StrEnum members would otherwise be passed through as-is.
+    c.register_unstructure_hook(StrEnum, lambda e: e.value)
+    c.register_unstructure_hook(Enum, lambda e: e.value)
 
     def _tuple_factory(tp: Any) -> Callable[[object, type], tuple[Any, ...]]:
         item_type = get_args(tp)[0]

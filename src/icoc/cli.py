@@ -1,0 +1,302 @@
+"""The ``icoc`` command line.
+
+Each command is one ``_cmd_<name>(args) -> int`` function plus one ``_add_<name>`` block that
+registers its sub-parser; add a command by writing both and listing the ``_add_<name>`` in
+``_REGISTRATIONS``. Commands import what they need inside their function, so ``icoc --help``
+stays fast. Errors icoc raises on purpose (:class:`icoc.errors.IcocError`) and file errors become
+one ``icoc: error: ...`` line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from rich.table import Table
+
+    from icoc.model import RegistryDocument
+
+    _Sub: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+
+__all__ = ["EXIT_ERROR", "EXIT_OK", "build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_ERROR = 2
+"""Exit status for bad input, unreadable files and usage errors (argparse uses 2 too)."""
+
+# --- icoc demo ----------------------------------------------------------------------------
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    doc = _read_registry(args.file) if args.file else _sample()
+    source = str(args.file) if args.file else "the built-in sample registry (fictional data)"
+    console = Console(file=sys.stdout, highlight=False)
+    console.print(f"[bold]icoc[/bold]: {source}, as of {doc.as_of.isoformat()}")
+    for table in _demo_tables(doc):
+        console.print()
+        console.print(table)
+    console.print()
+    for line in _demo_notes(doc):
+        console.print(line)
+    return EXIT_OK
+
+
+def _add_demo(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="summarise the built-in sample registry in tables",
+        description="Members per pillar and status, certificates per standard, open compliance cases "
+        "and open complaints of the built-in sample registry (or of a registry document file).",
+    )
+    p.add_argument("--file", metavar="FILE", help="summarise this registry document (JSON or YAML) instead")
+    p.set_defaults(handler=_cmd_demo)
+
+
+_KIND_LABELS = {"grievance_mechanism_inadequate": "mechanism inadequate"}
+
+
+def _demo_tables(doc: RegistryDocument) -> list[Table]:
+    from collections import Counter
+
+    from rich.table import Table
+
+    from icoc.model import CaseStage, CompanyStatus, ComplaintKind, ComplaintStage, MembershipStatus, Pillar
+
+    members = Table(title="Members per pillar and status", title_justify="left")
+    members.add_column("Pillar")
+    members.add_column("Status")
+    members.add_column("Count", justify="right")
+    groups: list[tuple[str, Sequence[Any], list[str]]] = [
+        (f"{Pillar.PSC.value} (companies)", doc.companies, [s.value for s in CompanyStatus]),
+        (f"{Pillar.CSO.value} (civil society)", doc.civil_society, [s.value for s in MembershipStatus]),
+        (f"{Pillar.GOVERNMENT.value} (States, IGOs)", doc.governments, [s.value for s in MembershipStatus]),
+        ("observers (no pillar)", doc.observers, [s.value for s in MembershipStatus]),
+    ]
+    for label, items, statuses in groups:
+        counts = Counter(m.status.value for m in items)
+        shown = [s for s in statuses if counts[s]]
+        for i, status in enumerate(shown):
+            members.add_row(label if i == 0 else "", status, str(counts[status]))
+        if not shown:
+            members.add_row(label, "-", "0")
+        members.add_section()
+
+    certs = Table(title=f"Certificates per standard (in force on {doc.as_of.isoformat()})", title_justify="left")
+    certs.add_column("Standard")
+    certs.add_column("Recognised")
+    certs.add_column("External", justify="right")
+    certs.add_column("ICoCA certifications", justify="right")
+    external = {c.id: c for c in doc.certificates}
+    ext_in_force = Counter(c.standard for c in doc.certificates if c.in_force(doc.as_of))
+    icoca_in_force = Counter(
+        external[ic.based_on].standard for ic in doc.icoca_certifications if ic.in_force(doc.as_of)
+    )
+    for std in doc.standards:
+        certs.add_row(
+            std.id,
+            "yes" if std.recognised else "no",
+            str(ext_in_force[std.id]),
+            str(icoca_in_force[std.id]) if std.recognised else "-",
+        )
+    certs.add_section()
+    certs.add_row("total", "", str(sum(ext_in_force.values())), str(sum(icoca_in_force.values())))
+
+    cases = Table(title="Open compliance cases by stage", title_justify="left")
+    cases.add_column("Stage")
+    cases.add_column("Cases", justify="right")
+    cases.add_column("Before the Board", justify="right")
+    by_stage = Counter(c.stage for c in doc.cases if c.stage.is_open)
+    for stage in CaseStage:
+        if by_stage[stage]:
+            cases.add_row(stage.value, str(by_stage[stage]), "yes" if stage.is_disciplinary else "no")
+    cases.add_section()
+    cases.add_row("total", str(sum(by_stage.values())), "")
+
+    complaints = Table(title="Open complaints by stage and kind", title_justify="left")
+    complaints.add_column("Stage")
+    kinds = list(ComplaintKind)
+    for kind in kinds:
+        complaints.add_column(_KIND_LABELS.get(kind.value, kind.value.replace("_", " ")), justify="right")
+    open_complaints = [c for c in doc.complaints if c.stage.is_open]
+    grid = Counter((c.stage, c.kind) for c in open_complaints)
+    for cstage in ComplaintStage:
+        if cstage.is_open and any(grid[cstage, k] for k in kinds):
+            complaints.add_row(cstage.value, *(str(grid[cstage, k]) for k in kinds))
+    complaints.add_section()
+    complaints.add_row("total", *(str(sum(1 for c in open_complaints if c.kind is k)) for k in kinds))
+    return [members, certs, cases, complaints]
+
+
+def _demo_notes(doc: RegistryDocument) -> list[str]:
+    from collections import Counter
+
+    from icoc.model import Pillar
+
+    overdue = [p.id for p in doc.corrective_action_plans if p.overdue(doc.as_of)]
+    sitting = Counter(d.pillar for d in doc.board.in_office(doc.as_of))
+    vacancies = sum(doc.board.vacancies(doc.as_of).values())
+    return [
+        f"Board: {sum(sitting.values())} directors in office ("
+        + ", ".join(f"{sitting[p]} {p.value}" for p in Pillar)
+        + f"), {vacancies} vacant seats",
+        f"Corrective action plans past their deadline: {len(overdue)}"
+        + (f" ({', '.join(overdue)})" if overdue else ""),
+        f"Swiss PSSA companies: {sum(1 for c in doc.companies if c.swiss_pssa)}",
+    ]
+
+
+# --- icoc sample --------------------------------------------------------------------------
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from icoc.sample import sample_text
+
+    sys.stdout.write(sample_text())
+    return EXIT_OK
+
+
+def _add_sample(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "sample",
+        help="print the built-in sample registry as JSON",
+        description="Print the built-in sample registry document (fictional data) as JSON on stdout.",
+    )
+    p.set_defaults(handler=_cmd_sample)
+
+
+# --- icoc schema --------------------------------------------------------------------------
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from icoc.io import json_schema
+    from icoc.model import RegistryDocument
+
+    sys.stdout.write(json.dumps(json_schema(RegistryDocument), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _add_schema(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of a registry document",
+        description="Print the JSON Schema (draft 2020-12) of the registry documents icoc reads and writes.",
+    )
+    p.set_defaults(handler=_cmd_schema)
+
+
+# --- icoc validate ------------------------------------------------------------------------
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    doc = _read_registry(args.file)
+    name = "<stdin>" if args.file == "-" else args.file
+    sys.stdout.write(
+        f"OK {name}: registry document as of {doc.as_of.isoformat()}: "
+        f"{len(doc.companies)} companies, {len(doc.civil_society)} civil society organisations, "
+        f"{len(doc.governments)} governments, {len(doc.observers)} observers; "
+        f"{len(doc.certificates)} external certificates, {len(doc.icoca_certifications)} ICoCA certifications; "
+        f"{len(doc.cases)} compliance cases, {len(doc.complaints)} complaints\n"
+    )
+    return EXIT_OK
+
+
+def _add_validate(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="check a registry document file",
+        description="Load a registry document (JSON, or YAML by suffix; '-' reads JSON from stdin) and check "
+        "every field and cross-reference. Prints one OK line, or one error line naming each problem's path "
+        "and exits with status 2.",
+    )
+    p.add_argument("file", metavar="FILE", help="the registry document to check")
+    p.set_defaults(handler=_cmd_validate)
+
+
+# --- shared helpers -----------------------------------------------------------------------
+
+
+def _sample() -> RegistryDocument:
+    from icoc.sample import load_sample
+
+    return load_sample()
+
+
+def _read_registry(path: str) -> RegistryDocument:
+    from icoc.io import load, loads
+    from icoc.model import RegistryDocument
+
+    if path == "-":
+        return loads(sys.stdin.read(), RegistryDocument)
+    return load(path, RegistryDocument)
+
+
+_REGISTRATIONS: tuple[Callable[[_Sub], None], ...] = (_add_demo, _add_sample, _add_schema, _add_validate)
+"""One entry per command, in the order ``icoc --help`` lists them."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from icoc import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="icoc",
+        description="The International Code of Conduct Association (ICoCA) as typed data, workflows and rules.",
+    )
+    parser.add_argument("--version", action="version", version=f"icoc {__version__}")
+    sub = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND", required=True)
+    for register in _REGISTRATIONS:
+        register(sub)
+    return parser
+
+
+def _error(message: str) -> int:
+    text = " ".join(message.split()) or "failed"  # one line, whatever the message held
+    print(f"icoc: error: {text}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (the console script passes it to ``sys.exit``)."""
+    from icoc.errors import IcocError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors (already printed by argparse)
+        return exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_ERROR)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except IcocError as exc:
+        return _error(str(exc))
+    except BrokenPipeError:  # e.g. `icoc sample | head`: the reader left, nothing to report
+        _silence_stdout()
+        return EXIT_OK
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _error(f"{where}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so the interpreter's final flush cannot raise again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

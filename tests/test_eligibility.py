@@ -1,0 +1,219 @@
+"""Eligibility decisions: reasons, unknowns, policies as data, tightening and loosening."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import icoc
+from icoc.eligibility import (
+    BUILTIN_POLICIES,
+    Decision,
+    Policy,
+    Requirement,
+    Result,
+    accept_affiliates,
+    check,
+    check_all,
+    load_policy,
+    policy_from_data,
+    policy_to_data,
+)
+from icoc.errors import InvalidInput, UnknownMember
+from icoc.model import ExternalCertificate
+from icoc.model.events import (
+    Admission,
+    CaseOpened,
+    ComplaintReceived,
+    DialogueOpened,
+    ExternalCertificateRecorded,
+    IcocaApplicationSubmitted,
+    IcocaCertificationGranted,
+    ReferredToBoard,
+    Suspended,
+)
+from icoc.model.monitoring import ConcernCategory, FindingSource, Severity
+
+from test_rules import admit, csa
+
+AS_OF = date(2026, 3, 1)
+
+
+def certify(reg: icoc.Registry, cid: str, on: date, standard: str = "PSC.1-2012") -> None:
+    cert = ExternalCertificate(id=f"{cid}-c", company=cid, standard=standard, body="cb", issued=on,
+                               expires=date(on.year + 5, on.month, on.day))
+    reg.submit_all([
+        ExternalCertificateRecorded(subject=cid, effective=on, certificate=cert),
+        IcocaApplicationSubmitted(subject=cid, effective=on),
+        IcocaCertificationGranted(subject=cid, effective=on, certification=f"{cid}-i", expires=cert.expires),
+    ])
+
+
+def outcome(decision: Decision, requirement: str) -> Result:
+    return next(o.result for o in decision.outcomes if o.requirement == requirement)
+
+
+@pytest.fixture()
+def reg() -> icoc.Registry:
+    r = icoc.Registry()
+    admit(r, "good", date(2023, 5, 10))
+    csa(r, "good", 2025, True)
+    admit(r, "late-csa", date(2023, 5, 10))
+    csa(r, "late-csa", 2025, None)
+    admit(r, "no-csa", date(2023, 5, 10))
+    admit(r, "affiliate", date(2022, 1, 5), Admission.AFFILIATE)
+    csa(r, "affiliate", 2025, True)
+    admit(r, "suspended", date(2022, 1, 5), Admission.AFFILIATE)
+    csa(r, "suspended", 2025, True)
+    r.submit(Suspended(subject="suspended", effective=date(2026, 1, 10), reason="bad faith"))
+    admit(r, "sea", date(2022, 1, 5))
+    certify(r, "sea", date(2023, 1, 1), "ISO-28007")
+    csa(r, "sea", 2025, True)
+    admit(r, "land", date(2022, 1, 5))
+    certify(r, "land", date(2023, 1, 1))
+    csa(r, "land", 2025, True)
+    admit(r, "board", date(2022, 1, 5), Admission.AFFILIATE)
+    csa(r, "board", 2025, True)
+    r.submit_all([
+        CaseOpened(subject="case-1", effective=date(2025, 2, 1), company="board", source=FindingSource.FIELD_BASED_REVIEW,
+                   category=ConcernCategory.MANAGEMENT_AND_GOVERNANCE, code_paragraphs=(45,), severity=Severity.HIGH),
+        DialogueOpened(subject="case-1", effective=date(2025, 3, 1)),
+        ReferredToBoard(subject="case-1", effective=date(2025, 6, 1)),
+    ])
+    r.advance_to(AS_OF)
+    return r
+
+
+def test_good_standing_default_reasons(reg: icoc.Registry) -> None:
+    d = check(reg, "good", as_of=AS_OF)
+    assert d.eligible and all(o.result is Result.PASSED for o in d.outcomes)
+    deadline = next(o for o in d.outcomes if o.requirement == "certification-deadline")
+    assert "2026-12-31" in deadline.reason and any(f.name == "deadline" for f in deadline.facts)
+    assert "ELIGIBLE" in d.text() and "Art. 11" in d.text()
+
+
+def test_missed_self_assessment_fails_and_missing_record_is_unknown(reg: icoc.Registry) -> None:
+    late = check(reg, "late-csa", as_of=AS_OF)
+    assert not late.eligible and outcome(late, "self-assessment") is Result.FAILED
+    assert "2025" in next(o.reason for o in late.outcomes if o.requirement == "self-assessment")
+    missing = check(reg, "no-csa", as_of=AS_OF)
+    assert not missing.eligible and outcome(missing, "self-assessment") is Result.UNKNOWN
+    assert "no record for cycle 2025" in missing.text()
+
+
+def test_suspension_and_proceedings_fail_with_reasons(reg: icoc.Registry) -> None:
+    s = check(reg, "suspended", as_of=AS_OF)
+    assert outcome(s, "not-suspended") is Result.FAILED and "2026-01-10" in s.text()
+    b = check(reg, "board", as_of=AS_OF)
+    assert outcome(b, "no-proceedings") is Result.FAILED and "case-1" in b.text()
+
+
+def test_affiliates_pass_good_standing_but_not_the_us_dos_policy_unless_accepted(reg: icoc.Registry) -> None:
+    assert check(reg, "affiliate", as_of=AS_OF).eligible
+    dos = check(reg, "affiliate", "us-dos-protective-services", as_of=AS_OF)
+    assert not dos.eligible and outcome(dos, "active") is Result.FAILED
+    assert check(reg, "affiliate", accept_affiliates(BUILTIN_POLICIES["us-dos-protective-services"]), as_of=AS_OF).eligible
+
+
+def test_certified_and_maritime(reg: icoc.Registry) -> None:
+    assert not check(reg, "good", "certified-member", as_of=AS_OF).eligible
+    assert check(reg, "land", "certified-member", as_of=AS_OF).eligible
+    assert check(reg, "sea", "maritime", as_of=AS_OF).eligible
+    land = check(reg, "land", "maritime", as_of=AS_OF)
+    assert not land.eligible and outcome(land, "iso-28007") is Result.FAILED
+    assert "PSC.1-2012" in land.text()
+
+
+def test_stale_registry_is_unknown_not_a_pass() -> None:
+    r = icoc.Registry()
+    admit(r, "acme", date(2023, 5, 10))
+    csa(r, "acme", 2025, True)
+    d = check(r, "acme", as_of=date(2027, 3, 1))
+    assert outcome(d, "registry-current") is Result.UNKNOWN and not d.eligible
+
+
+def test_open_complaints_of_a_category(reg: icoc.Registry) -> None:
+    reg.submit(ComplaintReceived(subject="cmp-1", effective=AS_OF, company="good",
+                                 category=ConcernCategory.PERSONNEL_MISCONDUCT))
+    tight = BUILTIN_POLICIES["icoca-good-standing"].tightened(
+        Requirement(id="no-misconduct-complaints", title="no open misconduct complaints", check="no_open_complaints",
+                    citation="client contract, clause 4", args={"categories": ("personnel_misconduct",)}))
+    d = check(reg, "good", tight, as_of=AS_OF)
+    assert not d.eligible and outcome(d, "no-misconduct-complaints") is Result.FAILED
+    other = tight.tightened(Requirement(id="no-misconduct-complaints", title="x", check="no_open_complaints",
+                                        citation="c", args={"categories": ("other",)}))
+    assert check(reg, "good", other, as_of=AS_OF).eligible
+
+
+def test_check_all_streams_every_company_and_json_round_trips(reg: icoc.Registry) -> None:
+    decisions = list(check_all(reg, as_of=AS_OF))
+    assert sorted(d.member for d in decisions) == sorted(reg.subjects(icoc.workflows.SubjectKind.COMPANY))
+    d = decisions[0]
+    assert icoc.io.loads(icoc.io.dumps(d), Decision) == d
+
+
+def test_unknown_member_and_non_company(reg: icoc.Registry) -> None:
+    with pytest.raises(UnknownMember):
+        check(reg, "nobody", as_of=AS_OF)
+    with pytest.raises(InvalidInput, match="unknown policy"):
+        check(reg, "good", "nope", as_of=AS_OF)
+
+
+def test_policy_files(tmp_path: Path, reg: icoc.Registry) -> None:
+    path = tmp_path / "tender.yaml"
+    path.write_text(
+        "id: tender-2026\ntitle: Tender 2026\nextends: icoca-good-standing\nremove: [self-assessment]\n"
+        "requirements:\n  - {id: certified, title: ICoCA certified, check: icoca_certified, citation: 'RFP 12.3'}\n"
+    )
+    pol = load_policy(path)
+    assert [r.id for r in pol.requirements][-1] == "certified" and "self-assessment" not in [r.id for r in pol]
+    assert check(reg, "land", pol, as_of=AS_OF).eligible
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"id": "x", "title": "t", "requirements": [{"id": "a", "title": "b", "check": "zzz",
+                                                                          "citation": "c"}]}))
+    with pytest.raises(InvalidInput, match=r"\$\.requirements\[0\]\.check"):
+        load_policy(bad)
+    for p in BUILTIN_POLICIES.values():
+        assert policy_from_data(policy_to_data(p)) == p
+
+
+# --- properties ---------------------------------------------------------------------------------------------
+
+_ALL = [r for p in BUILTIN_POLICIES.values() for r in p.requirements]
+_REQS = list({(r.id, r.check, tuple(sorted(r.args.items()))): r for r in _ALL}.values())
+
+
+def _policy(reqs: list[Requirement], pid: str) -> Policy:
+    unique = {r.id: r for r in reqs}
+    return Policy(id=pid, title=pid, requirements=tuple(unique.values()))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(base=st.lists(st.sampled_from(_REQS), max_size=6), extra=st.lists(st.sampled_from(_REQS), max_size=4),
+       member=st.sampled_from(["good", "late-csa", "no-csa", "affiliate", "suspended", "sea", "land", "board"]))
+def test_tightening_never_makes_eligible_and_eligible_is_the_conjunction(
+    reg: icoc.Registry, base: list[Requirement], extra: list[Requirement], member: str
+) -> None:
+    loose = _policy(base, "loose")
+    tight = loose.tightened(*[r for r in extra if r.id not in {b.id for b in loose}], id="tight")
+    d_loose = check(reg, member, loose, as_of=AS_OF)
+    d_tight = check(reg, member, tight, as_of=AS_OF)
+    assert d_loose.eligible == all(o.result is Result.PASSED for o in d_loose.outcomes)
+    if not d_loose.eligible:
+        assert not d_tight.eligible
+    if d_tight.eligible:
+        assert d_loose.eligible
+    dropped = loose.loosened(*[r.id for r in loose.requirements[:1]], id="looser") if loose.requirements else loose
+    if d_loose.eligible:
+        assert check(reg, member, dropped, as_of=AS_OF).eligible
+
+
+def test_decision_refuses_an_eligible_flag_that_is_not_the_conjunction(reg: icoc.Registry) -> None:
+    d = check(reg, "late-csa", as_of=AS_OF)
+    with pytest.raises(InvalidInput):
+        Decision(member=d.member, policy=d.policy, as_of=d.as_of, outcomes=d.outcomes, eligible=True)
