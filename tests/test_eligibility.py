@@ -38,7 +38,6 @@ from icoc.model.events import (
     Suspended,
 )
 from icoc.model.monitoring import ConcernCategory, FindingSource, Severity
-
 from test_rules import admit, csa
 
 AS_OF = date(2026, 3, 1)

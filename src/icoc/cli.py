@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -20,10 +21,13 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from icoc.model import RegistryDocument
+    from icoc.registry import Registry
 
     _Sub: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
 __all__ = ["EXIT_ERROR", "EXIT_OK", "build_parser", "main"]
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -221,6 +225,194 @@ def _add_validate(sub: _Sub) -> None:
     p.set_defaults(handler=_cmd_validate)
 
 
+# --- icoc diagram ---------------------------------------------------------------------------
+
+
+def _cmd_diagram(args: argparse.Namespace) -> int:
+    from icoc.errors import InvalidInput, Problem
+    from icoc.workflows import PROCESSES
+
+    if args.list or args.process is None:
+        for name, table in PROCESSES.items():
+            sys.stdout.write(f"{name}\t{table.title}\n")
+        return EXIT_OK
+    if args.process not in PROCESSES:
+        raise InvalidInput(Problem("PROCESS", f"unknown process {args.process!r} (known: {', '.join(PROCESSES)})"))
+    sys.stdout.write(PROCESSES[args.process].mermaid())
+    return EXIT_OK
+
+
+def _add_diagram(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "diagram",
+        help="print a process's state machine as Mermaid",
+        description="Print the Mermaid stateDiagram of a process, generated from its transition table.",
+    )
+    p.add_argument("process", nargs="?", metavar="PROCESS", help="a process name (see --list)")
+    p.add_argument("--list", action="store_true", help="list the processes")
+    p.set_defaults(handler=_cmd_diagram)
+
+
+# --- icoc rules -------------------------------------------------------------------------------
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    import json
+
+    from icoc.rules import DEFAULT_PARAMETERS, DEFAULT_RULES, load_rules, rule_to_data
+
+    rules = load_rules(args.rules) if args.rules else DEFAULT_RULES
+    if args.parameters:
+        rows = [
+            {
+                "name": p.name,
+                "mark": p.mark.value,
+                "values": {s.effective_from.isoformat(): str(s.value) for s in p.history},
+                "description": p.description,
+                "reference": p.reference,
+            }
+            for p in DEFAULT_PARAMETERS
+        ]
+        if args.format == "json":
+            sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+            return EXIT_OK
+        table = _table("Parameters", ["name", "mark", "value", "reference"])
+        for row in rows:
+            values = row["values"]
+            assert isinstance(values, dict)
+            shown = "; ".join(v if d == "0001-01-01" else f"{v} from {d}" for d, v in values.items())
+            table.add_row(str(row["name"]), str(row["mark"]), shown, str(row["reference"]))
+        _print(table)
+        return EXIT_OK
+    if args.format == "json":
+        data = {"base": "none", "rules": [rule_to_data(r) for r in rules]}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    table = _table("Rules", ["id", "title", "citation", "in force"])
+    for r in rules:
+        rid = r.id if r.exception_of is None else f"  {r.id} (exception)"
+        table.add_row(rid, r.title, str(r.citation), r.effective.describe())
+    _print(table)
+    return EXIT_OK
+
+
+def _add_rules(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "rules",
+        help="list the rules (or parameters) with ids, citations and effective periods",
+        description="List every rule with its id, title, citation and effective period; --parameters lists "
+        "the dated parameters; --format json prints a rule-set document you can edit and load back.",
+    )
+    p.add_argument("--rules", metavar="FILE", help="a rule-set file (JSON or YAML) instead of the defaults")
+    p.add_argument("--parameters", action="store_true", help="list the parameters instead")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=_cmd_rules)
+
+
+# --- icoc explain ---------------------------------------------------------------------------
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    reg, as_of = _open_registry(args.registry, args.as_of, args.rules)
+    explanation = reg.explain(args.member, as_of)
+    if args.format == "json":
+        from icoc.io import dumps
+
+        sys.stdout.write(dumps(explanation) + "\n")
+    else:
+        sys.stdout.write(explanation.text() + "\n")
+    return EXIT_OK
+
+
+def _add_explain(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "explain",
+        help="why a member is in its state, rule by rule",
+        description="Load a registry (document or history), fire the rules up to --as-of and print the events "
+        "that brought MEMBER to its state, each with its actor or rule, citation and facts.",
+    )
+    p.add_argument("registry", metavar="REGISTRY", help="a registry document or history file (JSON or YAML)")
+    p.add_argument("member", metavar="MEMBER", help="the member (or case, complaint) id")
+    _registry_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=_cmd_explain)
+
+
+# --- icoc check -------------------------------------------------------------------------------
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    import csv
+    import json
+    from pathlib import Path
+
+    from icoc.eligibility import BUILTIN_POLICIES, check_all, load_policy
+    from icoc.io import unstructure
+    from icoc.workflows import SubjectKind
+
+    policy = load_policy(args.policy) if Path(args.policy).suffix.lower() in (".json", ".yaml", ".yml") else None
+    if policy is None:
+        if args.policy not in BUILTIN_POLICIES:
+            from icoc.errors import InvalidInput, Problem
+
+            raise InvalidInput(
+                Problem("--policy", f"unknown policy {args.policy!r} (built in: {', '.join(BUILTIN_POLICIES)})")
+            )
+        policy = BUILTIN_POLICIES[args.policy]
+    reg, as_of = _open_registry(args.registry, args.as_of, args.rules)
+    members = args.member or reg.subjects(SubjectKind.COMPANY)
+    for m in members:
+        reg.state_of(m)  # unknown ids fail before any output
+    decisions = _with_progress(check_all(reg, policy, as_of=as_of, members=members), len(members))
+    if args.format == "json":
+        sys.stdout.write(json.dumps([unstructure(d) for d in decisions], indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["member", "policy", "as_of", "eligible", "requirement", "result", "reason", "citation"])
+        for d in decisions:
+            for o in d.outcomes:
+                writer.writerow(
+                    [
+                        d.member,
+                        d.policy,
+                        d.as_of.isoformat(),
+                        d.eligible,
+                        o.requirement,
+                        o.result.value,
+                        o.reason,
+                        o.citation,
+                    ]
+                )
+    else:
+        table = _table(f"{policy.id} as of {as_of.isoformat()}", ["member", "verdict", "reasons"])
+        for d in decisions:
+            reasons = [f"{o.result.mark} {o.title}: {o.reason}" for o in d.outcomes if o.result.value != "passed"]
+            table.add_row(d.member, "eligible" if d.eligible else "NOT ELIGIBLE", "\n".join(reasons) or "all passed")
+        _print(table)
+    return EXIT_OK if all(d.eligible for d in decisions) else 1
+
+
+def _add_check(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "check",
+        help="check companies against a procurement policy (exit 1 if any is not eligible)",
+        description="Decide, for every company of REGISTRY (or each --member), whether it meets the policy on "
+        "--as-of, with every requirement's outcome and reason. Exit status: 0 all eligible, 1 any not "
+        "eligible, 2 bad input.",
+    )
+    p.add_argument("registry", metavar="REGISTRY", help="a registry document or history file (JSON or YAML)")
+    p.add_argument("--member", action="append", metavar="ID", help="check only this company (repeatable)")
+    p.add_argument(
+        "--policy",
+        default="icoca-good-standing",
+        metavar="NAME|FILE",
+        help="a built-in policy name or a policy file (default: icoca-good-standing)",
+    )
+    _registry_options(p)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.set_defaults(handler=_cmd_check)
+
+
 # --- shared helpers -----------------------------------------------------------------------
 
 
@@ -239,7 +431,97 @@ def _read_registry(path: str) -> RegistryDocument:
     return load(path, RegistryDocument)
 
 
-_REGISTRATIONS: tuple[Callable[[_Sub], None], ...] = (_add_demo, _add_sample, _add_schema, _add_validate)
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _registry_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="DATE",
+        help="decision date (default: the document's as_of, or the history's last event)",
+    )
+    p.add_argument("--rules", metavar="FILE", help="a rule-set file (JSON or YAML) instead of the default rules")
+
+
+def _open_registry(path: str, as_of: date | None, rules_file: str | None) -> tuple[Registry, date]:
+    """A live registry from a registry document or a history file, advanced to ``as_of``."""
+    import json
+    from pathlib import Path
+
+    from icoc.errors import InvalidInput, Problem
+    from icoc.io import structure
+    from icoc.model import RegistryDocument
+    from icoc.model.events import History
+    from icoc.registry import Registry
+    from icoc.rules import DEFAULT_RULES, load_rules
+
+    rules = load_rules(rules_file) if rules_file else DEFAULT_RULES
+    p = Path(path)
+    text = sys.stdin.read() if path == "-" else p.read_text(encoding="utf-8")
+    try:
+        if p.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text)
+        else:
+            data = json.loads(text)
+    except ValueError as exc:
+        raise InvalidInput(Problem(path, f"not valid JSON or YAML: {exc}")) from None
+    if isinstance(data, dict) and "events" in data:
+        history = structure(data, History)
+        reg = Registry.from_history(history, rules=rules)
+        default = max((e.effective for e in history.events), default=None)
+    else:
+        doc = structure(data, RegistryDocument)
+        reg = Registry.from_document(doc, rules=rules)
+        default = doc.as_of
+    when = as_of or default
+    if when is None:
+        raise InvalidInput(Problem(path, "an empty history: give --as-of"))
+    if reg.clock is None or reg.clock < when:
+        reg.advance_to(when)
+    return reg, when
+
+
+def _table(title: str, columns: list[str]) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for c in columns:
+        table.add_column(c)
+    return table
+
+
+def _print(renderable: object) -> None:
+    from rich.console import Console
+
+    Console(file=sys.stdout, highlight=False, width=160 if not sys.stdout.isatty() else None).print(renderable)
+
+
+def _with_progress(items: Iterable[T], total: int) -> list[T]:
+    """Collect ``items``, with a progress bar on stderr for large terminal runs."""
+    if total < 2000 or not sys.stderr.isatty():
+        return list(items)
+    from rich.progress import track
+
+    return list(track(items, total=total, description="checking", console=None, transient=True))
+
+
+_REGISTRATIONS: tuple[Callable[[_Sub], None], ...] = (
+    _add_demo,
+    _add_sample,
+    _add_schema,
+    _add_validate,
+    _add_diagram,
+    _add_rules,
+    _add_explain,
+    _add_check,
+)
 """One entry per command, in the order ``icoc --help`` lists them."""
 
 

@@ -143,11 +143,13 @@ def _certification_deadline(ctx: _Context, cid: str, req: Requirement) -> tuple[
         return Result.FAILED, "not admitted on this date", {}
     if _certified(ctx, cid) is not None:
         return Result.PASSED, "ICoCA certified", {"certification.state": "icoca_certified"}
-    if inst.state == "affiliate":
+    # A suspended company keeps the deadline of the status it was suspended from.
+    status = inst.previous if inst.state == "suspended" and inst.previous else inst.state
+    if status == "affiliate":
         return Result.PASSED, "affiliates have no certification deadline", {"status": inst.state}
     if ctx.rules is None:
         return Result.UNKNOWN, "the registry has no rules to compute the deadline", {}
-    facts = facts_for(ctx.view, inst)
+    facts = {**facts_for(ctx.view, inst), "state": status}
     deadlines = []
     for rid in _DEADLINE_RULES:
         if rid not in ctx.rules.ids:

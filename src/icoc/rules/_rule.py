@@ -57,11 +57,19 @@ class Period:
         return value
 
     def describe(self) -> str:
-        def show(x: date | str | None) -> str:
-            return "…" if x is None else (x.isoformat() if isinstance(x, date) else f"[{x}]")
+        """``always``, ``from 2021-01-01``, ``from param regimes.current.start to 2024-12-31``..."""
 
-        end = show(self.end) if self.end_before is None else f"the day before [{self.end_before}]"
-        return f"{show(self.start)} to {end}"
+        def show(x: date | str) -> str:
+            return x.isoformat() if isinstance(x, date) else f"param {x}"
+
+        parts = []
+        if self.start is not None:
+            parts.append(f"from {show(self.start)}")
+        if self.end is not None:
+            parts.append(f"to {show(self.end)}")
+        if self.end_before is not None:
+            parts.append(f"until the day before param {self.end_before}")
+        return " ".join(parts) or "always"
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,113 @@
+"""The engine commands: diagram, rules, explain, check — exit codes, formats, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import icoc
+from icoc.cli import main
+from icoc.model.events import Admission, Suspended
+from icoc.workflows import PROCESSES
+from test_rules import admit, csa
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture()
+def history(tmp_path: Path) -> Path:
+    reg = icoc.Registry()
+    admit(reg, "good-co", date(2023, 5, 10))
+    csa(reg, "good-co", 2025, True)
+    admit(reg, "bad-co", date(2022, 1, 5), Admission.AFFILIATE)
+    csa(reg, "bad-co", 2025, True)
+    reg.submit(Suspended(subject="bad-co", effective=date(2026, 1, 10), reason="bad faith"))
+    path = tmp_path / "history.json"
+    icoc.io.dump(reg.history_document(), path)
+    return path
+
+
+def test_diagram_lists_and_prints_every_process(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "diagram", "--list")
+    assert code == 0 and [line.split("\t")[0] for line in out.splitlines()] == list(PROCESSES)
+    for name, table in PROCESSES.items():
+        code, out, _ = run(capsys, "diagram", name)
+        assert code == 0 and out.startswith("stateDiagram-v2\n")
+        for state in table.states:
+            assert state in out
+    code, _, err = run(capsys, "diagram", "nope")
+    assert code == 2 and err.count("\n") == 1 and "unknown process 'nope'" in err
+
+
+def test_rules_lists_every_rule_and_round_trips_as_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from icoc.rules import DEFAULT_RULES, load_rules
+
+    code, out, _ = run(capsys, "rules")
+    assert code == 0
+    for rule in DEFAULT_RULES:
+        assert rule.id in out
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    path = tmp_path / "rules.json"
+    path.write_text(out)
+    assert load_rules(path) == DEFAULT_RULES
+    code, out, _ = run(capsys, "rules", "--parameters")
+    assert code == 0 and "certification.count_joining_year" in out and "parameter" in out
+
+
+def test_check_exit_codes_and_formats(capsys: pytest.CaptureFixture[str], history: Path) -> None:
+    code, out, _ = run(capsys, "check", str(history), "--member", "good-co", "--as-of", "2026-03-01")
+    assert code == 0 and "good-co" in out and "eligible" in out
+    code, out, _ = run(capsys, "check", str(history), "--as-of", "2026-03-01")
+    assert code == 1 and "NOT ELIGIBLE" in out and "suspended on 2026-01-10" in out
+    code, out, _ = run(capsys, "check", str(history), "--as-of", "2026-03-01", "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and {d["member"]: d["eligible"] for d in data} == {"bad-co": False, "good-co": True}
+    code, out, _ = run(capsys, "check", str(history), "--as-of", "2026-03-01", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["requirement"] for r in rows} >= {"active", "not-suspended", "self-assessment"}
+    assert any(r["member"] == "bad-co" and r["result"] == "failed" for r in rows)
+
+
+def test_check_with_a_policy_file(capsys: pytest.CaptureFixture[str], history: Path, tmp_path: Path) -> None:
+    pol = tmp_path / "p.json"
+    pol.write_text(
+        json.dumps({"id": "loose", "title": "t", "extends": "icoca-good-standing", "remove": ["not-suspended"]})
+    )
+    code, _, _ = run(capsys, "check", str(history), "--policy", str(pol), "--as-of", "2026-03-01")
+    assert code == 0
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["check", "{h}", "--member", "nobody"], "nobody"),
+        (["check", "{h}", "--policy", "nope"], "unknown policy"),
+        (["check", "{h}", "--as-of", "2026-13-01"], "expected a date"),
+        (["check", "/no/such/file.json"], "No such file"),
+        (["explain", "{h}", "nobody"], "nobody"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], history: Path, argv: list[str], needle: str
+) -> None:
+    code, out, err = run(capsys, *[a.replace("{h}", str(history)) for a in argv])
+    assert code == 2 and needle in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0 or argv[-2] == "--as-of"  # argparse prints usage + one error line
+
+
+def test_explain_prints_the_rule_with_its_citation(capsys: pytest.CaptureFixture[str], history: Path) -> None:
+    code, out, _ = run(capsys, "explain", str(history), "good-co", "--as-of", "2027-02-01")
+    assert code == 0
+    assert "affiliate" in out.splitlines()[0]
+    assert "ART3.CERT_DEADLINE.AFFILIATE" in out and "Member vs Affiliate" in out
+    code, out, _ = run(capsys, "explain", str(history), "good-co", "--as-of", "2027-02-01", "--format", "json")
+    assert json.loads(out)["state"] == "affiliate"
