@@ -99,7 +99,7 @@ def test_check_with_a_policy_file(capsys: pytest.CaptureFixture[str], history: P
 def test_bad_input_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], history: Path, argv: list[str], needle: str
 ) -> None:
-    code, out, err = run(capsys, *[a.replace("{h}", str(history)) for a in argv])
+    code, _out, err = run(capsys, *[a.replace("{h}", str(history)) for a in argv])
     assert code == 2 and needle in err and "Traceback" not in err
     assert err.strip().count("\n") == 0 or argv[-2] == "--as-of"  # argparse prints usage + one error line
 

@@ -44,13 +44,16 @@ AS_OF = date(2026, 3, 1)
 
 
 def certify(reg: icoc.Registry, cid: str, on: date, standard: str = "PSC.1-2012") -> None:
-    cert = ExternalCertificate(id=f"{cid}-c", company=cid, standard=standard, body="cb", issued=on,
-                               expires=date(on.year + 5, on.month, on.day))
-    reg.submit_all([
-        ExternalCertificateRecorded(subject=cid, effective=on, certificate=cert),
-        IcocaApplicationSubmitted(subject=cid, effective=on),
-        IcocaCertificationGranted(subject=cid, effective=on, certification=f"{cid}-i", expires=cert.expires),
-    ])
+    cert = ExternalCertificate(
+        id=f"{cid}-c", company=cid, standard=standard, body="cb", issued=on, expires=date(on.year + 5, on.month, on.day)
+    )
+    reg.submit_all(
+        [
+            ExternalCertificateRecorded(subject=cid, effective=on, certificate=cert),
+            IcocaApplicationSubmitted(subject=cid, effective=on),
+            IcocaCertificationGranted(subject=cid, effective=on, certification=f"{cid}-i", expires=cert.expires),
+        ]
+    )
 
 
 def outcome(decision: Decision, requirement: str) -> Result:
@@ -78,12 +81,21 @@ def reg() -> icoc.Registry:
     csa(r, "land", 2025, True)
     admit(r, "board", date(2022, 1, 5), Admission.AFFILIATE)
     csa(r, "board", 2025, True)
-    r.submit_all([
-        CaseOpened(subject="case-1", effective=date(2025, 2, 1), company="board", source=FindingSource.FIELD_BASED_REVIEW,
-                   category=ConcernCategory.MANAGEMENT_AND_GOVERNANCE, code_paragraphs=(45,), severity=Severity.HIGH),
-        DialogueOpened(subject="case-1", effective=date(2025, 3, 1)),
-        ReferredToBoard(subject="case-1", effective=date(2025, 6, 1)),
-    ])
+    r.submit_all(
+        [
+            CaseOpened(
+                subject="case-1",
+                effective=date(2025, 2, 1),
+                company="board",
+                source=FindingSource.FIELD_BASED_REVIEW,
+                category=ConcernCategory.MANAGEMENT_AND_GOVERNANCE,
+                code_paragraphs=(45,),
+                severity=Severity.HIGH,
+            ),
+            DialogueOpened(subject="case-1", effective=date(2025, 3, 1)),
+            ReferredToBoard(subject="case-1", effective=date(2025, 6, 1)),
+        ]
+    )
     r.advance_to(AS_OF)
     return r
 
@@ -116,7 +128,9 @@ def test_affiliates_pass_good_standing_but_not_the_us_dos_policy_unless_accepted
     assert check(reg, "affiliate", as_of=AS_OF).eligible
     dos = check(reg, "affiliate", "us-dos-protective-services", as_of=AS_OF)
     assert not dos.eligible and outcome(dos, "active") is Result.FAILED
-    assert check(reg, "affiliate", accept_affiliates(BUILTIN_POLICIES["us-dos-protective-services"]), as_of=AS_OF).eligible
+    assert check(
+        reg, "affiliate", accept_affiliates(BUILTIN_POLICIES["us-dos-protective-services"]), as_of=AS_OF
+    ).eligible
 
 
 def test_certified_and_maritime(reg: icoc.Registry) -> None:
@@ -137,15 +151,31 @@ def test_stale_registry_is_unknown_not_a_pass() -> None:
 
 
 def test_open_complaints_of_a_category(reg: icoc.Registry) -> None:
-    reg.submit(ComplaintReceived(subject="cmp-1", effective=AS_OF, company="good",
-                                 category=ConcernCategory.PERSONNEL_MISCONDUCT))
+    reg.submit(
+        ComplaintReceived(
+            subject="cmp-1", effective=AS_OF, company="good", category=ConcernCategory.PERSONNEL_MISCONDUCT
+        )
+    )
     tight = BUILTIN_POLICIES["icoca-good-standing"].tightened(
-        Requirement(id="no-misconduct-complaints", title="no open misconduct complaints", check="no_open_complaints",
-                    citation="client contract, clause 4", args={"categories": ("personnel_misconduct",)}))
+        Requirement(
+            id="no-misconduct-complaints",
+            title="no open misconduct complaints",
+            check="no_open_complaints",
+            citation="client contract, clause 4",
+            args={"categories": ("personnel_misconduct",)},
+        )
+    )
     d = check(reg, "good", tight, as_of=AS_OF)
     assert not d.eligible and outcome(d, "no-misconduct-complaints") is Result.FAILED
-    other = tight.tightened(Requirement(id="no-misconduct-complaints", title="x", check="no_open_complaints",
-                                        citation="c", args={"categories": ("other",)}))
+    other = tight.tightened(
+        Requirement(
+            id="no-misconduct-complaints",
+            title="x",
+            check="no_open_complaints",
+            citation="c",
+            args={"categories": ("other",)},
+        )
+    )
     assert check(reg, "good", other, as_of=AS_OF).eligible
 
 
@@ -173,8 +203,11 @@ def test_policy_files(tmp_path: Path, reg: icoc.Registry) -> None:
     assert [r.id for r in pol.requirements][-1] == "certified" and "self-assessment" not in [r.id for r in pol]
     assert check(reg, "land", pol, as_of=AS_OF).eligible
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"id": "x", "title": "t", "requirements": [{"id": "a", "title": "b", "check": "zzz",
-                                                                          "citation": "c"}]}))
+    bad.write_text(
+        json.dumps(
+            {"id": "x", "title": "t", "requirements": [{"id": "a", "title": "b", "check": "zzz", "citation": "c"}]}
+        )
+    )
     with pytest.raises(InvalidInput, match=r"\$\.requirements\[0\]\.check"):
         load_policy(bad)
     for p in BUILTIN_POLICIES.values():
@@ -193,8 +226,11 @@ def _policy(reqs: list[Requirement], pid: str) -> Policy:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(base=st.lists(st.sampled_from(_REQS), max_size=6), extra=st.lists(st.sampled_from(_REQS), max_size=4),
-       member=st.sampled_from(["good", "late-csa", "no-csa", "affiliate", "suspended", "sea", "land", "board"]))
+@given(
+    base=st.lists(st.sampled_from(_REQS), max_size=6),
+    extra=st.lists(st.sampled_from(_REQS), max_size=4),
+    member=st.sampled_from(["good", "late-csa", "no-csa", "affiliate", "suspended", "sea", "land", "board"]),
+)
 def test_tightening_never_makes_eligible_and_eligible_is_the_conjunction(
     reg: icoc.Registry, base: list[Requirement], extra: list[Requirement], member: str
 ) -> None:
