@@ -16,7 +16,7 @@ from icoc.model.events import Cause, Event, Fact
 from icoc.rules._facts import facts_for
 from icoc.rules._params import ParameterSet
 from icoc.rules._rule import Rule, RuleSet
-from icoc.workflows._table import GuardContext, Instance
+from icoc.workflows._table import GuardContext, Instance, SubjectKind
 
 __all__ = ["Backend", "NativeBackend", "RulesEngine"]
 
@@ -89,8 +89,14 @@ class RulesEngine:
             if not rules:
                 continue
             facts = facts_for(ctx, inst)
+            # A company's facts change only through its own events, each of which reschedules:
+            # a rule whose condition fails now cannot fire before the next one.
+            local = ctx.kind_of(inst.subject) is SubjectKind.COMPANY
             for rule in rules:
                 k = (rule.id, inst.process, inst.key)
+                if local and not rule.when.holds(facts):
+                    self._scheduled.pop(k, None)
+                    continue
                 try:
                     due = self._due(rule, facts, inst.since)
                 except IcocError as exc:

@@ -8,6 +8,8 @@ value in force on the date it evaluates (the OpenFisca idea). Periods use
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from enum import StrEnum
@@ -32,7 +34,7 @@ class Duration:
 
     def after(self, start: date) -> date:
         """``start`` plus this period; 31 Jan + 1 month = end of February."""
-        return start + relativedelta(years=self.years, months=self.months, days=self.days)
+        return start + _delta(self.years, self.months, self.days)
 
     def __str__(self) -> str:
         parts = [
@@ -41,6 +43,11 @@ class Duration:
             if n
         ]
         return " ".join(parts) or "0 days"
+
+
+@functools.lru_cache(maxsize=256)
+def _delta(years: int, months: int, days: int) -> relativedelta:
+    return relativedelta(years=years, months=months, days=days)
 
 
 Value = int | bool | str | date | Duration
