@@ -9,7 +9,6 @@ value in force on the date it evaluates (the OpenFisca idea). Periods use
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from enum import StrEnum
