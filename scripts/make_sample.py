@@ -969,7 +969,7 @@ def _payments(
 
 def render(doc: RegistryDocument) -> str:
     """The file's text, exactly as :func:`icoc.io.dump` writes it."""
-    return icoc.io.dumps(doc) + "\n"
+    return icoc.io.dumps(doc, audience=icoc.io.Audience.FULL) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -986,7 +986,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.out} is up to date")
         return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    icoc.io.dump(doc, args.out)
+    icoc.io.dump(doc, args.out, audience=icoc.io.Audience.FULL)
     print(
         f"wrote {args.out}: {len(doc.companies)} companies, {len(doc.certificates)} certificates, "
         f"{len(doc.cases)} cases, {len(doc.complaints)} complaints"

@@ -25,7 +25,7 @@ def _broken_sample(tmp_path: Path) -> Path:
 
 
 def test_sample_prints_a_document_that_loads_back_equal(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["sample"]) == 0
+    assert main(["sample", "--audience", "full"]) == 0
     out = capsys.readouterr().out
     assert icoc.io.loads(out, RegistryDocument) == load_sample()
 

@@ -32,7 +32,7 @@ def history(tmp_path: Path) -> Path:
     csa(reg, "bad-co", 2025, True)
     reg.submit(Suspended(subject="bad-co", effective=date(2026, 1, 10), reason="bad faith"))
     path = tmp_path / "history.json"
-    icoc.io.dump(reg.history_document(), path)
+    icoc.io.dump(reg.history_document(), path, audience=icoc.io.Audience.FULL)
     return path
 
 

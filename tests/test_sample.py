@@ -63,7 +63,7 @@ def test_load_sample_goes_through_the_public_loader(doc: RegistryDocument) -> No
 
 def test_sample_text_is_exactly_what_dump_writes(doc: RegistryDocument, tmp_path: Path) -> None:
     out = tmp_path / "registry.json"
-    icoc.io.dump(doc, out)
+    icoc.io.dump(doc, out, audience=icoc.io.Audience.FULL)
     assert out.read_text(encoding="utf-8") == sample_text()
 
 

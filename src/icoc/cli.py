@@ -49,6 +49,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     console.print()
     for line in _demo_notes(doc):
         console.print(line)
+    from icoc.simulation import Population, Scenario, run
+
+    sim = run(Scenario(name="demo", years=5, population=Population(companies=40, csos=4, governments=2)), seed=1)
+    console.print()
+    console.print("[bold]Simulation[/bold] (a small seeded run of the default rules; more with `icoc simulate`):")
+    for line in sim.summary_text():
+        console.print(line, markup=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -160,9 +167,13 @@ def _demo_notes(doc: RegistryDocument) -> list[str]:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from icoc.sample import sample_text
+    from icoc.io import Audience, dumps
+    from icoc.sample import load_sample, sample_text
 
-    sys.stdout.write(sample_text())
+    if args.audience == Audience.FULL:
+        sys.stdout.write(sample_text())
+    else:
+        sys.stdout.write(dumps(load_sample(), audience=args.audience) + "\n")
     return EXIT_OK
 
 
@@ -170,8 +181,10 @@ def _add_sample(sub: _Sub) -> None:
     p = sub.add_parser(
         "sample",
         help="print the built-in sample registry as JSON",
-        description="Print the built-in sample registry document (fictional data) as JSON on stdout.",
+        description="Print the built-in sample registry document (fictional data) as JSON on stdout, as "
+        "--audience may see it (public by default; --audience full prints the file as shipped).",
     )
+    _audience_option(p)
     p.set_defaults(handler=_cmd_sample)
 
 
@@ -318,7 +331,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if args.format == "json":
         from icoc.io import dumps
 
-        sys.stdout.write(dumps(explanation) + "\n")
+        sys.stdout.write(dumps(explanation, audience=args.audience) + "\n")
     else:
         sys.stdout.write(explanation.text() + "\n")
     return EXIT_OK
@@ -335,6 +348,7 @@ def _add_explain(sub: _Sub) -> None:
     p.add_argument("member", metavar="MEMBER", help="the member (or case, complaint) id")
     _registry_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
+    _audience_option(p)
     p.set_defaults(handler=_cmd_explain)
 
 
@@ -365,7 +379,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         reg.state_of(m)  # unknown ids fail before any output
     decisions = _with_progress(check_all(reg, policy, as_of=as_of, members=members), len(members))
     if args.format == "json":
-        sys.stdout.write(json.dumps([unstructure(d) for d in decisions], indent=2, ensure_ascii=False) + "\n")
+        data = [unstructure(d, audience=args.audience) for d in decisions]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(["member", "policy", "as_of", "eligible", "requirement", "result", "reason", "citation"])
@@ -410,7 +425,70 @@ def _add_check(sub: _Sub) -> None:
     )
     _registry_options(p)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _audience_option(p)
     p.set_defaults(handler=_cmd_check)
+
+
+# --- icoc simulate ---------------------------------------------------------------------------
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from icoc.errors import InvalidInput, Problem
+    from icoc.simulation import Scenario, load_scenario, run, scenario_json
+
+    scenario = load_scenario(args.scenario) if args.scenario else Scenario()
+    if args.companies is not None:
+        scenario = scenario.updated("population.companies", args.companies)
+    if args.years is not None:
+        scenario = scenario.updated("years", args.years)
+    if args.backend is not None:
+        scenario = scenario.updated("backend", args.backend)
+    if args.print_scenario:
+        sys.stdout.write(scenario_json(scenario) + "\n")
+        return EXIT_OK
+    if args.out and Path(args.out).suffix.lower() not in (".csv", ".parquet"):
+        raise InvalidInput(Problem("--out", f"{args.out}: write results to a .csv or .parquet file"))
+    if args.plot and Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise InvalidInput(Problem("--plot", f"{args.plot}: plots are written as .png, .svg or .pdf"))
+    result = run(scenario, args.seed)
+    for line in result.summary_text():
+        sys.stdout.write(line + "\n")
+    if args.out:
+        meta = result.write(args.out, args.table)
+        sys.stdout.write(f"wrote {args.out} ({args.table}) and {meta}\n")
+    if args.plot:
+        result.plot(args.plot)
+        sys.stdout.write(f"wrote {args.plot}\n")
+    return EXIT_OK
+
+
+_SIMULATION_TABLES = ("events", "company-years", "yearly", "summary", "companies")
+"""``icoc.simulation.TABLES``, spelled out so that building the parser imports nothing."""
+
+
+def _add_simulate(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "simulate",
+        help="run a seeded simulation of the Association's oversight and summarise it",
+        description="Simulate companies joining, self-assessing, certifying, being monitored and complained "
+        "about, on the real registry and rule set, from a scenario (default: the built-in one). The same seed "
+        "gives the same results, byte for byte. Prints a summary; --out writes a table (with the seed and "
+        "scenario beside it as NAME.meta.json), --plot the key yearly series.",
+    )
+    p.add_argument("--scenario", metavar="FILE", help="a scenario file (JSON or YAML) over the defaults")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="the random seed (default 0)")
+    p.add_argument("--companies", type=int, metavar="N", help="number of companies (overrides the scenario)")
+    p.add_argument("--years", type=int, metavar="N", help="years simulated (overrides the scenario)")
+    p.add_argument("--backend", choices=("native", "durable"), help="rules backend (overrides the scenario)")
+    p.add_argument("--out", metavar="FILE", help="write a table to FILE.csv or FILE.parquet (needs icoc[data])")
+    p.add_argument(
+        "--table", choices=_SIMULATION_TABLES, default="events", help="which table --out writes (default: events)"
+    )
+    p.add_argument("--plot", metavar="FILE", help="plot the yearly series to FILE.png (needs icoc[plot])")
+    p.add_argument("--print-scenario", action="store_true", help="print the scenario as JSON and stop")
+    p.set_defaults(handler=_cmd_simulate)
 
 
 # --- shared helpers -----------------------------------------------------------------------
@@ -436,6 +514,26 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _audience(text: str) -> Any:
+    from icoc.io import Audience
+
+    try:
+        return Audience.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _audience_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--audience",
+        type=_audience,
+        default="public",
+        metavar="WHO",
+        help="who the JSON is for: public (default), members, company:ID, secretariat, confidential or full; "
+        "fields above it are replaced by a [redacted: LEVEL] marker",
+    )
 
 
 def _registry_options(p: argparse.ArgumentParser) -> None:
@@ -521,6 +619,7 @@ _REGISTRATIONS: tuple[Callable[[_Sub], None], ...] = (
     _add_rules,
     _add_explain,
     _add_check,
+    _add_simulate,
 )
 """One entry per command, in the order ``icoc --help`` lists them."""
 

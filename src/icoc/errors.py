@@ -17,6 +17,8 @@ __all__ = [
     "Problem",
     "RuleConflict",
     "RuleError",
+    "StoreConflict",
+    "StoreCorrupted",
     "UnknownMember",
 ]
 
@@ -133,4 +135,35 @@ class RuleConflict(RuleError):
         super().__init__(
             rule_id,
             f"exceptions {', '.join(self.exceptions)} all apply to {subject}; resolve the conflict in the rule set",
+        )
+
+
+class StoreCorrupted(IcocError):
+    """An event store that cannot be read as written: a truncated or unreadable line, a batch
+    interrupted before its end, a broken database. Names the file and, for JSON lines, the line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"event store {where}: {self.message}"
+
+
+class StoreConflict(IcocError):
+    """An append refused because the store moved on: another writer appended since ``expected``."""
+
+    def __init__(self, path: str, expected: int, actual: int) -> None:
+        self.path = path
+        self.expected = expected
+        self.actual = actual
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"event store {self.path}: expected last sequence number {self.expected}, but it is {self.actual} "
+            "(another writer appended; read the new events and retry)"
         )

@@ -35,6 +35,7 @@ from icoc.workflows._table import NONE, PREVIOUS, Instance, SubjectKind, Transit
 
 if TYPE_CHECKING:
     from icoc.explain import Explanation
+    from icoc.model.document import RegistryDocument
 
 __all__ = ["Registry", "Snapshot"]
 
@@ -116,6 +117,28 @@ class _View:
         return self.last.get(subject) or self.core.last.get(subject)
 
 
+def _follow_while_held(
+    table: TransitionTable, view: _View, event: Event, current: Instance | None, check: bool
+) -> Instance | None:
+    """A followed event that cannot move an instance held in a state it returns from (a
+    suspension) updates the state it will return to: a suspended certified member whose
+    certification lapses is reinstated as a member, not as a certified member."""
+    if current is None or current.previous is None:
+        return None
+    if not any(t.source == current.state and t.target == PREVIOUS for t in table.transitions):
+        return None
+    candidates = table.candidates(current.previous, event)
+    if not candidates or candidates[0].target in (PREVIOUS, current.previous):
+        return None
+    transition = candidates[0]
+    if check and any(g(view, event, current) is not None for g in transition.guards):
+        return None
+    data = dict(current.data)
+    data.update(event.facts())
+    data[f"{event.TYPE}_on"] = event.effective
+    return attrs.evolve(current, previous=transition.target, data=MappingProxyType(data))
+
+
 def _plan(
     tables_for: Mapping[type[Event], tuple[TransitionTable, ...]],
     view: _View,
@@ -163,6 +186,10 @@ def _plan(
         candidates = table.candidates(state, event)
         if not candidates:
             if type(event) in table.follows:
+                held = _follow_while_held(table, view, event, current, check)
+                if held is not None:
+                    changes.append((table.process, key, held))
+                    moved += 1
                 continue
             allowed = ", ".join(table.allowed_events(state)) or "nothing"
             raise IllegalTransition(
@@ -442,7 +469,9 @@ class Registry(_Queries):
         return Snapshot(as_of, core)
 
     def history_document(self) -> History:
-        """The history as a document for :mod:`icoc.io` (``dumps``, ``dump``)."""
+        """The history as a document for :mod:`icoc.io` (``dumps``, ``dump``). Exports are public
+        by default and a redacted history does not load for replay: to keep it, pass
+        ``audience=Audience.FULL`` or use an :mod:`icoc.store` event store."""
         return History(events=tuple(self._history))
 
     @classmethod
@@ -451,6 +480,17 @@ class Registry(_Queries):
         reg = cls(**config)
         reg.submit_all(history.events if isinstance(history, History) else history)
         return reg
+
+    @classmethod
+    def from_document(cls, doc: RegistryDocument, **config: Any) -> Registry:
+        """A live registry whose history leads to a registry document (a snapshot as of one date).
+
+        Every generated event has the cause ``import``; ``config`` passes rules, parameters and
+        backend. Raises InvalidInput naming the document record the workflows refuse.
+        """
+        from icoc._import import import_document
+
+        return import_document(doc, **config)
 
 
 def _backend(backend: str | Backend, rules: RuleSet) -> Backend:

@@ -3,10 +3,28 @@ JSON Schema of a registry document.
 
 ISO dates, enums by value, unknown keys refused, and every problem reported with its path
 (``$.companies[3].joined: ...``) in one :class:`icoc.errors.InvalidInput`.
+
+Exports take an :class:`Audience` and default to the public one: fields above it are replaced by
+a visible marker (see ``docs/confidentiality.md``).
 """
 
-from icoc.io._convert import converter, structure, unstructure
+from icoc.io._convert import converter
 from icoc.io._files import dump, dumps, load, loads
+from icoc.io._redact import redact, sensitivity_table, structure, unstructure
 from icoc.io._schema import json_schema
+from icoc.model.sensitivity import Audience, Sensitivity
 
-__all__ = ["converter", "dump", "dumps", "json_schema", "load", "loads", "structure", "unstructure"]
+__all__ = [
+    "Audience",
+    "Sensitivity",
+    "converter",
+    "dump",
+    "dumps",
+    "json_schema",
+    "load",
+    "loads",
+    "redact",
+    "sensitivity_table",
+    "structure",
+    "unstructure",
+]

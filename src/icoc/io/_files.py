@@ -8,16 +8,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from icoc.errors import InvalidInput, Problem
-from icoc.io._convert import structure, unstructure
+from icoc.io._redact import structure, unstructure
+from icoc.model.sensitivity import Audience
 
 T = TypeVar("T")
 
 _YAML_SUFFIXES = {".yaml", ".yml"}
 
 
-def dumps(obj: object, *, indent: int | None = 2) -> str:
-    """JSON text for any icoc value (keys in field order, ISO dates, enums by value)."""
-    return json.dumps(unstructure(obj), indent=indent, ensure_ascii=False)
+def dumps(obj: object, *, indent: int | None = 2, audience: Audience = Audience.PUBLIC) -> str:
+    """JSON text for any icoc value (keys in field order, ISO dates, enums by value), as
+    ``audience`` may see it: the public view unless a privileged audience is asked for
+    (``audience=Audience.FULL`` for a faithful copy)."""
+    return json.dumps(unstructure(obj, audience=audience), indent=indent, ensure_ascii=False)
 
 
 def loads(text: str | bytes, cls: type[T]) -> T:
@@ -26,6 +29,8 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(Problem("$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")) from None
+    except UnicodeDecodeError as exc:  # bytes in no encoding JSON allows
+        raise InvalidInput(Problem("$", f"not valid JSON: {exc}")) from None
     return structure(data, cls)
 
 
@@ -51,7 +56,7 @@ def load(path: str | os.PathLike[str], cls: type[T]) -> T:
             yaml = _yaml()
             try:
                 data = yaml.safe_load(text)
-            except yaml.YAMLError as exc:
+            except (yaml.YAMLError, ValueError) as exc:  # ValueError: PyYAML builds dates itself (2020-13-01)
                 raise InvalidInput(Problem("$", f"not valid YAML: {exc}")) from None
             return structure(data, cls)
         return loads(text, cls)
@@ -59,13 +64,14 @@ def load(path: str | os.PathLike[str], cls: type[T]) -> T:
         raise InvalidInput(Problem(f"{p}:{q.path}", q.message) for q in exc.problems) from None
 
 
-def dump(obj: object, path: str | os.PathLike[str]) -> None:
-    """Write ``obj`` as JSON or YAML (by suffix), atomically: a reader never sees half a file."""
+def dump(obj: object, path: str | os.PathLike[str], *, audience: Audience = Audience.PUBLIC) -> None:
+    """Write ``obj`` as JSON or YAML (by suffix) as ``audience`` may see it (public by default),
+    atomically: a reader never sees half a file."""
     p = Path(path)
     if p.suffix.lower() in _YAML_SUFFIXES:
-        text = _yaml().safe_dump(unstructure(obj), sort_keys=False, allow_unicode=True)
+        text = _yaml().safe_dump(unstructure(obj, audience=audience), sort_keys=False, allow_unicode=True)
     else:
-        text = dumps(obj) + "\n"
+        text = dumps(obj, audience=audience) + "\n"
     tmp = p.with_name(f".{p.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, p)

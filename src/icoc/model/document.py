@@ -110,6 +110,15 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
         return seen
 
     problems: list[Problem] = []
+    # Members, cases and complaints are all subjects of events: one id space.
+    for field in ("cases", "complaints"):
+        for i, x in enumerate(getattr(doc, field)):
+            if x.id in members:
+                problems.append(problem(f"{field}[{i}].id", f"id {x.id!r} is already a member's id"))
+    case_ids: set[str] = {c.id for c in doc.cases}
+    for i, x in enumerate(doc.complaints):
+        if x.id in case_ids:
+            problems.append(problem(f"complaints[{i}].id", f"id {x.id!r} is already a case's id"))
     standards = unique_ids("standards", doc.standards)
     bodies = unique_ids("certification_bodies", doc.certification_bodies)
     unique_ids("certificates", doc.certificates)

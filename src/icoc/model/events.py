@@ -18,6 +18,7 @@ from icoc.model.complaints import Complainant, ComplaintKind, ComplaintRoute
 from icoc.model.ids import CaseId, CertificateId, ComplaintId, DirectorId, MemberId, PlanId
 from icoc.model.members import GovernmentKind, ObserverKind, Pillar, ServiceDomain
 from icoc.model.monitoring import ConcernCategory, CorrectiveAction, FindingSource, Severity, code_paragraphs
+from icoc.model.sensitivity import Sensitivity, sensitive
 
 __all__ = [
     "Admission",
@@ -152,7 +153,7 @@ class Admitted(Event):
 @attrs.frozen(kw_only=True)
 class ApplicationRejected(Event):
     TYPE: ClassVar[str] = "application_rejected"
-    reason: str = attrs.field(validator=v.text)
+    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
 
 
 @attrs.frozen(kw_only=True)
@@ -182,7 +183,7 @@ class MovedToAffiliate(Event):
 @attrs.frozen(kw_only=True)
 class Suspended(Event):
     TYPE: ClassVar[str] = "suspended"
-    reason: str = attrs.field(validator=v.text)
+    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
     case: CaseId | None = attrs.field(default=None, validator=v.optional(v.identifier))
 
 
@@ -198,13 +199,13 @@ class TerminationProposed(Event):
     """A proposal to terminate, for the Board to decide; changes no status by itself."""
 
     TYPE: ClassVar[str] = "termination_proposed"
-    reason: str = attrs.field(validator=v.text)
+    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.SECRETARIAT))
 
 
 @attrs.frozen(kw_only=True)
 class Terminated(Event):
     TYPE: ClassVar[str] = "terminated"
-    reason: str = attrs.field(validator=v.text)
+    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
 
 
 @attrs.frozen(kw_only=True)
@@ -248,7 +249,7 @@ class IcocaCertificationGranted(Event):
 @attrs.frozen(kw_only=True)
 class IcocaApplicationRefused(Event):
     TYPE: ClassVar[str] = "icoca_application_refused"
-    reason: str = attrs.field(validator=v.text)
+    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
 
 
 @attrs.frozen(kw_only=True)
@@ -281,7 +282,7 @@ class CertificationExpired(Event):
 @attrs.frozen(kw_only=True)
 class CertificationWithdrawn(Event):
     TYPE: ClassVar[str] = "certification_withdrawn"
-    reason: str = attrs.field(validator=v.text)
+    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
 
 
 # --- annual company self-assessment -----------------------------------------------------
@@ -379,7 +380,7 @@ class SuspensionProceedingsOpened(Event):
     """On continued or repeated non-compliance, a pattern of it, or bad faith."""
 
     TYPE: ClassVar[str] = "suspension_proceedings_opened"
-    reason: str = attrs.field(validator=v.text)
+    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.SECRETARIAT))
 
 
 # --- complaints (Art. 13) ----------------------------------------------------------------
@@ -391,7 +392,9 @@ class ComplaintReceived(Event):
 
     TYPE: ClassVar[str] = "complaint_received"
     company: MemberId = attrs.field(validator=v.identifier)
-    complainant: Complainant = attrs.field(factory=Complainant, validator=v.typed(Complainant))
+    complainant: Complainant = attrs.field(
+        factory=Complainant, validator=v.typed(Complainant), metadata=sensitive(Sensitivity.CONFIDENTIAL)
+    )
     category: ConcernCategory = attrs.field(default=ConcernCategory.OTHER, validator=v.enum(ConcernCategory))
     code_paragraphs: tuple[int, ...] = attrs.field(default=(), validator=code_paragraphs)
 
@@ -423,7 +426,9 @@ class ComplaintUnresolved(Event):
 @attrs.frozen(kw_only=True)
 class ComplaintClosed(Event):
     TYPE: ClassVar[str] = "complaint_closed"
-    reason: str | None = attrs.field(default=None, validator=v.optional(v.text))
+    reason: str | None = attrs.field(
+        default=None, validator=v.optional(v.text), metadata=sensitive(Sensitivity.SECRETARIAT)
+    )
 
 
 # --- board seats ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import attrs
 from icoc.model import _validate as v
 from icoc.model.code import is_code_paragraph
 from icoc.model.ids import CaseId, ComplaintId, MemberId, PlanId
+from icoc.model.sensitivity import Sensitivity, sensitive
 
 __all__ = [
     "CaseStage",
@@ -149,7 +150,10 @@ class ComplianceCase:
     closed: date | None = attrs.field(default=None, validator=_closed)
     complaint: ComplaintId | None = attrs.field(default=None, validator=v.optional(v.identifier))
     """The complaint that opened this case, when it came from one."""
-    summary: str | None = attrs.field(default=None, validator=v.optional(v.text))
+    summary: str | None = attrs.field(
+        default=None, validator=v.optional(v.text), metadata=sensitive(Sensitivity.CONFIDENTIAL)
+    )
+    """Notes on the concern: dialogue contents and field-review findings, confidential."""
 
     def __attrs_post_init__(self) -> None:
         if (self.source is FindingSource.COMPLAINT) != (self.complaint is not None):
@@ -158,7 +162,7 @@ class ComplianceCase:
 
 @attrs.frozen(kw_only=True)
 class CorrectiveAction:
-    description: str = attrs.field(validator=v.text)
+    description: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
     due: date = attrs.field(validator=v.a_date)
     completed: date | None = attrs.field(default=None, validator=v.optional(v.a_date))
 

@@ -111,9 +111,9 @@ TABLE = TransitionTable(
             target="icoca_certified",
             guards=(_acceptable_certificate,),
         ),
-        Transition(
-            source="suspended", event=CertificationRenewed, target="icoca_certified", guards=(_acceptable_certificate,)
-        ),
+        # Back to where it was suspended from: renewing the external certificate of a company
+        # that ICoCA never certified does not make it ICoCA certified.
+        Transition(source="suspended", event=CertificationRenewed, target=PREVIOUS, guards=(_acceptable_certificate,)),
         *(
             Transition(source=s, event=ExternalCertificateSuspended, target="suspended")
             for s in ("externally_certified", "icoca_review", "icoca_certified")

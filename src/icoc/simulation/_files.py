@@ -1,0 +1,290 @@
+"""Scenarios as JSON or YAML: a file holds only what differs from the default scenario.
+
+Objects merge field by field into the defaults and mappings key by key (``null`` removes a key),
+so ``{population: {regions: {africa: {complaints: 3}}}}`` triples complaints in one region and
+keeps everything else. ``rules`` is ``default``, a rule-set document (as ``icoc rules --format
+json`` prints) or the path of a rule-set file (relative to the scenario file); ``parameters`` maps
+a parameter's name to its value, or to ``{ISO date: value}`` for a dated change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from icoc.errors import InvalidInput, Problem
+from icoc.rules._files import load_rules, rule_to_data, rules_from_data
+from icoc.rules._params import DEFAULT_PARAMETERS, Duration, ParameterSet
+from icoc.rules._rule import RuleSet
+from icoc.rules.default import DEFAULT_RULES
+from icoc.simulation._scenario import (
+    Board,
+    Cases,
+    Certification,
+    Complaints,
+    Findings,
+    Population,
+    Scenario,
+    SelfAssessments,
+)
+
+__all__ = ["dump_scenario", "load_scenario", "scenario_from_data", "scenario_to_data"]
+
+_PARTS: dict[str, type[Any]] = {
+    "population": Population,
+    "self_assessments": SelfAssessments,
+    "certification": Certification,
+    "findings": Findings,
+    "complaints": Complaints,
+    "cases": Cases,
+    "board": Board,
+}
+_TOP = ("name", "start", "years", "backend", *_PARTS, "rules", "parameters")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Duration):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    """Plain data (for JSON or YAML) that :func:`scenario_from_data` reads back to an equal scenario.
+
+    Rules are ``"default"`` when unchanged, else the whole rule set as a rule-set document (a
+    rule with a ``Custom`` Python predicate is recorded by label and cannot be read back).
+    Parameters list only those that differ from the defaults.
+    """
+    from icoc.io import Audience, unstructure
+
+    out: dict[str, Any] = {
+        "name": scenario.name,
+        "start": scenario.start.isoformat(),
+        "years": scenario.years,
+        "backend": scenario.backend,
+    }
+    for name in _PARTS:
+        out[name] = unstructure(getattr(scenario, name), audience=Audience.FULL)
+    if scenario.rules == DEFAULT_RULES:
+        out["rules"] = "default"
+    else:
+        out["rules"] = {"base": "none", "rules": [rule_to_data(r) for r in scenario.rules]}
+    params: dict[str, Any] = {}
+    for p in scenario.parameters:
+        default = DEFAULT_PARAMETERS.parameters.get(p.name)
+        if default is not None and default.history == p.history:
+            continue
+        if len(p.history) == 1 and p.history[0].effective_from == date.min:
+            params[p.name] = _plain(p.history[0].value)
+        else:
+            params[p.name] = {s.effective_from.isoformat(): _plain(s.value) for s in p.history}
+    out["parameters"] = params
+    return out
+
+
+def _merge(base: Any, override: Any) -> Any:
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for k, v in override.items():
+            if v is None:
+                out.pop(k, None)
+            elif k in out:
+                out[k] = _merge(out[k], v)
+            else:
+                out[k] = v
+        return out
+    return override
+
+
+def _duration(text: Any, path: str) -> Duration:
+    if isinstance(text, Mapping):
+        unknown = set(text) - {"years", "months", "days"}
+        if unknown:
+            raise InvalidInput(Problem(path, f"a period has years, months and days, not {sorted(unknown)}"))
+        try:
+            return Duration(**{str(k): v for k, v in text.items()})
+        except InvalidInput as exc:
+            raise exc.under(path) from None
+    if not isinstance(text, str):
+        raise InvalidInput(Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {text!r}"))
+    words = text.replace(",", " ").split()
+    if len(words) % 2 or not words:
+        raise InvalidInput(Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {text!r}"))
+    parts: dict[str, int] = {}
+    for n, unit in zip(words[::2], words[1::2], strict=True):
+        key = unit.rstrip("s") + "s"
+        if key not in ("years", "months", "days") or not n.isdigit() or key in parts:
+            raise InvalidInput(Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {text!r}"))
+        parts[key] = int(n)
+    return Duration(**parts)
+
+
+def _param_value(like: Any, value: Any, path: str) -> Any:
+    """``value`` read as the type of the parameter's current value ``like``."""
+    if isinstance(like, Duration):
+        return _duration(value, path)
+    if isinstance(like, date):
+        if type(value) is date:
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(Problem(path, f"expected an ISO date YYYY-MM-DD, got {value!r}")) from None
+    if isinstance(like, bool):
+        if not isinstance(value, bool):
+            raise InvalidInput(Problem(path, f"expected true or false, got {value!r}"))
+        return value
+    if isinstance(like, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(Problem(path, f"expected an integer, got {value!r}"))
+        return value
+    if not isinstance(value, str):
+        raise InvalidInput(Problem(path, f"expected text, got {value!r}"))
+    return value
+
+
+def _parameters(data: Any, path: str) -> ParameterSet:
+    if not isinstance(data, Mapping):
+        raise InvalidInput(Problem(path, f"expected a mapping of parameter names to values, got {data!r}"))
+    params = DEFAULT_PARAMETERS
+    problems: list[Problem] = []
+    for name, raw in data.items():
+        where = f"{path}.{name}"
+        if name not in params.parameters:
+            problems.append(Problem(where, "unknown parameter (see `icoc rules --parameters`)"))
+            continue
+        like = params.parameters[name].history[-1].value
+        try:
+            if isinstance(raw, Mapping) and not (
+                isinstance(like, Duration) and set(raw) <= {"years", "months", "days"}
+            ):
+                steps = []
+                for when, value in raw.items():
+                    on = when if type(when) is date else _param_value(date.min, str(when), f"{where}.{when}")
+                    steps.append((on, _param_value(like, value, f"{where}.{when}")))
+                steps.sort(key=lambda s: s[0])
+                for on, value in steps:
+                    params = params.with_value(name, value, on)
+            else:
+                params = params.with_value(name, _param_value(like, raw, where))
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InvalidInput(problems)
+    return params
+
+
+def _rules(data: Any, path: str, where: Path | None) -> RuleSet:
+    if data == "default":
+        return DEFAULT_RULES
+    if isinstance(data, str):
+        file = Path(data)
+        if where is not None and not file.is_absolute():
+            file = where / file
+        return load_rules(file)
+    try:
+        return rules_from_data(data)
+    except InvalidInput as exc:
+        raise exc.under(path) from None
+
+
+def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None) -> Scenario:
+    """A scenario from plain data: the default scenario with ``data`` merged over it.
+
+    ``where`` is the folder that relative rule-file paths are read from."""
+    from icoc.io import structure
+
+    if not isinstance(data, Mapping):
+        raise InvalidInput(Problem("$", f"expected a scenario object, got {type(data).__name__}"))
+    problems = [Problem(f"$.{k}", f"unknown key (expected one of {', '.join(_TOP)})") for k in data if k not in _TOP]
+    defaults = scenario_to_data(Scenario())
+    values: dict[str, Any] = {}
+    for key in ("name", "start", "years", "backend"):
+        if key in data:
+            values[key] = data[key]
+    if isinstance(values.get("start"), str):
+        try:
+            values["start"] = date.fromisoformat(values["start"])
+        except ValueError:
+            problems.append(Problem("$.start", f"expected an ISO date YYYY-MM-DD, got {values['start']!r}"))
+            del values["start"]
+    for key, cls in _PARTS.items():
+        if key not in data:
+            continue
+        try:
+            values[key] = structure(_merge(defaults[key], data[key]), cls, f"$.{key}")
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    try:
+        if "rules" in data:
+            values["rules"] = _rules(data["rules"], "$.rules", Path(where) if where is not None else None)
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    try:
+        if "parameters" in data:
+            values["parameters"] = _parameters(data["parameters"], "$.parameters")
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InvalidInput(problems)
+    try:
+        return Scenario(**values)
+    except InvalidInput as exc:
+        raise exc.under("$") from None
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read a scenario from a ``.json``, ``.yaml`` or ``.yml`` file; every problem names the file
+    and the path inside it (``scenario.yaml:$.population.companies: ...``)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(Problem(str(p), f"cannot read file: {exc.strerror or exc}")) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(Problem(str(p), "not UTF-8 text")) from None
+    if p.suffix.lower() in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            raise InvalidInput(Problem(str(p), "YAML files need PyYAML: pip install 'icoc[yaml]'")) from None
+        try:
+            data = yaml.safe_load(text)
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2022-13-01
+            raise InvalidInput(Problem(str(p), f"not valid YAML: {' '.join(str(exc).split())}")) from None
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(
+                Problem(str(p), f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+            ) from None
+    try:
+        return scenario_from_data(data, where=p.parent)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            Problem(q.path if q.path.startswith(str(p)) else f"{p}:{q.path}", q.message) for q in exc.problems
+        ) from None
+
+
+def scenario_json(scenario: Scenario) -> str:
+    """The scenario as JSON text (what :func:`dump_scenario` writes for ``.json``)."""
+    return json.dumps(scenario_to_data(scenario), indent=2, ensure_ascii=False)
+
+
+def dump_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> None:
+    """Write a scenario as JSON or YAML (by suffix)."""
+    p = Path(path)
+    if p.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        text = yaml.safe_dump(scenario_to_data(scenario), sort_keys=False, allow_unicode=True)
+    else:
+        text = scenario_json(scenario) + "\n"
+    p.write_text(text, encoding="utf-8")

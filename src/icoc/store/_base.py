@@ -1,0 +1,90 @@
+"""The event-store protocol and the one way events become bytes in a store."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import Any, Protocol, Self, runtime_checkable
+
+import attrs
+
+from icoc.errors import InvalidInput, Problem
+from icoc.model.events import Event
+
+__all__ = ["STORE_FORMAT_VERSION", "EventStore", "RepairReport", "decode_event", "encode_event"]
+
+STORE_FORMAT_VERSION = 1
+"""The on-disk format this release writes and reads; a store records the version it was created
+with, so a later release can migrate it (and this one refuses a newer one)."""
+
+
+@runtime_checkable
+class EventStore(Protocol):
+    """An append-only, durable log of events numbered 1, 2, 3, ... (0 means "empty").
+
+    ``append`` is atomic (all the batch or none of it) and durable when it returns (fsync or
+    SQLite commit); it refuses with :class:`~icoc.errors.StoreConflict` unless ``expected_last``
+    is the store's last sequence number (optimistic concurrency).
+    """
+
+    def append(self, events: Sequence[Event], expected_last: int) -> int:
+        """Append ``events`` after ``expected_last``; returns the new last sequence number."""
+        ...
+
+    def read(self, after: int = 0) -> Iterator[tuple[int, Event]]:
+        """``(seq, event)`` for every event after ``after``, in order."""
+        ...
+
+    def last(self) -> int:
+        """The last acknowledged sequence number (0 when empty)."""
+        ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+@attrs.frozen(kw_only=True)
+class RepairReport:
+    """What :meth:`JsonLinesStore.repair` removed: an unacknowledged tail, never a committed event."""
+
+    last: int
+    """The store's last sequence number after the repair."""
+    removed_lines: int = 0
+    """Whole lines of an interrupted batch, plus one for a torn final line."""
+    removed_bytes: int = 0
+
+    @property
+    def repaired(self) -> bool:
+        return self.removed_bytes > 0
+
+
+def encode_event(event: Event) -> str:
+    """Compact JSON of a faithful (full-audience) event; stores are not exports."""
+    from icoc.io._convert import converter
+
+    if not isinstance(event, Event):
+        raise InvalidInput(Problem("events", f"expected an Event, got {type(event).__name__}"))
+    return json.dumps(converter.unstructure(event), separators=(",", ":"), ensure_ascii=False)
+
+
+def decode_event(data: Any) -> Event:
+    """An event from its stored JSON data; InvalidInput if it is not one."""
+    from icoc.io._convert import structure
+
+    return structure(data, Event)
+
+
+def check_batch(events: Sequence[Event], expected_last: int) -> list[Event]:
+    batch = list(events)
+    if isinstance(expected_last, bool) or not isinstance(expected_last, int) or expected_last < 0:
+        raise InvalidInput(Problem("expected_last", f"expected a sequence number >= 0, got {expected_last!r}"))
+    for i, e in enumerate(batch):
+        if not isinstance(e, Event):
+            raise InvalidInput(Problem(f"events[{i}]", f"expected an Event, got {type(e).__name__}"))
+    return batch
