@@ -405,7 +405,9 @@ def test_the_registry_schema_is_a_draft_2020_12_object_schema_of_every_field() -
     assert SCHEMA["type"] == "object"
     assert SCHEMA["title"] == "RegistryDocument"
     assert SCHEMA["additionalProperties"] is False
-    assert list(SCHEMA["properties"]) == [a.name for a in attrs.fields(RegistryDocument)]
+    # every field, plus the note a redacted (audience-aware) export carries
+    assert list(SCHEMA["properties"]) == [*(a.name for a in attrs.fields(RegistryDocument)), "redacted"]
+    assert SCHEMA["properties"]["redacted"]["required"] == ["audience", "paths"]
     assert SCHEMA["required"] == ["as_of"]
     assert SCHEMA["properties"]["as_of"] == {"type": "string", "format": "date"}
     json.dumps(SCHEMA)  # plain JSON data all the way down
@@ -428,9 +430,11 @@ def test_every_schema_reference_resolves_and_every_definition_matches_its_class(
     walk(schema)
     defs = schema.get("$defs", {})
     assert all(r.startswith("#/$defs/") and r.removeprefix("#/$defs/") in defs for r in refs)
+    assert list(schema["properties"])[-1] == "redacted"  # the root may carry a redaction note
     for name, entry in [(attrs_class.__name__, schema), *defs.items()]:
         cls = getattr(icoc.model, name)
-        assert list(entry["properties"]) == [a.name for a in attrs.fields(cls)]
+        props = [p for p in entry["properties"] if entry is not schema or p != "redacted"]
+        assert props == [a.name for a in attrs.fields(cls)]
         assert set(entry.get("required", [])) == {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
 
 

@@ -185,7 +185,6 @@ def test_the_stressed_scenario_walks_every_process() -> None:
         "icoca_application_refused",
         "certification_renewed",
         "certification_expired",
-        "certification_withdrawn",
         "dialogue_opened",
         "referred_to_board",
         "corrective_action_recommended",

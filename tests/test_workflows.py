@@ -452,11 +452,20 @@ def test_renewing_a_suspended_external_certificate_does_not_grant_icoca_certific
 
 def test_icoca_application_needs_an_active_company(reg: Registry) -> None:
     admit_psc(reg, "acme")
-    reg.submit(ExternalCertificateRecorded(subject="acme", effective=day(1), certificate=certificate("acme")))
-    reg.submit(Terminated(subject="acme", effective=day(2), reason="no self-assessment"))
+    reg.submit(Terminated(subject="acme", effective=day(1), reason="no self-assessment"))
+    reg.submit(ExternalCertificateRecorded(subject="acme", effective=day(2), certificate=certificate("acme")))
     error = refused(reg, IcocaApplicationSubmitted(subject="acme", effective=day(3)))
     assert error.guard == "subject_company_active"
     assert "terminated" in error.reason
+
+
+def test_leaving_the_association_withdraws_certification(reg: Registry) -> None:
+    admit_psc(reg, "acme")
+    reg.submit(ExternalCertificateRecorded(subject="acme", effective=day(1), certificate=certificate("acme")))
+    reg.submit(Terminated(subject="acme", effective=day(2), reason="no self-assessment"))
+    assert state(reg, "certification", "acme") == "withdrawn"
+    error = refused(reg, IcocaApplicationSubmitted(subject="acme", effective=day(3)))
+    assert error.process == "certification" and error.state == "withdrawn"
 
 
 def test_psc_cannot_be_admitted_as_observer(reg: Registry) -> None:

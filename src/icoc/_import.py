@@ -232,10 +232,9 @@ class _Planner:
     def plan(self) -> list[_Step]:
         """Every event in the order it is applied.
 
-        Each subject's events are in date order. Members' own histories come first, then the
-        board, complaints and cases, and last the terminations and withdrawals (with whatever a
-        member's history holds after them): records about a member that the document keeps are
-        imported even when they are dated after the member left.
+        Events are in date order across subjects, except the terminations and withdrawals (with
+        whatever a member's history holds after them), which come last: records about a member
+        that the document keeps are imported even when they are dated after the member left.
         """
         self._check_id_space()
         for i, c in enumerate(self.doc.companies):
@@ -260,8 +259,17 @@ class _Planner:
                 len(ordered),
             )
             lives.extend(ordered[:cut])
-            tails.extend(ordered[cut:])
-        return [*lives, *self.board, *self.complaints, *self.cases, *tails]
+            # Leaving the Association withdraws ICoCA certification with the membership; an end
+            # of certification the document dates after that has nothing left to end.
+            tails.extend(
+                s
+                for k, s in enumerate(ordered[cut:])
+                if k == 0 or not isinstance(s.event, (CertificationWithdrawn, CertificationExpired))
+            )
+        # One date order across subjects (stable, so each subject keeps its own order): guards
+        # read the current state of related subjects, which must be the state on the event's date.
+        merged = sorted([*lives, *self.board, *self.complaints, *self.cases], key=lambda s: s.event.effective)
+        return [*merged, *tails]
 
     def _check_id_space(self) -> None:
         """Members, cases and complaints share the registry's one space of subject ids."""

@@ -24,6 +24,17 @@ def json_schema(cls: type) -> dict[str, Any]:
         name = root["$ref"].rsplit("/", 1)[1]
         out.update(defs.pop(name))
         out["title"] = name
+        # The note a redacted export carries (see icoc.io.redact); loaders accept and drop it.
+        out["properties"] = {
+            **out["properties"],
+            "redacted": {
+                "type": "object",
+                "description": "Present when an export hid fields from its audience: which audience, which paths.",
+                "properties": {"audience": {"type": "string"}, "paths": {"type": "array", "items": {"type": "string"}}},
+                "required": ["audience", "paths"],
+                "additionalProperties": False,
+            },
+        }
     else:
         out.update(root)
     if defs:

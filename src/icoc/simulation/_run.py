@@ -399,13 +399,13 @@ class _Run:
             self.leave(c, Withdrew(subject=cid, effective=self.now, cause=_COMPANY))
 
     def leave(self, c: _Company, event: Event) -> None:
-        """Termination or withdrawal; ICoCA certification of a former member is withdrawn with it."""
-        events = [event]
+        """Termination or withdrawal; ICoCA certification of a former member ends with it (the
+        certification workflow withdraws it; if it did not, the Secretariat would)."""
+        self.submit(event)
         if self.state("certification", c.info.id) in _HOLDING:
-            events.append(
+            self.submit(
                 CertificationWithdrawn(subject=c.info.id, effective=self.now, reason=f"membership ended ({event.TYPE})")
             )
-        self.submit(*events)
         c.epoch += 1  # stops its incident and withdrawal processes and pending steps
         board = self.s.board
         p = board.swiss_rejoin_probability if c.info.swiss_pssa else board.rejoin_probability

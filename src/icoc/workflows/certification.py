@@ -15,6 +15,8 @@ from icoc.model.events import (
     IcocaApplicationRefused,
     IcocaApplicationSubmitted,
     IcocaCertificationGranted,
+    Terminated,
+    Withdrew,
 )
 from icoc.workflows._guards import subject_company_active
 from icoc.workflows._table import (
@@ -76,6 +78,7 @@ TABLE = TransitionTable(
     subjects=frozenset({SubjectKind.COMPANY}),
     states=("externally_certified", "icoca_review", "icoca_certified", "suspended", "expired", "withdrawn"),
     final=frozenset({"expired", "withdrawn"}),
+    follows=frozenset({Terminated, Withdrew}),
     citation=CITATION,
     descriptions={
         "externally_certified": "certified by an accepted body to PSC.1, ISO 18788 or ISO 28007",
@@ -121,5 +124,11 @@ TABLE = TransitionTable(
         Transition(source="suspended", event=ExternalCertificateReinstated, target=PREVIOUS),
         *(Transition(source=s, event=CertificationExpired, target="expired") for s in _HOLDING),
         *(Transition(source=s, event=CertificationWithdrawn, target="withdrawn") for s in _HOLDING),
+        # A company that leaves the Association loses ICoCA certification with its membership.
+        *(
+            Transition(source=s, event=ev, target="withdrawn", label="membership ended", citation=CITATION)
+            for ev in (Terminated, Withdrew)
+            for s in _HOLDING
+        ),
     ),
 )

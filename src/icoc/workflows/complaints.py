@@ -23,6 +23,10 @@ def _known_company(ctx: GuardContext, event: Event, current: Instance | None) ->
     assert isinstance(event, ComplaintReceived)
     if ctx.kind_of(event.company) is not SubjectKind.COMPANY:
         return f"{event.company!r} is not a company on record"
+    # Complaints about former members are in scope, but not about a company before it existed.
+    first = ctx.instance("membership", event.company)
+    if first is not None and event.effective < first.data["application_submitted_on"]:
+        return f"dated before {event.company!r} applied on {first.data['application_submitted_on'].isoformat()}"
     return None
 
 

@@ -23,7 +23,7 @@ CITATION = "Articles of Association, Art. 12; Procedure for Article 12 (2016)"
 @guard("the company is an active member or affiliate")
 def _company_active(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
     assert isinstance(event, CaseOpened)
-    return company_active(ctx, event.company)
+    return company_active(ctx, event.company, event.effective)
 
 
 @guard("the complaint it came from is on record for the same company")
@@ -36,6 +36,8 @@ def _complaint_known(ctx: GuardContext, event: Event, current: Instance | None) 
         return f"no complaint {event.complaint!r} on record"
     if inst.data.get("company") != event.company:
         return f"complaint {event.complaint!r} concerns {inst.data.get('company')!r}, not {event.company!r}"
+    if event.effective < inst.data["complaint_received_on"]:
+        return f"dated before complaint {event.complaint!r} was received"
     return None
 
 
