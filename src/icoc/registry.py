@@ -326,6 +326,7 @@ class Registry(_Queries):
         self._tables_for = {k: tuple(v) for k, v in tables_for.items()}
         self._core = _Core()
         self._history: list[Event] = []
+        self._latest: date | None = None
         self._subject_events: dict[str, list[int]] = {}
 
     # --- writing -------------------------------------------------------------------------
@@ -353,6 +354,8 @@ class Registry(_Queries):
             for process, key, inst in changes:
                 view.pending[(process, key)] = inst
         for event, kind, changes in planned:
+            if self._latest is None or event.effective > self._latest:
+                self._latest = event.effective
             self._core.commit(event, kind, changes)
             self._subject_events.setdefault(event.subject, []).append(len(self._history))
             self._history.append(event)
@@ -448,6 +451,13 @@ class Registry(_Queries):
             inst = self._main(subject)
             return inst.state if inst is not None else None
         return self._replay(self._events_of(subject, as_of), as_of).state_of(subject)
+
+    def _current_as_of(self, as_of: date) -> Snapshot | None:
+        """A read-only view of the live state when nothing in history is dated after ``as_of``
+        (for queries inside one call, such as a batch of eligibility checks: no replay)."""
+        if self._latest is None or self._latest <= as_of:
+            return Snapshot(as_of, self._core)
+        return None
 
     def snapshot(self, as_of: date | None = None) -> Snapshot:
         """The whole registry on ``as_of`` (now when omitted), replayed from history."""

@@ -83,7 +83,9 @@ class _Context:
         assert isinstance(registry, Registry)
         self.registry = registry
         self.as_of = as_of
-        self.snapshot = registry.snapshot(as_of)
+        # Decisions are made within this call: when nothing is dated after as_of, the live state
+        # is the state on as_of and needs no replay.
+        self.snapshot = registry._current_as_of(as_of) or registry.snapshot(as_of)
         self.view = _View(self.snapshot._core, registry.settings, registry.parameters)
         self.params = registry.parameters
         self.rules = registry.rules
