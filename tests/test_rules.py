@@ -509,3 +509,17 @@ def test_a_malformed_rule_file_lists_every_problem_with_its_path(tmp_path: pytes
         load_rules(path)
     paths = [p.path.split(":", 1)[1] for p in info.value.problems]
     assert paths == ["$.remove[0]", "$.rules[0].citation.article", "$.rules[0].then.event", "$.rules[0].when.in"]
+
+
+def test_a_new_certificate_after_a_lapse_expires_on_its_own_date() -> None:
+    reg = icoc.Registry()
+    admit(reg, "acme", date(2020, 1, 10))
+    certify(reg, "acme", date(2021, 3, 1), expires=date(2024, 3, 1))
+    reg.advance_to(date(2024, 3, 1))
+    assert reg.instance("certification", "acme").state == "expired"  # type: ignore[union-attr]
+    reg.submit(
+        ExternalCertificateRecorded(
+            subject="acme", effective=date(2024, 6, 1), certificate=cert("acme", date(2024, 6, 1), date(2027, 6, 1), 2)
+        )
+    )
+    assert [e.effective for e in fired(reg.advance_to(date(2027, 6, 1)), "ART11.CERT_EXPIRY")] == [date(2027, 6, 1)]

@@ -84,11 +84,12 @@ class RulesEngine:
 
     def reschedule(self, ctx: GuardContext, instances: Iterable[Instance]) -> None:
         """Recompute the due dates of every rule watching these instances."""
+        companies: dict[str, dict[str, Any]] = {}
         for inst in instances:
             rules = self._bases.get(inst.process)
             if not rules:
                 continue
-            facts = facts_for(ctx, inst)
+            facts = facts_for(ctx, inst, companies)
             # A company's facts change only through its own events, each of which reschedules:
             # a rule whose condition fails now cannot fire before the next one.
             local = ctx.kind_of(inst.subject) is SubjectKind.COMPANY

@@ -40,13 +40,25 @@ def _certification_expiry(cert: Instance) -> date | None:
     icoca = cert.data.get("expires")
     granted = cert.data.get("icoca_certification_granted_on")
     renewed = cert.data.get("certification_renewed_on")
-    if not isinstance(icoca, date) or (renewed is not None and granted is not None and renewed >= granted):
+    recorded = cert.data.get("external_certificate_recorded_on")
+    # ICoCA's own expiry counts only for the certificate it was granted on: a renewal after the
+    # grant, or a new certificate recorded after it lapsed, runs to the new certificate's expiry.
+    superseded = granted is None or (renewed is not None and renewed >= granted) or (
+        recorded is not None and recorded > granted
+    )
+    if not isinstance(icoca, date) or superseded:
         return ext
     return icoca if ext is None else min(icoca, ext)
 
 
-def facts_for(ctx: GuardContext, inst: Instance) -> dict[str, Any]:
-    """Flat facts for ``inst``: ``state``, ``since``, scalar payload values, company context."""
+def facts_for(
+    ctx: GuardContext, inst: Instance, company_cache: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Flat facts for ``inst``: ``state``, ``since``, scalar payload values, company context.
+
+    ``company_cache`` (company id -> its facts) lets a caller that handles several instances
+    of one company in one go compute the company's facts once.
+    """
     out: dict[str, Any] = {"subject": inst.subject, "state": inst.state, "since": inst.since}
     for key, value in inst.data.items():
         if isinstance(value, _SCALARS):
@@ -56,10 +68,17 @@ def facts_for(ctx: GuardContext, inst: Instance) -> dict[str, Any]:
             out[f"{key}.standard"] = value.standard
             out[f"{key}.expires"] = value.expires
     kind = ctx.kind_of(inst.subject)
+    company: Any = None
     if kind is SubjectKind.COMPANY:
-        _company_facts(ctx, inst.subject, out)
+        company = inst.subject
     elif kind is SubjectKind.CASE or kind is SubjectKind.COMPLAINT:
         company = inst.data.get("company")
-        if isinstance(company, str):
-            _company_facts(ctx, company, out)
+    if isinstance(company, str):
+        cached = company_cache.get(company) if company_cache is not None else None
+        if cached is None:
+            cached = {}
+            _company_facts(ctx, company, cached)
+            if company_cache is not None:
+                company_cache[company] = cached
+        out.update(cached)
     return out
