@@ -111,3 +111,14 @@ def test_explain_prints_the_rule_with_its_citation(capsys: pytest.CaptureFixture
     assert "ART3.CERT_DEADLINE.AFFILIATE" in out and "Member vs Affiliate" in out
     code, out, _ = run(capsys, "explain", str(history), "good-co", "--as-of", "2027-02-01", "--format", "json")
     assert json.loads(out)["state"] == "affiliate"
+
+
+def test_demo_shows_eligibility_under_every_built_in_policy(capsys: pytest.CaptureFixture[str]) -> None:
+    from icoc.eligibility import BUILTIN_POLICIES
+
+    code = main(["demo"])
+    out = capsys.readouterr().out
+    assert code == 0 and "Procurement eligibility on 2026-06-30" in out
+    section = out.split("Procurement eligibility", 1)[1].split("Simulation", 1)[0]
+    assert "icoca-good-standing" in section and "maritime" in section
+    assert len([p for p in BUILTIN_POLICIES if p[:20] in section]) == len(BUILTIN_POLICIES)

@@ -49,6 +49,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     console.print()
     for line in _demo_notes(doc):
         console.print(line)
+    console.print()
+    console.print(_demo_eligibility(doc))
     from icoc.simulation import Population, Scenario, run
 
     sim = run(Scenario(name="demo", years=5, population=Population(companies=40, csos=4, governments=2)), seed=1)
@@ -71,6 +73,28 @@ def _add_demo(sub: _Sub) -> None:
 
 
 _KIND_LABELS = {"grievance_mechanism_inadequate": "mechanism inadequate"}
+
+
+def _demo_eligibility(doc: RegistryDocument) -> Table:
+    """Eligibility of every company under each built-in policy, after the rules have run."""
+    from collections import Counter
+
+    from icoc.eligibility import BUILTIN_POLICIES, Result, check_all
+    from icoc.registry import Registry
+
+    reg = Registry.from_document(doc)
+    reg.advance_to(doc.as_of)
+    table = _table(
+        f"Procurement eligibility on {doc.as_of.isoformat()} (rules applied up to that date)",
+        ["policy", "eligible", "not eligible", "most common reason"],
+    )
+    for policy in BUILTIN_POLICIES.values():
+        decisions = list(check_all(reg, policy, as_of=doc.as_of))
+        reasons = Counter(o.title for d in decisions for o in d.outcomes if o.result is not Result.PASSED)
+        top = ", ".join(f"{title} ({n})" for title, n in reasons.most_common(1)) or "-"
+        ok = sum(d.eligible for d in decisions)
+        table.add_row(policy.id, str(ok), str(len(decisions) - ok), top)
+    return table
 
 
 def _demo_tables(doc: RegistryDocument) -> list[Table]:
