@@ -573,27 +573,22 @@ def _registry_options(p: argparse.ArgumentParser) -> None:
 def _open_registry(path: str, as_of: date | None, rules_file: str | None) -> tuple[Registry, date]:
     """A live registry from a registry document or a history file, advanced to ``as_of``."""
     import json
-    from pathlib import Path
 
     from icoc.errors import InvalidInput, Problem
-    from icoc.io import structure
+    from icoc.io import read_data, structure
     from icoc.model import RegistryDocument
     from icoc.model.events import History
     from icoc.registry import Registry
     from icoc.rules import DEFAULT_RULES, load_rules
 
     rules = load_rules(rules_file) if rules_file else DEFAULT_RULES
-    p = Path(path)
-    text = sys.stdin.read() if path == "-" else p.read_text(encoding="utf-8")
-    try:
-        if p.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
-    except ValueError as exc:
-        raise InvalidInput(Problem(path, f"not valid JSON or YAML: {exc}")) from None
+    if path == "-":
+        try:
+            data = json.loads(sys.stdin.read())
+        except ValueError as exc:
+            raise InvalidInput(Problem("<stdin>", f"not valid JSON: {exc}")) from None
+    else:
+        data = read_data(path)
     if isinstance(data, dict) and "events" in data:
         history = structure(data, History)
         reg = Registry.from_history(history, rules=rules)

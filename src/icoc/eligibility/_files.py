@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -91,29 +90,9 @@ def policy_from_data(data: Any) -> Policy:
 
 def load_policy(path: str | Path) -> Policy:
     """Read a policy from a ``.json``, ``.yaml`` or ``.yml`` file."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(Problem(str(p), f"cannot read file: {exc.strerror or exc}")) from None
-    try:
-        if p.suffix.lower() in (".yaml", ".yml"):
-            try:
-                import yaml
-            except ImportError:
-                raise InvalidInput(Problem(str(p), "YAML files need PyYAML: pip install 'icoc[yaml]'")) from None
-            try:
-                data = yaml.safe_load(text)
-            except yaml.YAMLError as exc:
-                raise InvalidInput(Problem("$", f"not valid YAML: {exc}")) from None
-        else:
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise InvalidInput(Problem("$", f"not valid JSON: {exc.msg} at line {exc.lineno}")) from None
-        return policy_from_data(data)
-    except InvalidInput as exc:
-        raise InvalidInput(Problem(f"{p}:{q.path}", q.message) for q in exc.problems) from None
+    from icoc.io import load_with
+
+    return load_with(path, policy_from_data)
 
 
 def policy_to_data(policy: Policy) -> dict[str, Any]:

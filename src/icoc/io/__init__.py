@@ -9,7 +9,7 @@ a visible marker (see ``docs/confidentiality.md``).
 """
 
 from icoc.io._convert import converter
-from icoc.io._files import dump, dumps, load, loads
+from icoc.io._files import dump, dumps, load, load_with, loads, read_data
 from icoc.io._redact import redact, sensitivity_table, structure, unstructure
 from icoc.io._schema import json_schema
 from icoc.model.sensitivity import Audience, Sensitivity
@@ -22,6 +22,8 @@ __all__ = [
     "dumps",
     "json_schema",
     "load",
+    "load_with",
+    "read_data",
     "loads",
     "redact",
     "sensitivity_table",

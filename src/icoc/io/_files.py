@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,8 +43,12 @@ def _yaml() -> Any:
     return yaml
 
 
-def load(path: str | os.PathLike[str], cls: type[T]) -> T:
-    """Read a JSON or YAML file (by suffix) into a ``cls``."""
+def read_data(path: str | os.PathLike[str]) -> Any:
+    """Plain data (dicts, lists, strings, numbers) from a JSON or YAML file (by suffix).
+
+    Every icoc file reader starts here, so a missing file, bad text or bad syntax reads the same
+    everywhere: one ``InvalidInput`` whose path names the file (``rules.yaml:$``).
+    """
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -51,17 +56,36 @@ def load(path: str | os.PathLike[str], cls: type[T]) -> T:
         raise InvalidInput(Problem(str(p), f"cannot read file: {exc.strerror or exc}")) from None
     except UnicodeDecodeError:
         raise InvalidInput(Problem(str(p), "not UTF-8 text")) from None
+    if p.suffix.lower() in _YAML_SUFFIXES:
+        yaml = _yaml()
+        try:
+            return yaml.safe_load(text)
+        except (yaml.YAMLError, ValueError) as exc:  # ValueError: PyYAML builds dates itself (2020-13-01)
+            raise InvalidInput(Problem(f"{p}:$", f"not valid YAML: {' '.join(str(exc).split())}")) from None
     try:
-        if p.suffix.lower() in _YAML_SUFFIXES:
-            yaml = _yaml()
-            try:
-                data = yaml.safe_load(text)
-            except (yaml.YAMLError, ValueError) as exc:  # ValueError: PyYAML builds dates itself (2020-13-01)
-                raise InvalidInput(Problem("$", f"not valid YAML: {exc}")) from None
-            return structure(data, cls)
-        return loads(text, cls)
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            Problem(f"{p}:$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        ) from None
+
+
+def load_with(path: str | os.PathLike[str], parse: Callable[[Any], T]) -> T:
+    """Read a JSON or YAML file and build a value with ``parse``; problems are prefixed with the
+    file name (``policy.yaml:$.requirements[0].check: ...``)."""
+    data = read_data(path)
+    try:
+        return parse(data)
     except InvalidInput as exc:
-        raise InvalidInput(Problem(f"{p}:{q.path}", q.message) for q in exc.problems) from None
+        p = str(Path(path))
+        raise InvalidInput(
+            Problem(q.path if q.path.startswith(p) else f"{p}:{q.path}", q.message) for q in exc.problems
+        ) from None
+
+
+def load(path: str | os.PathLike[str], cls: type[T]) -> T:
+    """Read a JSON or YAML file (by suffix) into a ``cls``."""
+    return load_with(path, lambda data: structure(data, cls))
 
 
 def dump(obj: object, path: str | os.PathLike[str], *, audience: Audience = Audience.PUBLIC) -> None:

@@ -8,7 +8,6 @@ its path (``$.rules[2].when.all[0].in``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -244,29 +243,9 @@ def rules_from_data(data: Any, base: RuleSet | None = None) -> RuleSet:
 
 def load_rules(path: str | Path, base: RuleSet | None = None) -> RuleSet:
     """Read a rule-set document from a ``.json``, ``.yaml`` or ``.yml`` file."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(Problem(str(p), f"cannot read file: {exc.strerror or exc}")) from None
-    if p.suffix.lower() in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:
-            raise InvalidInput(Problem(str(p), "YAML files need PyYAML: pip install 'icoc[yaml]'")) from None
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise InvalidInput(Problem(str(p), f"not valid YAML: {exc}")) from None
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(Problem(str(p), f"not valid JSON: {exc.msg} at line {exc.lineno}")) from None
-    try:
-        return rules_from_data(data, base)
-    except InvalidInput as exc:
-        raise InvalidInput(Problem(f"{p}:{q.path}", q.message) for q in exc.problems) from None
+    from icoc.io import load_with
+
+    return load_with(path, lambda data: rules_from_data(data, base))
 
 
 def _condition_data(c: Condition) -> Any:

@@ -242,35 +242,9 @@ def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Read a scenario from a ``.json``, ``.yaml`` or ``.yml`` file; every problem names the file
     and the path inside it (``scenario.yaml:$.population.companies: ...``)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(Problem(str(p), f"cannot read file: {exc.strerror or exc}")) from None
-    except UnicodeDecodeError:
-        raise InvalidInput(Problem(str(p), "not UTF-8 text")) from None
-    if p.suffix.lower() in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:
-            raise InvalidInput(Problem(str(p), "YAML files need PyYAML: pip install 'icoc[yaml]'")) from None
-        try:
-            data = yaml.safe_load(text)
-        except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2022-13-01
-            raise InvalidInput(Problem(str(p), f"not valid YAML: {' '.join(str(exc).split())}")) from None
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(
-                Problem(str(p), f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
-            ) from None
-    try:
-        return scenario_from_data(data, where=p.parent)
-    except InvalidInput as exc:
-        raise InvalidInput(
-            Problem(q.path if q.path.startswith(str(p)) else f"{p}:{q.path}", q.message) for q in exc.problems
-        ) from None
+    from icoc.io import load_with
+
+    return load_with(path, lambda data: scenario_from_data(data, where=Path(path).parent))
 
 
 def scenario_json(scenario: Scenario) -> str:
