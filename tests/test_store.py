@@ -336,8 +336,10 @@ def _spawn(kind: str, path: Path, seed: int, prefix: str = "co", count: int = -1
 
 
 def _acknowledged(out: str) -> list[tuple[int, int]]:
+    """The batches the writer acknowledged: complete lines only (a SIGKILL can cut the last
+    one mid-print, and a half-printed acknowledgement was never made)."""
     acks = []
-    for line in out.splitlines():
+    for line in out.split("\n")[:-1]:
         a, b = line.split()
         if a != "ready":
             acks.append((int(a), int(b)))
