@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from icoc.errors import IcocError, RuleConflict, RuleError
 from icoc.model.events import Cause, Event, Fact
-from icoc.rules._facts import facts_for
+from icoc.rules._facts import LazyFacts, facts_for
 from icoc.rules._params import ParameterSet
 from icoc.rules._rule import Rule, RuleSet
 from icoc.workflows._table import GuardContext, Instance, SubjectKind
@@ -89,7 +89,7 @@ class RulesEngine:
             rules = self._bases.get(inst.process)
             if not rules:
                 continue
-            facts = facts_for(ctx, inst, companies)
+            facts = LazyFacts(ctx, inst, companies)
             # A company's facts change only through its own events, each of which reschedules:
             # a rule whose condition fails now cannot fire before the next one.
             local = ctx.kind_of(inst.subject) is SubjectKind.COMPANY

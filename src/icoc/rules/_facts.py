@@ -6,6 +6,7 @@ status, joining date, Swiss flag, certification and latest completed self-assess
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -51,14 +52,7 @@ def _certification_expiry(cert: Instance) -> date | None:
     return icoca if ext is None else min(icoca, ext)
 
 
-def facts_for(
-    ctx: GuardContext, inst: Instance, company_cache: dict[str, dict[str, Any]] | None = None
-) -> dict[str, Any]:
-    """Flat facts for ``inst``: ``state``, ``since``, scalar payload values, company context.
-
-    ``company_cache`` (company id -> its facts) lets a caller that handles several instances
-    of one company in one go compute the company's facts once.
-    """
+def _local_facts(inst: Instance) -> dict[str, Any]:
     out: dict[str, Any] = {"subject": inst.subject, "state": inst.state, "since": inst.since}
     for key, value in inst.data.items():
         if isinstance(value, _SCALARS):
@@ -67,18 +61,74 @@ def facts_for(
             out[f"{key}.id"] = value.id
             out[f"{key}.standard"] = value.standard
             out[f"{key}.expires"] = value.expires
-    kind = ctx.kind_of(inst.subject)
-    company: Any = None
-    if kind is SubjectKind.COMPANY:
-        company = inst.subject
-    elif kind is SubjectKind.CASE or kind is SubjectKind.COMPLAINT:
-        company = inst.data.get("company")
-    if isinstance(company, str):
-        cached = company_cache.get(company) if company_cache is not None else None
-        if cached is None:
-            cached = {}
-            _company_facts(ctx, company, cached)
-            if company_cache is not None:
-                company_cache[company] = cached
-        out.update(cached)
     return out
+
+
+def _company_of(ctx: GuardContext, inst: Instance) -> str | None:
+    kind = ctx.kind_of(inst.subject)
+    if kind is SubjectKind.COMPANY:
+        return inst.subject
+    if kind is SubjectKind.CASE or kind is SubjectKind.COMPLAINT:
+        company = inst.data.get("company")
+        return company if isinstance(company, str) else None
+    return None
+
+
+def _company_context(ctx: GuardContext, company: str, cache: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
+    cached = cache.get(company) if cache is not None else None
+    if cached is None:
+        cached = {}
+        _company_facts(ctx, company, cached)
+        if cache is not None:
+            cache[company] = cached
+    return cached
+
+
+def facts_for(
+    ctx: GuardContext, inst: Instance, company_cache: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Flat facts for ``inst``: ``state``, ``since``, scalar payload values, company context.
+
+    ``company_cache`` (company id -> its facts) lets a caller that handles several instances
+    of one company in one go compute the company's facts once.
+    """
+    out = _local_facts(inst)
+    company = _company_of(ctx, inst)
+    if company is not None:
+        out.update(_company_context(ctx, company, company_cache))
+    return out
+
+
+class LazyFacts(Mapping[str, Any]):
+    """The same facts as :func:`facts_for`, but the company context is computed only when a
+    rule asks for it: the scheduler tests many conditions that fail on the instance's own state."""
+
+    def __init__(self, ctx: GuardContext, inst: Instance, cache: dict[str, dict[str, Any]]) -> None:
+        self._local = _local_facts(inst)
+        self._ctx = ctx
+        self._inst = inst
+        self._cache = cache
+        self._all: dict[str, Any] | None = None
+
+    def _full(self) -> dict[str, Any]:
+        if self._all is None:
+            company = _company_of(self._ctx, self._inst)
+            extra = _company_context(self._ctx, company, self._cache) if company is not None else {}
+            self._all = {**self._local, **extra}
+        return self._all
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self._local:
+            return self._local[name]
+        return self._full()[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if name in self._local:
+            return self._local[name]
+        return self._full().get(name, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._full())
+
+    def __len__(self) -> int:
+        return len(self._full())
