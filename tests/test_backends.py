@@ -61,6 +61,7 @@ from icoc.rules import (  # noqa: E402
     RuleSet,
 )
 from icoc.rules._durable import DurableBackend  # noqa: E402
+from test_rules import admit, csa  # noqa: E402  (the same scenario helpers as the native scenarios)
 
 BACKENDS = ["native", "durable"]
 
@@ -379,37 +380,6 @@ def test_a_fixed_history_fires_most_rules_alike_on_both_backends() -> None:
 
 
 # --- a scenario for every default rule, on both backends ------------------------------------------------
-
-
-def admit(reg: icoc.Registry, cid: str, on: date, admission: Admission = Admission.MEMBER, swiss: bool = False) -> None:
-    reg.submit_all(
-        [
-            ApplicationSubmitted(
-                subject=cid,
-                effective=on,
-                applicant=ApplicantKind.COMPANY,
-                name=cid.title(),
-                country="CH" if swiss else "GB",
-                provides_security_services=True,
-                services=(ServiceDomain.LAND,),
-                swiss_pssa=swiss,
-            ),
-            DueDiligenceStarted(subject=cid, effective=on),
-            Admitted(subject=cid, effective=on, admission=admission),
-        ]
-    )
-
-
-def csa(reg: icoc.Registry, cid: str, cycle: int, satisfactory: bool | None) -> None:
-    events: list[Event] = [
-        SelfAssessmentSent(subject=cid, effective=date(cycle, 7, 1), cycle=cycle, due=date(cycle, 9, 23))
-    ]
-    if satisfactory is not None:
-        events += [
-            SelfAssessmentSubmitted(subject=cid, effective=date(cycle, 9, 1), cycle=cycle),
-            SelfAssessmentRated(subject=cid, effective=date(cycle, 10, 1), cycle=cycle, satisfactory=satisfactory),
-        ]
-    reg.submit_all(events)
 
 
 def s_2016(reg: icoc.Registry) -> date:
