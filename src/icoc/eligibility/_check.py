@@ -13,7 +13,8 @@ from icoc.eligibility._policy import Policy, Requirement
 from icoc.errors import InvalidInput, Problem, UnknownMember
 from icoc.model.events import Fact
 from icoc.model.monitoring import Severity
-from icoc.rules._facts import facts_for
+from icoc.rules._conditions import TRUE, And, Cmp, Condition, Exists, In, Not, Or
+from icoc.rules._facts import LazyFacts, fact_reader
 from icoc.workflows._table import Instance, SubjectKind
 
 __all__ = ["Decision", "Outcome", "Result", "check", "check_all"]
@@ -67,15 +68,46 @@ class Decision:
             lines.append(f"  {o.result.mark} {o.title:<{width}}  {o.reason}   [{o.citation}]")
         return "\n".join(lines)
 
+    @classmethod
+    def _trusted(cls, member: str, policy: str, as_of: date, outcomes: tuple[Outcome, ...], eligible: bool) -> Decision:
+        """A decision this module computed: ``eligible`` is the conjunction by construction, so
+        the validator is skipped (it is a measurable share of a registry-wide check)."""
+        self = object.__new__(cls)
+        put = object.__setattr__
+        put(self, "member", member)
+        put(self, "policy", policy)
+        put(self, "as_of", as_of)
+        put(self, "outcomes", outcomes)
+        put(self, "eligible", eligible)
+        return self
+
 
 _SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
 _DISCIPLINARY = ("referred_to_board", "corrective_action", "suspension_proceedings")
 _CASE_OPEN = ("concern", "dialogue", *_DISCIPLINARY)
 _DEADLINE_RULES = ("ART11.CERT_DEADLINE_2016", "ART3.TRANSITIONAL_DEADLINE", "ART3.CERT_DEADLINE")
+_PURE = (Cmp, In, Exists, type(TRUE))
+
+
+def _pure(cond: Condition) -> bool:
+    """Whether a condition reads nothing but the facts it names (no Python predicate)."""
+    if isinstance(cond, _PURE):
+        return True
+    if isinstance(cond, And | Or):
+        return all(_pure(p) for p in cond.parts)
+    if isinstance(cond, Not):
+        return _pure(cond.part)
+    return False
 
 
 class _Context:
-    """One snapshot and its indexes, shared by every decision of a batch."""
+    """One snapshot, its indexes and what every decision of a batch shares.
+
+    Decisions at registry scale repeat themselves: the same requirement reaches the same result
+    on the same inputs for thousands of members. Outcomes are immutable, so each check keys its
+    outcome on the inputs it reads and builds it (reason, facts) only the first time; the
+    certification deadline is computed once per distinct value of the facts its rules read.
+    """
 
     def __init__(self, registry: Any, as_of: date) -> None:
         from icoc.registry import Registry, _View
@@ -86,9 +118,13 @@ class _Context:
         # Decisions are made within this call: when nothing is dated after as_of, the live state
         # is the state on as_of and needs no replay.
         self.snapshot = registry._current_as_of(as_of) or registry.snapshot(as_of)
-        self.view = _View(self.snapshot._core, registry.settings, registry.parameters)
+        core = self.snapshot._core
+        self.view = _View(core, registry.settings, registry.parameters)
         self.params = registry.parameters
         self.rules = registry.rules
+        self.kinds = core.kinds
+        self.statuses: Mapping[str, Instance] = core.instances.get("company-status", {})
+        self.certifications: Mapping[str, Instance] = core.instances.get("certification", {})
         self.cases: dict[str, list[Instance]] = {}
         self.complaints: dict[str, list[Instance]] = {}
         for inst in self.snapshot.instances("compliance-case"):
@@ -100,177 +136,283 @@ class _Context:
         for rule_id, subject, due in registry.pending_rules(until=as_of):
             if subject not in self.pending or (due, rule_id) < self.pending[subject]:
                 self.pending[subject] = (due, rule_id)
+        self.memo: dict[tuple[Any, ...], Outcome] = {}
+        self.company_facts: dict[str, dict[str, Any]] = {}
+        self.deadline_rules = [
+            (rid, self.rules[rid]) for rid in _DEADLINE_RULES if self.rules is not None and rid in self.rules.ids
+        ]
+        names: set[str] = set()
+        for _, rule in self.deadline_rules:
+            assert rule.due is not None
+            names.update(rule.due.fact_names())
+            names.update(rule.when.fact_names())
+        names.discard("state")  # the status the deadline runs from: part of every key
+        # Deadlines are memoized on the facts their rules read, unless a rule runs Python.
+        self.deadline_reads = (
+            tuple(fact_reader(n) for n in sorted(names))
+            if all(_pure(rule.when) for _, rule in self.deadline_rules)
+            else None
+        )
+        due_md = self.params.value("self_assessment.due", as_of)
+        assert isinstance(due_md, str)
+        month, day = (int(x) for x in due_md.split("-"))
+        self.csa_due = due_md
+        # The latest cycle whose due date has passed by as_of.
+        self.csa_cycle = as_of.year if date(as_of.year, month, day) < as_of else as_of.year - 1
+        self.csa_cycle_due = date(self.csa_cycle, month, day)
+        # Per company: its latest overdue cycle (sent and past due, or missed) and its record for
+        # the latest cycle due, found in one pass over every self-assessment.
+        self.self_assessments: dict[str, tuple[Instance | None, Instance | None]] = {}
+        for inst in core.instances.get("self-assessment", {}).values():
+            data, state = inst.data, inst.state
+            worst, latest = self.self_assessments.get(inst.subject, (None, None))
+            if data["cycle"] == self.csa_cycle:
+                latest = inst
+            if (state == "missed" or (state == "sent" and data["due"] < as_of)) and (
+                worst is None or data["cycle"] > worst.data["cycle"]
+            ):
+                worst = inst
+            self.self_assessments[inst.subject] = (worst, latest)
+
+    def build(
+        self, key: tuple[Any, ...], req: Requirement, result: Result, reason: str, facts: dict[str, Any]
+    ) -> Outcome:
+        """Build the outcome for ``key`` and keep it for the rest of the batch."""
+        out = self.memo[key] = Outcome(
+            requirement=req.id,
+            title=req.title,
+            result=result,
+            reason=reason,
+            citation=req.citation,
+            facts=tuple(Fact(name=k, value=_show(x)) for k, x in facts.items()),
+        )
+        return out
+
+    def deadline(self, inst: Instance, status: str) -> tuple[date, str] | None:
+        """The earliest certification deadline rule for a company in ``status``: (the day the rule
+        falls due, rule id), or None when none applies."""
+        facts = LazyFacts(self.view, inst, self.company_facts, state=status)
+        deadlines = []
+        for rid, rule in self.deadline_rules:
+            assert rule.due is not None
+            due = rule.due.on(facts, self.params, self.as_of)
+            if due is not None and rule.effective.contains(due, self.params) and rule.when.holds(facts):
+                deadlines.append((due, rid))
+        return min(deadlines) if deadlines else None
 
 
-_Check = Callable[[_Context, str, Requirement], tuple[Result, str, dict[str, Any]]]
+# A check returns its requirement's outcome for one company (None: not admitted on the date).
+_Check = Callable[[_Context, int, Requirement, str, Instance | None], Outcome]
+_PASSED, _FAILED, _UNKNOWN = Result.PASSED, Result.FAILED, Result.UNKNOWN
+_NOT_ADMITTED = "not admitted on this date"
 
 
-def _status(ctx: _Context, cid: str) -> Instance | None:
-    return ctx.snapshot.instance("company-status", cid)
-
-
-def _status_in(ctx: _Context, cid: str, req: Requirement) -> tuple[Result, str, dict[str, Any]]:
-    inst = _status(ctx, cid)
-    allowed = req.args["statuses"]
+def _status_in(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
     if inst is None:
-        return Result.FAILED, "not admitted on this date", {"status": None}
-    facts = {"status": inst.state, "since": inst.since}
-    if inst.state in allowed:
-        return Result.PASSED, f"{inst.state} since {inst.since.isoformat()}", facts
-    return Result.FAILED, f"{inst.state} since {inst.since.isoformat()} (accepted: {', '.join(allowed)})", facts
+        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, _NOT_ADMITTED, {"status": None})
+    key = (i, inst.state, inst.since)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        allowed = req.args["statuses"]
+        facts = {"status": inst.state, "since": inst.since}
+        if inst.state in allowed:
+            return ctx.build(key, req, _PASSED, f"{inst.state} since {inst.since.isoformat()}", facts)
+        reason = f"{inst.state} since {inst.since.isoformat()} (accepted: {', '.join(allowed)})"
+        return ctx.build(key, req, _FAILED, reason, facts)
+    return hit
 
 
-def _not_suspended(ctx: _Context, cid: str, req: Requirement) -> tuple[Result, str, dict[str, Any]]:
-    inst = _status(ctx, cid)
+def _not_suspended(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
     if inst is None:
-        return Result.FAILED, "not admitted on this date", {}
+        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, _NOT_ADMITTED, {})
     if inst.state == "suspended":
         by = inst.data.get("reason")
-        return (
-            Result.FAILED,
+        key: tuple[Any, ...] = (i, inst.state, inst.since, by)
+        return ctx.memo.get(key) or ctx.build(
+            key,
+            req,
+            _FAILED,
             f"suspended on {inst.since.isoformat()}" + (f" ({by})" if by else ""),
             {"status": inst.state, "suspended_on": inst.since},
         )
-    return Result.PASSED, "not suspended", {"status": inst.state}
+    key = (i, inst.state)
+    return ctx.memo.get(key) or ctx.build(key, req, _PASSED, "not suspended", {"status": inst.state})
 
 
 def _certified(ctx: _Context, cid: str) -> Instance | None:
-    cert = ctx.snapshot.instance("certification", cid)
+    cert = ctx.certifications.get(cid)
     return cert if cert is not None and cert.state == "icoca_certified" else None
 
 
-def _certification_deadline(ctx: _Context, cid: str, req: Requirement) -> tuple[Result, str, dict[str, Any]]:
-    inst = _status(ctx, cid)
+def _certification_deadline(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
     if inst is None:
-        return Result.FAILED, "not admitted on this date", {}
-    if _certified(ctx, cid) is not None:
-        return Result.PASSED, "ICoCA certified", {"certification.state": "icoca_certified"}
+        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, _NOT_ADMITTED, {})
+    cert = ctx.certifications.get(cid)
+    if cert is not None and cert.state == "icoca_certified":
+        key: tuple[Any, ...] = (i, "certified")
+        return ctx.memo.get(key) or ctx.build(
+            key, req, _PASSED, "ICoCA certified", {"certification.state": "icoca_certified"}
+        )
     # A suspended company keeps the deadline of the status it was suspended from.
     status = inst.previous if inst.state == "suspended" and inst.previous else inst.state
     if status == "affiliate":
-        return Result.PASSED, "affiliates have no certification deadline", {"status": inst.state}
+        key = (i, "affiliate", inst.state)
+        return ctx.memo.get(key) or ctx.build(
+            key, req, _PASSED, "affiliates have no certification deadline", {"status": inst.state}
+        )
     if ctx.rules is None:
-        return Result.UNKNOWN, "the registry has no rules to compute the deadline", {}
-    facts = {**facts_for(ctx.view, inst), "state": status}
-    deadlines = []
-    for rid in _DEADLINE_RULES:
-        if rid not in ctx.rules.ids:
-            continue
-        rule = ctx.rules[rid]
-        assert rule.due is not None
-        due = rule.due.on(facts, ctx.params, ctx.as_of)
-        if due is not None and rule.effective.contains(due, ctx.params) and rule.when.holds(facts):
-            deadlines.append((due, rid))
-    if not deadlines:
-        joined = facts.get("company.joined")
-        return Result.UNKNOWN, f"no certification deadline applies (joined {joined})", {"company.joined": joined}
-    due, rid = min(deadlines)
+        key = (i, "no rules")
+        return ctx.memo.get(key) or ctx.build(
+            key, req, _UNKNOWN, "the registry has no rules to compute the deadline", {}
+        )
+    joined = inst.data.get("admitted_on")
+    reads = ctx.deadline_reads
+    if reads is not None:
+        view, cache = ctx.view, ctx.company_facts
+        key = (i, status, joined, *[read(view, inst, cache) for read in reads])
+        hit = ctx.memo.get(key)
+        if hit is not None:
+            return hit
+    found = ctx.deadline(inst, status)
+    if reads is None:
+        key = (i, "deadline", found, joined)
+        hit = ctx.memo.get(key)
+        if hit is not None:
+            return hit
+    if found is None:
+        return ctx.build(
+            key, req, _UNKNOWN, f"no certification deadline applies (joined {joined})", {"company.joined": joined}
+        )
+    due, rid = found
     last_day = date.fromordinal(due.toordinal() - 1)  # rules fall due the day after the deadline
-    used = {"company.joined": facts.get("company.joined"), "deadline": last_day, "rule": rid}
+    used = {"company.joined": joined, "deadline": last_day, "rule": rid}
     if due <= ctx.as_of:
-        return Result.FAILED, f"not certified by its deadline {last_day.isoformat()} ({rid})", used
-    return Result.PASSED, f"to certify by {last_day.isoformat()} ({rid})", used
+        return ctx.build(key, req, _FAILED, f"not certified by its deadline {last_day.isoformat()} ({rid})", used)
+    return ctx.build(key, req, _PASSED, f"to certify by {last_day.isoformat()} ({rid})", used)
 
 
-def _self_assessment(ctx: _Context, cid: str, req: Requirement) -> tuple[Result, str, dict[str, Any]]:
-    inst = _status(ctx, cid)
+def _self_assessment(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
     if inst is None:
-        return Result.FAILED, "not admitted on this date", {}
-    records = {i.data["cycle"]: i for i in ctx.view.instances("self-assessment", cid)}
-    due_md = ctx.params.value("self_assessment.due", ctx.as_of)
-    assert isinstance(due_md, str)
-    month, day = (int(x) for x in due_md.split("-"))
+        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, _NOT_ADMITTED, {})
+    worst, latest = ctx.self_assessments.get(cid, (None, None))
+    year = ctx.csa_cycle
+    if worst is not None:
+        cycle, due = worst.data["cycle"], worst.data["due"]
+        key: tuple[Any, ...] = (i, "overdue", cycle, due, worst.state)
+        return ctx.memo.get(key) or ctx.build(
+            key,
+            req,
+            _FAILED,
+            f"cycle {cycle} not submitted (due {due.isoformat()})",
+            {"cycle": cycle, "state": worst.state},
+        )
     joined = inst.data.get("admitted_on") or inst.since
-    overdue = [i for i in records.values() if i.state == "missed" or (i.state == "sent" and i.data["due"] < ctx.as_of)]
-    if overdue:
-        worst = max(overdue, key=lambda i: i.data["cycle"])
-        return (
-            Result.FAILED,
-            f"cycle {worst.data['cycle']} not submitted (due {worst.data['due'].isoformat()})",
-            {"cycle": worst.data["cycle"], "state": worst.state},
+    if ctx.csa_cycle_due <= joined:
+        key = (i, "new", joined)
+        return ctx.memo.get(key) or ctx.build(
+            key, req, _PASSED, "no self-assessment due yet since joining", {"company.joined": joined}
         )
-    year = ctx.as_of.year if date(ctx.as_of.year, month, day) < ctx.as_of else ctx.as_of.year - 1
-    if date(year, month, day) <= joined:
-        return Result.PASSED, "no self-assessment due yet since joining", {"company.joined": joined}
-    latest = records.get(year)
     if latest is None:
-        return Result.UNKNOWN, f"no record for cycle {year}", {"cycle": year, "param self_assessment.due": due_md}
-    return Result.PASSED, f"cycle {year} {latest.state}", {"cycle": year, "state": latest.state}
-
-
-def _no_disciplinary(ctx: _Context, cid: str, req: Requirement) -> tuple[Result, str, dict[str, Any]]:
-    open_cases = [c for c in ctx.cases.get(cid, []) if c.state in _DISCIPLINARY]
-    if open_cases:
-        c = open_cases[0]
-        return (
-            Result.FAILED,
-            f"case {c.key} {c.state.replace('_', ' ')} since {c.since.isoformat()}",
-            {"case": c.key, "stage": c.state},
+        key = (i, "no record")
+        return ctx.memo.get(key) or ctx.build(
+            key, req, _UNKNOWN, f"no record for cycle {year}", {"cycle": year, "param self_assessment.due": ctx.csa_due}
         )
-    return Result.PASSED, "no proceedings open", {"open_disciplinary_cases": 0}
-
-
-def _icoca_certified(ctx: _Context, cid: str, req: Requirement) -> tuple[Result, str, dict[str, Any]]:
-    cert = ctx.snapshot.instance("certification", cid)
-    if cert is None:
-        return Result.FAILED, "no certification on record", {}
-    if cert.state != "icoca_certified":
-        return (
-            Result.FAILED,
-            f"certification {cert.state.replace('_', ' ')} since {cert.since.isoformat()}",
-            {"certification.state": cert.state},
-        )
-    return (
-        Result.PASSED,
-        f"certified since {cert.data.get('icoca_certification_granted_on', cert.since)}",
-        {"certification.state": cert.state},
+    key = (i, "on record", latest.state)
+    return ctx.memo.get(key) or ctx.build(
+        key, req, _PASSED, f"cycle {year} {latest.state}", {"cycle": year, "state": latest.state}
     )
 
 
-def _certified_to_standard(ctx: _Context, cid: str, req: Requirement) -> tuple[Result, str, dict[str, Any]]:
+def _no_disciplinary(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
+    for c in ctx.cases.get(cid, ()):
+        if c.state in _DISCIPLINARY:
+            key: tuple[Any, ...] = (i, c.key, c.state, c.since)
+            return ctx.memo.get(key) or ctx.build(
+                key,
+                req,
+                _FAILED,
+                f"case {c.key} {c.state.replace('_', ' ')} since {c.since.isoformat()}",
+                {"case": c.key, "stage": c.state},
+            )
+    key = (i,)
+    return ctx.memo.get(key) or ctx.build(key, req, _PASSED, "no proceedings open", {"open_disciplinary_cases": 0})
+
+
+def _icoca_certified(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
+    cert = ctx.certifications.get(cid)
+    if cert is None:
+        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, "no certification on record", {})
+    if cert.state != "icoca_certified":
+        key: tuple[Any, ...] = (i, cert.state, cert.since)
+        return ctx.memo.get(key) or ctx.build(
+            key,
+            req,
+            _FAILED,
+            f"certification {cert.state.replace('_', ' ')} since {cert.since.isoformat()}",
+            {"certification.state": cert.state},
+        )
+    granted = cert.data.get("icoca_certification_granted_on", cert.since)
+    key = (i, cert.state, granted)
+    return ctx.memo.get(key) or ctx.build(
+        key, req, _PASSED, f"certified since {granted}", {"certification.state": cert.state}
+    )
+
+
+def _certified_to_standard(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
     wanted = req.args["standards"]
     cert = _certified(ctx, cid)
     if cert is None:
-        return Result.FAILED, f"no ICoCA certification in force (needs {', '.join(wanted)})", {}
+        return ctx.memo.get((i,)) or ctx.build(
+            (i,), req, _FAILED, f"no ICoCA certification in force (needs {', '.join(wanted)})", {}
+        )
     external = cert.data.get("certificate")
     if external is None:
-        return Result.UNKNOWN, "the certificate behind the certification is not on record", {}
-    facts = {"certificate": external.id, "standard": external.standard}
-    if external.standard in wanted:
-        return Result.PASSED, f"certified to {external.standard} ({external.id})", facts
-    return Result.FAILED, f"certified to {external.standard}, not {' or '.join(wanted)}", facts
+        key: tuple[Any, ...] = (i, None)
+        return ctx.memo.get(key) or ctx.build(
+            key, req, _UNKNOWN, "the certificate behind the certification is not on record", {}
+        )
+    key = (i, external.id, external.standard)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        facts = {"certificate": external.id, "standard": external.standard}
+        if external.standard in wanted:
+            return ctx.build(key, req, _PASSED, f"certified to {external.standard} ({external.id})", facts)
+        return ctx.build(key, req, _FAILED, f"certified to {external.standard}, not {' or '.join(wanted)}", facts)
+    return hit
 
 
-def _no_open_complaints(ctx: _Context, cid: str, req: Requirement) -> tuple[Result, str, dict[str, Any]]:
+def _no_open_complaints(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
     cats = req.args.get("categories")
     found = [
-        c for c in ctx.complaints.get(cid, []) if c.state != "closed" and (not cats or c.data.get("category") in cats)
+        c for c in ctx.complaints.get(cid, ()) if c.state != "closed" and (not cats or c.data.get("category") in cats)
     ]
     if found:
-        return (
-            Result.FAILED,
+        key: tuple[Any, ...] = (i, len(found), found[0].key, found[0].state)
+        return ctx.memo.get(key) or ctx.build(
+            key,
+            req,
+            _FAILED,
             f"{len(found)} open complaint(s), e.g. {found[0].key} ({found[0].state})",
             {"open_complaints": len(found)},
         )
     what = f" of {', '.join(cats)}" if cats else ""
-    return Result.PASSED, f"no open complaints{what}", {"open_complaints": 0}
+    key = (i,)
+    return ctx.memo.get(key) or ctx.build(key, req, _PASSED, f"no open complaints{what}", {"open_complaints": 0})
 
 
-def _no_open_cases(ctx: _Context, cid: str, req: Requirement) -> tuple[Result, str, dict[str, Any]]:
+def _no_open_cases(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
     threshold = Severity(req.args["min_severity"])
-    found = [
-        c
-        for c in ctx.cases.get(cid, [])
-        if c.state in _CASE_OPEN
-        and _SEVERITY_ORDER[c.data.get("severity", Severity.MEDIUM)] >= _SEVERITY_ORDER[threshold]
-    ]
-    if found:
-        return (
-            Result.FAILED,
-            f"open case {found[0].key} of severity {found[0].data.get('severity')}",
-            {"case": found[0].key},
-        )
-    return Result.PASSED, f"no open case of severity {threshold.value} or worse", {"min_severity": threshold.value}
+    for c in ctx.cases.get(cid, ()):
+        severity = c.data.get("severity", Severity.MEDIUM)
+        if c.state in _CASE_OPEN and _SEVERITY_ORDER[severity] >= _SEVERITY_ORDER[threshold]:
+            key: tuple[Any, ...] = (i, c.key, c.data.get("severity"))
+            return ctx.memo.get(key) or ctx.build(
+                key, req, _FAILED, f"open case {c.key} of severity {c.data.get('severity')}", {"case": c.key}
+            )
+    key = (i,)
+    return ctx.memo.get(key) or ctx.build(
+        key, req, _PASSED, f"no open case of severity {threshold.value} or worse", {"min_severity": threshold.value}
+    )
 
 
 _CHECKS: Mapping[str, _Check] = {
@@ -290,48 +432,48 @@ def _show(x: Any) -> str:
     return x.isoformat() if isinstance(x, date) else str(x)
 
 
-def _decide(ctx: _Context, member: str, policy: Policy) -> Decision:
-    kind = ctx.snapshot.kind_of(member) or ctx.registry.kind_of(member)
+def _stale(ctx: _Context, due: date, rule_id: str) -> Outcome:
+    return Outcome(
+        requirement="registry-current",
+        title="registry advanced to the decision date",
+        result=Result.UNKNOWN,
+        reason=f"rule {rule_id} fell due on {due.isoformat()} and has not been applied; "
+        f"advance the registry to {ctx.as_of.isoformat()} first",
+        citation="icoc: a decision reads the registry after every rule due by its date has fired",
+        facts=(Fact(name="rule", value=rule_id), Fact(name="due", value=due.isoformat())),
+    )
+
+
+def _not_a_company(ctx: _Context, member: str, kind: SubjectKind, plan: _Plan) -> list[Outcome]:
+    reason = f"{member!r} is a {kind.value}, not a private security company"
+    return [ctx.build((i, "not a company", reason), req, _FAILED, reason, {}) for i, req, _ in plan]
+
+
+_Plan = list[tuple[int, Requirement, _Check]]
+
+
+def _decide(ctx: _Context, member: str, policy: Policy, plan: _Plan) -> Decision:
+    kind = ctx.kinds.get(member) or ctx.registry.kind_of(member)
     if kind is None:
         raise UnknownMember(member)
-    outcomes: list[Outcome] = []
+    if kind is SubjectKind.COMPANY:
+        inst = ctx.statuses.get(member)
+        outcomes = [fn(ctx, i, req, member, inst) for i, req, fn in plan]
+    else:
+        outcomes = _not_a_company(ctx, member, kind, plan)
     stale = ctx.pending.get(member)
     if stale is not None:
-        due, rule_id = stale
-        outcomes.append(
-            Outcome(
-                requirement="registry-current",
-                title="registry advanced to the decision date",
-                result=Result.UNKNOWN,
-                reason=f"rule {rule_id} fell due on {due.isoformat()} and has not been applied; "
-                f"advance the registry to {ctx.as_of.isoformat()} first",
-                citation="icoc: a decision reads the registry after every rule due by its date has fired",
-                facts=(Fact(name="rule", value=rule_id), Fact(name="due", value=due.isoformat())),
-            )
-        )
-    for req in policy.requirements:
-        facts: dict[str, Any]
-        if kind is not SubjectKind.COMPANY:
-            result, reason, facts = Result.FAILED, f"{member!r} is a {kind.value}, not a private security company", {}
-        else:
-            result, reason, facts = _CHECKS[req.check](ctx, member, req)
-        outcomes.append(
-            Outcome(
-                requirement=req.id,
-                title=req.title,
-                result=result,
-                reason=reason,
-                citation=req.citation,
-                facts=tuple(Fact(name=k, value=_show(x)) for k, x in facts.items()),
-            )
-        )
-    return Decision(
-        member=member,
-        policy=policy.id,
-        as_of=ctx.as_of,
-        outcomes=tuple(outcomes),
-        eligible=all(o.result is Result.PASSED for o in outcomes),
-    )
+        outcomes.insert(0, _stale(ctx, *stale))
+    eligible = stale is None
+    for o in outcomes:
+        if o.result is not _PASSED:
+            eligible = False
+            break
+    return Decision._trusted(member, policy.id, ctx.as_of, tuple(outcomes), eligible)
+
+
+def _plan(policy: Policy) -> _Plan:
+    return [(i, req, _CHECKS[req.check]) for i, req in enumerate(policy.requirements)]
 
 
 def _policy(policy: Policy | str) -> Policy:
@@ -349,7 +491,8 @@ def _policy(policy: Policy | str) -> Policy:
 
 def check(registry: Any, member: str, policy: Policy | str = "icoca-good-standing", *, as_of: date) -> Decision:
     """Is ``member`` eligible under ``policy`` on ``as_of``? Every requirement, with reasons."""
-    return _decide(_Context(registry, as_of), member, _policy(policy))
+    pol = _policy(policy)
+    return _decide(_Context(registry, as_of), member, pol, _plan(pol))
 
 
 def check_all(
@@ -359,5 +502,6 @@ def check_all(
     ctx = _Context(registry, as_of)
     pol = _policy(policy)
     chosen = members if members is not None else ctx.snapshot.subjects(SubjectKind.COMPANY)
+    plan = _plan(pol)
     for member in chosen:
-        yield _decide(ctx, member, pol)
+        yield _decide(ctx, member, pol, plan)

@@ -536,9 +536,7 @@ HISTORY_FORMAT_VERSION = 1
 class History:
     """A registry's history as a document: every accepted event in submission order."""
 
-    format_version: int = attrs.field(
-        default=HISTORY_FORMAT_VERSION, validator=v.int_range(1, HISTORY_FORMAT_VERSION)
-    )
+    format_version: int = attrs.field(default=HISTORY_FORMAT_VERSION, validator=v.int_range(1, HISTORY_FORMAT_VERSION))
     events: tuple[Event, ...] = attrs.field(default=(), validator=v.tuple_of(Event))
 
 

@@ -6,7 +6,7 @@ status, joining date, Swiss flag, certification and latest completed self-assess
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -19,18 +19,51 @@ __all__ = ["facts_for"]
 _SCALARS = (int, str, bool, date)
 
 
-def _company_facts(ctx: GuardContext, company: str, out: dict[str, Any], prefix: str = "company.") -> None:
+# Facts read off the company's status instance.
+_FROM_STATUS: Mapping[str, Callable[[Instance], Any]] = {
+    "company.status": lambda status: status.state,
+    "company.joined": lambda status: status.data.get("admitted_on"),
+}
+
+
+def _status_facts(ctx: GuardContext, company: str, out: dict[str, Any]) -> None:
     status = ctx.instance("company-status", company)
-    out[f"{prefix}status"] = status.state if status is not None else None
-    out[f"{prefix}joined"] = status.data.get("admitted_on") if status is not None else None
+    for name, read in _FROM_STATUS.items():
+        out[name] = read(status) if status is not None else None
+
+
+def _membership_facts(ctx: GuardContext, company: str, out: dict[str, Any]) -> None:
     membership = ctx.instance("membership", company)
-    out[f"{prefix}swiss_pssa"] = bool(membership.data.get("swiss_pssa", False)) if membership is not None else False
+    out["company.swiss_pssa"] = bool(membership.data.get("swiss_pssa", False)) if membership is not None else False
+
+
+def _certification_facts(ctx: GuardContext, company: str, out: dict[str, Any]) -> None:
     cert = ctx.instance("certification", company)
     out["certification.state"] = cert.state if cert is not None else None
     out["certification.expires"] = _certification_expiry(cert) if cert is not None else None
+
+
+def _csa_facts(ctx: GuardContext, company: str, out: dict[str, Any]) -> None:
     latest = latest_completed_self_assessment(ctx, company)
     out["csa.latest"] = latest.state if latest is not None else None
     out["csa.latest_cycle"] = latest.data["cycle"] if latest is not None else None
+
+
+# The company context in groups computed together; a reader asking for one fact pays for its group only.
+_GROUPS: tuple[tuple[tuple[str, ...], Callable[[GuardContext, str, dict[str, Any]], None]], ...] = (
+    (("company.status", "company.joined"), _status_facts),
+    (("company.swiss_pssa",), _membership_facts),
+    (("certification.state", "certification.expires"), _certification_facts),
+    (("csa.latest", "csa.latest_cycle"), _csa_facts),
+)
+_GROUP_OF = {name: fill for names, fill in _GROUPS for name in names}
+COMPANY_FACTS: tuple[str, ...] = tuple(_GROUP_OF)
+
+
+def _company_facts(ctx: GuardContext, company: str, out: dict[str, Any]) -> None:
+    for names, fill in _GROUPS:
+        if names[0] not in out:
+            fill(ctx, company, out)
 
 
 def _certification_expiry(cert: Instance) -> date | None:
@@ -44,8 +77,8 @@ def _certification_expiry(cert: Instance) -> date | None:
     recorded = cert.data.get("external_certificate_recorded_on")
     # ICoCA's own expiry counts only for the certificate it was granted on: a renewal after the
     # grant, or a new certificate recorded after it lapsed, runs to the new certificate's expiry.
-    superseded = granted is None or (renewed is not None and renewed >= granted) or (
-        recorded is not None and recorded > granted
+    superseded = (
+        granted is None or (renewed is not None and renewed >= granted) or (recorded is not None and recorded > granted)
     )
     if not isinstance(icoca, date) or superseded:
         return ext
@@ -64,6 +97,28 @@ def _local_facts(inst: Instance) -> dict[str, Any]:
     return out
 
 
+_MISSING: Any = object()
+
+
+def _local_fact(inst: Instance, name: str) -> Any:
+    """One of :func:`_local_facts` without building them all; ``_MISSING`` when absent."""
+    value = inst.data.get(name, _MISSING)
+    if value is not _MISSING and isinstance(value, _SCALARS):
+        return value
+    if name == "state":
+        return inst.state
+    if name == "since":
+        return inst.since
+    if name == "subject":
+        return inst.subject
+    key, dot, attr = name.rpartition(".")
+    if dot and attr in ("id", "standard", "expires"):
+        cert = inst.data.get(key)
+        if isinstance(cert, ExternalCertificate):
+            return getattr(cert, attr)
+    return _MISSING
+
+
 def _company_of(ctx: GuardContext, inst: Instance) -> str | None:
     kind = ctx.kind_of(inst.subject)
     if kind is SubjectKind.COMPANY:
@@ -75,13 +130,18 @@ def _company_of(ctx: GuardContext, inst: Instance) -> str | None:
 
 
 def _company_context(ctx: GuardContext, company: str, cache: dict[str, dict[str, Any]] | None) -> dict[str, Any]:
-    cached = cache.get(company) if cache is not None else None
-    if cached is None:
-        cached = {}
+    cached = cache.setdefault(company, {}) if cache is not None else {}
+    if len(cached) < len(_GROUP_OF):
         _company_facts(ctx, company, cached)
-        if cache is not None:
-            cache[company] = cached
     return cached
+
+
+def _company_fact(ctx: GuardContext, company: str, name: str, cache: dict[str, dict[str, Any]]) -> Any:
+    """One company fact, computing (and caching) only the group it belongs to."""
+    cached = cache.setdefault(company, {})
+    if name not in cached:
+        _GROUP_OF[name](ctx, company, cached)
+    return cached[name]
 
 
 def facts_for(
@@ -100,35 +160,76 @@ def facts_for(
 
 
 class LazyFacts(Mapping[str, Any]):
-    """The same facts as :func:`facts_for`, but the company context is computed only when a
-    rule asks for it: the scheduler tests many conditions that fail on the instance's own state."""
+    """The same facts as :func:`facts_for`, computed only when a rule asks: an instance's own
+    values one by one, the company context by group. Most conditions fail on the instance's own
+    state, and a deadline reads the joining date, not the self-assessment history."""
 
-    def __init__(self, ctx: GuardContext, inst: Instance, cache: dict[str, dict[str, Any]]) -> None:
-        self._local = _local_facts(inst)
+    def __init__(self, ctx: GuardContext, inst: Instance, cache: dict[str, dict[str, Any]], **override: Any) -> None:
         self._ctx = ctx
         self._inst = inst
         self._cache = cache
-        self._all: dict[str, Any] | None = None
+        self._override = override
+        self._company: str | None = _MISSING
+
+    def _owner(self) -> str | None:
+        if self._company is _MISSING:
+            self._company = _company_of(self._ctx, self._inst)
+        return self._company
 
     def _full(self) -> dict[str, Any]:
-        if self._all is None:
-            company = _company_of(self._ctx, self._inst)
-            extra = _company_context(self._ctx, company, self._cache) if company is not None else {}
-            self._all = {**self._local, **extra}
-        return self._all
+        company = self._owner()
+        extra = _company_context(self._ctx, company, self._cache) if company is not None else {}
+        return {**extra, **_local_facts(self._inst), **self._override}
 
     def __getitem__(self, name: str) -> Any:
-        if name in self._local:
-            return self._local[name]
-        return self._full()[name]
+        if name in self._override:
+            return self._override[name]
+        value = _local_fact(self._inst, name)
+        if value is not _MISSING:
+            return value
+        if name in _GROUP_OF:
+            company = self._owner()
+            if company is not None:
+                return _company_fact(self._ctx, company, name, self._cache)
+        raise KeyError(name)
 
     def get(self, name: str, default: Any = None) -> Any:
-        if name in self._local:
-            return self._local[name]
-        return self._full().get(name, default)
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name, _MISSING) is not _MISSING
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._full())
 
     def __len__(self) -> int:
         return len(self._full())
+
+
+def fact_reader(name: str) -> Callable[[GuardContext, Instance, dict[str, dict[str, Any]]], Any]:
+    """A function reading one fact of an instance as :func:`facts_for` would (``None`` when
+    absent), without building the others: callers that read the same few facts of many
+    instances (an eligibility check over a registry) pay for those only."""
+    from_status = _FROM_STATUS.get(name)
+    _, dot, attr = name.rpartition(".")
+    if name in ("state", "since", "subject") or (dot and attr in ("id", "standard", "expires")) or from_status is None:
+
+        def read(ctx: GuardContext, inst: Instance, cache: dict[str, dict[str, Any]]) -> Any:
+            value = _local_fact(inst, name)
+            return LazyFacts(ctx, inst, cache).get(name) if value is _MISSING else value
+
+        return read
+
+    def read_company(ctx: GuardContext, inst: Instance, cache: dict[str, dict[str, Any]]) -> Any:
+        # Only a payload value of that name could shadow a company fact read off the status.
+        value = inst.data.get(name, _MISSING)
+        if value is not _MISSING and isinstance(value, _SCALARS):
+            return value
+        if inst.process == "company-status":
+            return from_status(inst)
+        return LazyFacts(ctx, inst, cache).get(name)
+
+    return read_company
