@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -11,7 +11,7 @@ import attrs
 
 from icoc.eligibility._policy import Policy, Requirement
 from icoc.errors import InvalidInput, Problem, UnknownMember
-from icoc.model.events import Fact
+from icoc.model.events import Fact, cycle_key
 from icoc.model.monitoring import Severity
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Exists, In, Not, Or
 from icoc.rules._facts import LazyFacts, fact_reader
@@ -71,15 +71,20 @@ class Decision:
     @classmethod
     def _trusted(cls, member: str, policy: str, as_of: date, outcomes: tuple[Outcome, ...], eligible: bool) -> Decision:
         """A decision this module computed: ``eligible`` is the conjunction by construction, so
-        the validator is skipped (it is a measurable share of a registry-wide check)."""
+        the validator is skipped and the slots are set directly (a registry-wide check builds
+        one decision per company; the generated ``__init__`` is a measurable share of it)."""
         self = object.__new__(cls)
-        put = object.__setattr__
-        put(self, "member", member)
-        put(self, "policy", policy)
-        put(self, "as_of", as_of)
-        put(self, "outcomes", outcomes)
-        put(self, "eligible", eligible)
+        _SET_MEMBER(self, member)
+        _SET_POLICY(self, policy)
+        _SET_AS_OF(self, as_of)
+        _SET_OUTCOMES(self, outcomes)
+        _SET_ELIGIBLE(self, eligible)
         return self
+
+
+_SET_MEMBER, _SET_POLICY, _SET_AS_OF, _SET_OUTCOMES, _SET_ELIGIBLE = (
+    Decision.__dict__[name].__set__ for name in ("member", "policy", "as_of", "outcomes", "eligible")
+)
 
 
 _SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
@@ -146,7 +151,8 @@ class _Context:
             assert rule.due is not None
             names.update(rule.due.fact_names())
             names.update(rule.when.fact_names())
-        names.discard("state")  # the status the deadline runs from: part of every key
+        # Part of every key: the status the deadline runs from, and the joining date.
+        names.difference_update(("state", "company.joined"))
         # Deadlines are memoized on the facts their rules read, unless a rule runs Python.
         self.deadline_reads = (
             tuple(fact_reader(n) for n in sorted(names))
@@ -160,19 +166,16 @@ class _Context:
         # The latest cycle whose due date has passed by as_of.
         self.csa_cycle = as_of.year if date(as_of.year, month, day) < as_of else as_of.year - 1
         self.csa_cycle_due = date(self.csa_cycle, month, day)
-        # Per company: its latest overdue cycle (sent and past due, or missed) and its record for
-        # the latest cycle due, found in one pass over every self-assessment.
-        self.self_assessments: dict[str, tuple[Instance | None, Instance | None]] = {}
-        for inst in core.instances.get("self-assessment", {}).values():
-            data, state = inst.data, inst.state
-            worst, latest = self.self_assessments.get(inst.subject, (None, None))
-            if data["cycle"] == self.csa_cycle:
-                latest = inst
-            if (state == "missed" or (state == "sent" and data["due"] < as_of)) and (
-                worst is None or data["cycle"] > worst.data["cycle"]
-            ):
-                worst = inst
-            self.self_assessments[inst.subject] = (worst, latest)
+        # Each company's record for the latest cycle due is found by its key; its latest overdue
+        # cycle (missed, or sent and past due) in one pass reading only the states.
+        self.csa: Mapping[str, Instance] = core.instances.get("self-assessment", {})
+        self.csa_overdue: dict[str, Instance] = {}
+        for inst in self.csa.values():
+            state = inst.state
+            if state == "missed" or (state == "sent" and inst.data["due"] < as_of):
+                worst = self.csa_overdue.get(inst.subject)
+                if worst is None or inst.data["cycle"] > worst.data["cycle"]:
+                    self.csa_overdue[inst.subject] = inst
 
     def build(
         self, key: tuple[Any, ...], req: Requirement, result: Result, reason: str, facts: dict[str, Any]
@@ -201,81 +204,110 @@ class _Context:
         return min(deadlines) if deadlines else None
 
 
-# A check returns its requirement's outcome for one company (None: not admitted on the date).
-_Check = Callable[[_Context, int, Requirement, str, Instance | None], Outcome]
+# A check takes a batch of companies (ids, and status instances or None when not admitted on the date)
+# and returns its requirement's outcome for each, in order. Checks run over a batch, not one
+# company at a time, because at registry scale the per-call overhead is most of the cost.
+_Check = Callable[[_Context, int, Requirement, Sequence[str], Sequence[Instance | None]], list[Outcome]]
 _PASSED, _FAILED, _UNKNOWN = Result.PASSED, Result.FAILED, Result.UNKNOWN
 _NOT_ADMITTED = "not admitted on this date"
 
 
-def _status_in(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
-    if inst is None:
-        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, _NOT_ADMITTED, {"status": None})
-    key = (i, inst.state, inst.since)
-    hit = ctx.memo.get(key)
-    if hit is None:
-        allowed = req.args["statuses"]
-        facts = {"status": inst.state, "since": inst.since}
-        if inst.state in allowed:
-            return ctx.build(key, req, _PASSED, f"{inst.state} since {inst.since.isoformat()}", facts)
-        reason = f"{inst.state} since {inst.since.isoformat()} (accepted: {', '.join(allowed)})"
-        return ctx.build(key, req, _FAILED, reason, facts)
-    return hit
+def _status_in(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    memo, build, allowed = ctx.memo, ctx.build, req.args["statuses"]
+    out: list[Outcome] = []
+    for inst in insts:
+        hit: Outcome | None
+        if inst is None:
+            key: tuple[Any, ...] = (i, "not admitted")
+            hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {"status": None})
+        else:
+            key = (i, inst.state, inst.since)
+            hit = memo.get(key)
+            if hit is None:
+                facts = {"status": inst.state, "since": inst.since}
+                if inst.state in allowed:
+                    hit = build(key, req, _PASSED, f"{inst.state} since {inst.since.isoformat()}", facts)
+                else:
+                    reason = f"{inst.state} since {inst.since.isoformat()} (accepted: {', '.join(allowed)})"
+                    hit = build(key, req, _FAILED, reason, facts)
+        out.append(hit)
+    return out
 
 
-def _not_suspended(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
-    if inst is None:
-        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, _NOT_ADMITTED, {})
-    if inst.state == "suspended":
-        by = inst.data.get("reason")
-        key: tuple[Any, ...] = (i, inst.state, inst.since, by)
-        return ctx.memo.get(key) or ctx.build(
-            key,
-            req,
-            _FAILED,
-            f"suspended on {inst.since.isoformat()}" + (f" ({by})" if by else ""),
-            {"status": inst.state, "suspended_on": inst.since},
-        )
-    key = (i, inst.state)
-    return ctx.memo.get(key) or ctx.build(key, req, _PASSED, "not suspended", {"status": inst.state})
+def _not_suspended(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    memo, build = ctx.memo, ctx.build
+    out: list[Outcome] = []
+    for inst in insts:
+        if inst is None:
+            key: tuple[Any, ...] = (i, "not admitted")
+            hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {})
+        elif inst.state == "suspended":
+            by = inst.data.get("reason")
+            key = (i, "suspended", inst.since, by)
+            hit = memo.get(key) or build(
+                key,
+                req,
+                _FAILED,
+                f"suspended on {inst.since.isoformat()}" + (f" ({by})" if by else ""),
+                {"status": inst.state, "suspended_on": inst.since},
+            )
+        else:
+            key = (i, inst.state)
+            hit = memo.get(key) or build(key, req, _PASSED, "not suspended", {"status": inst.state})
+        out.append(hit)
+    return out
 
 
-def _certified(ctx: _Context, cid: str) -> Instance | None:
-    cert = ctx.certifications.get(cid)
-    return cert if cert is not None and cert.state == "icoca_certified" else None
+def _certification_deadline(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    memo, build, certifications, reads = ctx.memo, ctx.build, ctx.certifications, ctx.deadline_reads
+    out: list[Outcome] = []
+    for cid, inst in zip(cids, insts, strict=True):
+        cert = certifications.get(cid)
+        if inst is None:
+            key: tuple[Any, ...] = (i, "not admitted")
+            hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {})
+        elif cert is not None and cert.state == "icoca_certified":
+            key = (i, "certified")
+            hit = memo.get(key) or build(
+                key, req, _PASSED, "ICoCA certified", {"certification.state": "icoca_certified"}
+            )
+        else:
+            # A suspended company keeps the deadline of the status it was suspended from.
+            status = inst.previous if inst.state == "suspended" and inst.previous else inst.state
+            if status == "affiliate":
+                key = (i, "affiliate", inst.state)
+                hit = memo.get(key) or build(
+                    key, req, _PASSED, "affiliates have no certification deadline", {"status": inst.state}
+                )
+            elif ctx.rules is None:
+                key = (i, "no rules")
+                hit = memo.get(key) or build(
+                    key, req, _UNKNOWN, "the registry has no rules to compute the deadline", {}
+                )
+            elif reads is not None:
+                key = (i, status, inst.data.get("admitted_on"))
+                if reads:
+                    key += tuple([read(ctx.view, inst, ctx.company_facts) for read in reads])
+                hit = memo.get(key) or _deadline_outcome(ctx, key, req, inst, status)
+            else:
+                hit = _deadline_outcome(ctx, None, req, inst, status)
+        out.append(hit)
+    return out
 
 
-def _certification_deadline(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
-    if inst is None:
-        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, _NOT_ADMITTED, {})
-    cert = ctx.certifications.get(cid)
-    if cert is not None and cert.state == "icoca_certified":
-        key: tuple[Any, ...] = (i, "certified")
-        return ctx.memo.get(key) or ctx.build(
-            key, req, _PASSED, "ICoCA certified", {"certification.state": "icoca_certified"}
-        )
-    # A suspended company keeps the deadline of the status it was suspended from.
-    status = inst.previous if inst.state == "suspended" and inst.previous else inst.state
-    if status == "affiliate":
-        key = (i, "affiliate", inst.state)
-        return ctx.memo.get(key) or ctx.build(
-            key, req, _PASSED, "affiliates have no certification deadline", {"status": inst.state}
-        )
-    if ctx.rules is None:
-        key = (i, "no rules")
-        return ctx.memo.get(key) or ctx.build(
-            key, req, _UNKNOWN, "the registry has no rules to compute the deadline", {}
-        )
-    joined = inst.data.get("admitted_on")
-    reads = ctx.deadline_reads
-    if reads is not None:
-        view, cache = ctx.view, ctx.company_facts
-        key = (i, status, joined, *[read(view, inst, cache) for read in reads])
-        hit = ctx.memo.get(key)
-        if hit is not None:
-            return hit
+def _deadline_outcome(
+    ctx: _Context, key: tuple[Any, ...] | None, req: Requirement, inst: Instance, status: str
+) -> Outcome:
     found = ctx.deadline(inst, status)
-    if reads is None:
-        key = (i, "deadline", found, joined)
+    joined = inst.data.get("admitted_on")
+    if key is None:  # the rules run Python: key the outcome on what they found
+        key = ("deadline", req.id, found, joined)
         hit = ctx.memo.get(key)
         if hit is not None:
             return hit
@@ -291,128 +323,192 @@ def _certification_deadline(ctx: _Context, i: int, req: Requirement, cid: str, i
     return ctx.build(key, req, _PASSED, f"to certify by {last_day.isoformat()} ({rid})", used)
 
 
-def _self_assessment(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
-    if inst is None:
-        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, _NOT_ADMITTED, {})
-    worst, latest = ctx.self_assessments.get(cid, (None, None))
-    year = ctx.csa_cycle
-    if worst is not None:
-        cycle, due = worst.data["cycle"], worst.data["due"]
-        key: tuple[Any, ...] = (i, "overdue", cycle, due, worst.state)
-        return ctx.memo.get(key) or ctx.build(
-            key,
-            req,
-            _FAILED,
-            f"cycle {cycle} not submitted (due {due.isoformat()})",
-            {"cycle": cycle, "state": worst.state},
-        )
-    joined = inst.data.get("admitted_on") or inst.since
-    if ctx.csa_cycle_due <= joined:
-        key = (i, "new", joined)
-        return ctx.memo.get(key) or ctx.build(
-            key, req, _PASSED, "no self-assessment due yet since joining", {"company.joined": joined}
-        )
-    if latest is None:
-        key = (i, "no record")
-        return ctx.memo.get(key) or ctx.build(
-            key, req, _UNKNOWN, f"no record for cycle {year}", {"cycle": year, "param self_assessment.due": ctx.csa_due}
-        )
-    key = (i, "on record", latest.state)
-    return ctx.memo.get(key) or ctx.build(
-        key, req, _PASSED, f"cycle {year} {latest.state}", {"cycle": year, "state": latest.state}
-    )
-
-
-def _no_disciplinary(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
-    for c in ctx.cases.get(cid, ()):
-        if c.state in _DISCIPLINARY:
-            key: tuple[Any, ...] = (i, c.key, c.state, c.since)
-            return ctx.memo.get(key) or ctx.build(
+def _self_assessment(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    memo, build, year, cycle_due = ctx.memo, ctx.build, ctx.csa_cycle, ctx.csa_cycle_due
+    overdue, on_record = ctx.csa_overdue, ctx.csa
+    out: list[Outcome] = []
+    for cid, inst in zip(cids, insts, strict=True):
+        worst = overdue.get(cid)
+        if inst is None:
+            key: tuple[Any, ...] = (i, "not admitted")
+            hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {})
+        elif worst is not None:
+            cycle, due = worst.data["cycle"], worst.data["due"]
+            key = (i, "overdue", cycle, due, worst.state)
+            hit = memo.get(key) or build(
                 key,
                 req,
                 _FAILED,
-                f"case {c.key} {c.state.replace('_', ' ')} since {c.since.isoformat()}",
-                {"case": c.key, "stage": c.state},
+                f"cycle {cycle} not submitted (due {due.isoformat()})",
+                {"cycle": cycle, "state": worst.state},
             )
-    key = (i,)
-    return ctx.memo.get(key) or ctx.build(key, req, _PASSED, "no proceedings open", {"open_disciplinary_cases": 0})
+        elif cycle_due <= (joined := inst.data.get("admitted_on") or inst.since):
+            key = (i, "new", joined)
+            hit = memo.get(key) or build(
+                key, req, _PASSED, "no self-assessment due yet since joining", {"company.joined": joined}
+            )
+        elif (latest := on_record.get(cycle_key(cid, year))) is None:
+            key = (i, "no record")
+            hit = memo.get(key) or build(
+                key,
+                req,
+                _UNKNOWN,
+                f"no record for cycle {year}",
+                {"cycle": year, "param self_assessment.due": ctx.csa_due},
+            )
+        else:
+            key = (i, "on record", latest.state)
+            hit = memo.get(key) or build(
+                key, req, _PASSED, f"cycle {year} {latest.state}", {"cycle": year, "state": latest.state}
+            )
+        out.append(hit)
+    return out
 
 
-def _icoca_certified(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
-    cert = ctx.certifications.get(cid)
-    if cert is None:
-        return ctx.memo.get((i,)) or ctx.build((i,), req, _FAILED, "no certification on record", {})
-    if cert.state != "icoca_certified":
-        key: tuple[Any, ...] = (i, cert.state, cert.since)
-        return ctx.memo.get(key) or ctx.build(
-            key,
-            req,
-            _FAILED,
-            f"certification {cert.state.replace('_', ' ')} since {cert.since.isoformat()}",
-            {"certification.state": cert.state},
-        )
-    granted = cert.data.get("icoca_certification_granted_on", cert.since)
-    key = (i, cert.state, granted)
-    return ctx.memo.get(key) or ctx.build(
-        key, req, _PASSED, f"certified since {granted}", {"certification.state": cert.state}
-    )
+def _no_disciplinary(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    memo, build, cases = ctx.memo, ctx.build, ctx.cases
+    out: list[Outcome] = []
+    for cid in cids:
+        hit = None
+        for c in cases.get(cid, ()):
+            if c.state in _DISCIPLINARY:
+                key: tuple[Any, ...] = (i, "open", c.key, c.state, c.since)
+                hit = memo.get(key) or build(
+                    key,
+                    req,
+                    _FAILED,
+                    f"case {c.key} {c.state.replace('_', ' ')} since {c.since.isoformat()}",
+                    {"case": c.key, "stage": c.state},
+                )
+                break
+        if hit is None:
+            key = (i, "none")
+            hit = memo.get(key) or build(key, req, _PASSED, "no proceedings open", {"open_disciplinary_cases": 0})
+        out.append(hit)
+    return out
 
 
-def _certified_to_standard(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
-    wanted = req.args["standards"]
-    cert = _certified(ctx, cid)
-    if cert is None:
-        return ctx.memo.get((i,)) or ctx.build(
-            (i,), req, _FAILED, f"no ICoCA certification in force (needs {', '.join(wanted)})", {}
-        )
-    external = cert.data.get("certificate")
-    if external is None:
-        key: tuple[Any, ...] = (i, None)
-        return ctx.memo.get(key) or ctx.build(
-            key, req, _UNKNOWN, "the certificate behind the certification is not on record", {}
-        )
-    key = (i, external.id, external.standard)
-    hit = ctx.memo.get(key)
-    if hit is None:
-        facts = {"certificate": external.id, "standard": external.standard}
-        if external.standard in wanted:
-            return ctx.build(key, req, _PASSED, f"certified to {external.standard} ({external.id})", facts)
-        return ctx.build(key, req, _FAILED, f"certified to {external.standard}, not {' or '.join(wanted)}", facts)
-    return hit
+def _icoca_certified(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    memo, build = ctx.memo, ctx.build
+    out: list[Outcome] = []
+    for cid in cids:
+        cert = ctx.certifications.get(cid)
+        if cert is None:
+            key: tuple[Any, ...] = (i, "none")
+            hit = memo.get(key) or build(key, req, _FAILED, "no certification on record", {})
+        elif cert.state != "icoca_certified":
+            key = (i, cert.state, cert.since)
+            hit = memo.get(key) or build(
+                key,
+                req,
+                _FAILED,
+                f"certification {cert.state.replace('_', ' ')} since {cert.since.isoformat()}",
+                {"certification.state": cert.state},
+            )
+        else:
+            granted = cert.data.get("icoca_certification_granted_on", cert.since)
+            key = (i, cert.state, granted)
+            hit = memo.get(key) or build(
+                key, req, _PASSED, f"certified since {granted}", {"certification.state": cert.state}
+            )
+        out.append(hit)
+    return out
 
 
-def _no_open_complaints(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
-    cats = req.args.get("categories")
-    found = [
-        c for c in ctx.complaints.get(cid, ()) if c.state != "closed" and (not cats or c.data.get("category") in cats)
-    ]
-    if found:
-        key: tuple[Any, ...] = (i, len(found), found[0].key, found[0].state)
-        return ctx.memo.get(key) or ctx.build(
-            key,
-            req,
-            _FAILED,
-            f"{len(found)} open complaint(s), e.g. {found[0].key} ({found[0].state})",
-            {"open_complaints": len(found)},
-        )
-    what = f" of {', '.join(cats)}" if cats else ""
-    key = (i,)
-    return ctx.memo.get(key) or ctx.build(key, req, _PASSED, f"no open complaints{what}", {"open_complaints": 0})
+def _certified_to_standard(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    memo, build, wanted = ctx.memo, ctx.build, req.args["standards"]
+    out: list[Outcome] = []
+    for cid in cids:
+        hit: Outcome | None
+        cert = ctx.certifications.get(cid)
+        external = cert.data.get("certificate") if cert is not None else None
+        if cert is None or cert.state != "icoca_certified":
+            key: tuple[Any, ...] = (i, "not certified")
+            hit = memo.get(key) or build(
+                key, req, _FAILED, f"no ICoCA certification in force (needs {', '.join(wanted)})", {}
+            )
+        elif external is None:
+            key = (i, "no certificate")
+            hit = memo.get(key) or build(
+                key, req, _UNKNOWN, "the certificate behind the certification is not on record", {}
+            )
+        else:
+            key = (i, "certificate", external.id, external.standard)
+            hit = memo.get(key)
+            if hit is None:
+                facts = {"certificate": external.id, "standard": external.standard}
+                if external.standard in wanted:
+                    hit = build(key, req, _PASSED, f"certified to {external.standard} ({external.id})", facts)
+                else:
+                    reason = f"certified to {external.standard}, not {' or '.join(wanted)}"
+                    hit = build(key, req, _FAILED, reason, facts)
+        out.append(hit)
+    return out
 
 
-def _no_open_cases(ctx: _Context, i: int, req: Requirement, cid: str, inst: Instance | None) -> Outcome:
+def _no_open_complaints(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    memo, build, cats = ctx.memo, ctx.build, req.args.get("categories")
+    out: list[Outcome] = []
+    for cid in cids:
+        found = [
+            c
+            for c in ctx.complaints.get(cid, ())
+            if c.state != "closed" and (not cats or c.data.get("category") in cats)
+        ]
+        if found:
+            key: tuple[Any, ...] = (i, "open", len(found), found[0].key, found[0].state)
+            hit = memo.get(key) or build(
+                key,
+                req,
+                _FAILED,
+                f"{len(found)} open complaint(s), e.g. {found[0].key} ({found[0].state})",
+                {"open_complaints": len(found)},
+            )
+        else:
+            key = (i, "none")
+            what = f" of {', '.join(cats)}" if cats else ""
+            hit = memo.get(key) or build(key, req, _PASSED, f"no open complaints{what}", {"open_complaints": 0})
+        out.append(hit)
+    return out
+
+
+def _no_open_cases(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    memo, build = ctx.memo, ctx.build
     threshold = Severity(req.args["min_severity"])
-    for c in ctx.cases.get(cid, ()):
-        severity = c.data.get("severity", Severity.MEDIUM)
-        if c.state in _CASE_OPEN and _SEVERITY_ORDER[severity] >= _SEVERITY_ORDER[threshold]:
-            key: tuple[Any, ...] = (i, c.key, c.data.get("severity"))
-            return ctx.memo.get(key) or ctx.build(
-                key, req, _FAILED, f"open case {c.key} of severity {c.data.get('severity')}", {"case": c.key}
+    out: list[Outcome] = []
+    for cid in cids:
+        hit = None
+        for c in ctx.cases.get(cid, ()):
+            severity = c.data.get("severity", Severity.MEDIUM)
+            if c.state in _CASE_OPEN and _SEVERITY_ORDER[severity] >= _SEVERITY_ORDER[threshold]:
+                key: tuple[Any, ...] = (i, "open", c.key, c.data.get("severity"))
+                hit = memo.get(key) or build(
+                    key, req, _FAILED, f"open case {c.key} of severity {c.data.get('severity')}", {"case": c.key}
+                )
+                break
+        if hit is None:
+            key = (i, "none")
+            hit = memo.get(key) or build(
+                key,
+                req,
+                _PASSED,
+                f"no open case of severity {threshold.value} or worse",
+                {"min_severity": threshold.value},
             )
-    key = (i,)
-    return ctx.memo.get(key) or ctx.build(
-        key, req, _PASSED, f"no open case of severity {threshold.value} or worse", {"min_severity": threshold.value}
-    )
+        out.append(hit)
+    return out
 
 
 _CHECKS: Mapping[str, _Check] = {
@@ -444,36 +540,50 @@ def _stale(ctx: _Context, due: date, rule_id: str) -> Outcome:
     )
 
 
-def _not_a_company(ctx: _Context, member: str, kind: SubjectKind, plan: _Plan) -> list[Outcome]:
-    reason = f"{member!r} is a {kind.value}, not a private security company"
-    return [ctx.build((i, "not a company", reason), req, _FAILED, reason, {}) for i, req, _ in plan]
-
-
 _Plan = list[tuple[int, Requirement, _Check]]
+_BATCH = 1024  # companies decided together: large enough to amortize, small enough to stream
 
 
-def _decide(ctx: _Context, member: str, policy: Policy, plan: _Plan) -> Decision:
-    kind = ctx.kinds.get(member) or ctx.registry.kind_of(member)
-    if kind is None:
-        raise UnknownMember(member)
-    if kind is SubjectKind.COMPANY:
-        inst = ctx.statuses.get(member)
-        outcomes = [fn(ctx, i, req, member, inst) for i, req, fn in plan]
-    else:
-        outcomes = _not_a_company(ctx, member, kind, plan)
-    stale = ctx.pending.get(member)
-    if stale is not None:
-        outcomes.insert(0, _stale(ctx, *stale))
-    eligible = stale is None
-    for o in outcomes:
-        if o.result is not _PASSED:
-            eligible = False
-            break
-    return Decision._trusted(member, policy.id, ctx.as_of, tuple(outcomes), eligible)
+def _decide(
+    ctx: _Context, members: Sequence[str], policy: Policy, plan: _Plan, companies: bool = False
+) -> list[Decision]:
+    """Decisions for ``members`` (known subjects; all companies when ``companies``), in order."""
+    kinds, pending, as_of, company = ctx.kinds, ctx.pending, ctx.as_of, SubjectKind.COMPANY
+    cids = members if companies else [m for m in members if kinds.get(m) is company]
+    insts = list(map(ctx.statuses.get, cids))
+    columns = [fn(ctx, i, req, cids, insts) for i, req, fn in plan]
+    rows = iter(zip(*columns, strict=True)) if columns else iter([()] * len(cids))
+    decisions = []
+    trusted, pid = Decision._trusted, policy.id
+    for member in members:
+        outcomes: tuple[Outcome, ...]
+        if companies or kinds.get(member) is company:
+            outcomes = next(rows)
+        else:
+            kind = kinds.get(member) or ctx.registry.kind_of(member)
+            assert kind is not None
+            reason = f"{member!r} is a {kind.value}, not a private security company"
+            outcomes = tuple(ctx.build((i, "not a company", reason), req, _FAILED, reason, {}) for i, req, _ in plan)
+        stale = pending.get(member) if pending else None
+        if stale is not None:
+            outcomes = (_stale(ctx, *stale), *outcomes)
+        eligible = True
+        for o in outcomes:
+            if o.result is not _PASSED:
+                eligible = False
+                break
+        decisions.append(trusted(member, pid, as_of, outcomes, eligible))
+    return decisions
 
 
 def _plan(policy: Policy) -> _Plan:
     return [(i, req, _CHECKS[req.check]) for i, req in enumerate(policy.requirements)]
+
+
+def _known(ctx: _Context, member: str) -> str:
+    if not (ctx.kinds.get(member) or ctx.registry.kind_of(member)):
+        raise UnknownMember(member)
+    return member
 
 
 def _policy(policy: Policy | str) -> Policy:
@@ -492,16 +602,24 @@ def _policy(policy: Policy | str) -> Policy:
 def check(registry: Any, member: str, policy: Policy | str = "icoca-good-standing", *, as_of: date) -> Decision:
     """Is ``member`` eligible under ``policy`` on ``as_of``? Every requirement, with reasons."""
     pol = _policy(policy)
-    return _decide(_Context(registry, as_of), member, pol, _plan(pol))
+    ctx = _Context(registry, as_of)
+    return _decide(ctx, [_known(ctx, member)], pol, _plan(pol))[0]
 
 
 def check_all(
     registry: Any, policy: Policy | str = "icoca-good-standing", *, as_of: date, members: Iterable[str] | None = None
 ) -> Iterator[Decision]:
-    """Decisions for every company (or ``members``), streamed; one snapshot serves them all."""
+    """Decisions for every company (or ``members``), streamed; one snapshot serves them all.
+
+    Every one of ``members`` is looked up before the first decision: an unknown id raises
+    :class:`~icoc.errors.UnknownMember` before anything is yielded.
+    """
     ctx = _Context(registry, as_of)
     pol = _policy(policy)
-    chosen = members if members is not None else ctx.snapshot.subjects(SubjectKind.COMPANY)
+    if members is None:
+        chosen = ctx.snapshot.subjects(SubjectKind.COMPANY)
+    else:
+        chosen = [_known(ctx, m) for m in members]
     plan = _plan(pol)
-    for member in chosen:
-        yield _decide(ctx, member, pol, plan)
+    for start in range(0, len(chosen), _BATCH):
+        yield from _decide(ctx, chosen[start : start + _BATCH], pol, plan, companies=members is None)

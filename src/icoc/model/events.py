@@ -288,13 +288,18 @@ class CertificationWithdrawn(Event):
 # --- annual company self-assessment -----------------------------------------------------
 
 
+def cycle_key(company: str, cycle: int) -> str:
+    """The key of a company's self-assessment instance for one yearly cycle."""
+    return f"{company}#{cycle}"
+
+
 @attrs.frozen(kw_only=True)
 class _CycleEvent(Event):
     cycle: int = attrs.field(validator=v.int_range(2013, 9999))
 
     @property
     def key(self) -> str:
-        return f"{self.subject}#{self.cycle}"
+        return cycle_key(self.subject, self.cycle)
 
 
 @attrs.frozen(kw_only=True)

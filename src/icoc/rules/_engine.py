@@ -121,8 +121,23 @@ class RulesEngine:
             self._fired[(base, process, key)] = date.fromisoformat(due)
 
     def pending(self, until: date) -> list[tuple[str, str, str, date]]:
-        """Scheduled ``(rule id, process, key, due)`` entries due on or before ``until``."""
-        return [(rid, p, k, d) for (rid, p, k), d in self._scheduled.items() if d <= until]
+        """Scheduled ``(rule id, process, key, due)`` entries due on or before ``until``.
+
+        Every scheduled entry is on the heap, so only the heap's top down to ``until`` is read
+        (a child is never earlier than its parent): asking an advanced registry costs nothing
+        however many rules are scheduled later."""
+        heap, out, seen, todo = self._heap, [], set(), [0]
+        while todo:
+            j = todo.pop()
+            if j >= len(heap) or heap[j][0] > until:
+                continue
+            d, _, process, key, rid = heap[j]
+            k = (rid, process, key)
+            if self._scheduled.get(k) == d and k not in seen:
+                seen.add(k)
+                out.append((rid, process, key, d))
+            todo += (2 * j + 1, 2 * j + 2)
+        return out
 
     def next_due(self) -> date | None:
         """The earliest date on the agenda, if any."""
