@@ -68,6 +68,7 @@ def test_validate_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_validate_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import yaml  # a dev dependency
+
     path = tmp_path / "registry.yaml"
     path.write_text(yaml.safe_dump(json.loads(sample_text()), sort_keys=False), encoding="utf-8")
     assert main(["validate", str(path)]) == 0

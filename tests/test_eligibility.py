@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,7 +25,7 @@ from icoc.eligibility import (
     policy_from_data,
     policy_to_data,
 )
-from icoc.errors import InvalidInput, UnknownMember
+from icoc.errors import IcocError, InvalidInput, UnknownMember
 from icoc.model import ExternalCertificate
 from icoc.model.events import (
     Admission,
@@ -35,9 +36,15 @@ from icoc.model.events import (
     IcocaApplicationSubmitted,
     IcocaCertificationGranted,
     ReferredToBoard,
+    SelfAssessmentRated,
+    SelfAssessmentSent,
+    SelfAssessmentSubmitted,
     Suspended,
 )
 from icoc.model.monitoring import ConcernCategory, FindingSource, Severity
+from icoc.rules import DEFAULT_RULES, Custom, Rule, RuleSet
+from icoc.testing._machines import candidate_events
+from icoc.workflows import SubjectKind
 from test_rules import admit, csa
 
 AS_OF = date(2026, 3, 1)
@@ -252,3 +259,106 @@ def test_decision_refuses_an_eligible_flag_that_is_not_the_conjunction(reg: icoc
     d = check(reg, "late-csa", as_of=AS_OF)
     with pytest.raises(InvalidInput):
         Decision(member=d.member, policy=d.policy, as_of=d.as_of, outcomes=d.outcomes, eligible=True)
+
+
+_DEADLINES = ("ART11.CERT_DEADLINE_2016", "ART3.TRANSITIONAL_DEADLINE", "ART3.CERT_DEADLINE")
+
+
+def _opaque(rule: Rule) -> Rule:
+    """The same rule with its condition behind a Python predicate: eligibility can no longer
+    see which facts it reads, so it must not reuse a deadline computed for another company."""
+    return attrs.evolve(rule, when=Custom(rule.when.describe(), rule.when.holds, uses=tuple(rule.when.fact_names())))
+
+
+def _replayed(events: list[icoc.model.events.Event], rules: RuleSet) -> icoc.Registry:
+    reg = icoc.Registry(rules=rules)
+    for e in events:
+        try:
+            reg.submit(e)
+        except IcocError:
+            continue
+    return reg
+
+
+def _assert_batches_change_nothing(reg: icoc.Registry, opaque: icoc.Registry, as_of: date) -> None:
+    members = reg.snapshot(as_of).subjects()  # companies and every other kind of subject
+    for policy in BUILTIN_POLICIES.values():
+        together = list(check_all(reg, policy, as_of=as_of, members=members))
+        assert together == [check(reg, m, policy, as_of=as_of) for m in members]
+        assert together == list(check_all(opaque, policy, as_of=as_of, members=members))
+        assert all(d.eligible == all(o.result is Result.PASSED for o in d.outcomes) for d in together)
+        companies = reg.snapshot(as_of).subjects(SubjectKind.COMPANY)
+        assert [d.member for d in check_all(reg, policy, as_of=as_of)] == companies
+
+
+@settings(max_examples=60, deadline=None)
+@given(events=candidate_events(max_size=50), later=st.integers(0, 2500), advance=st.booleans())
+def test_decisions_in_a_batch_equal_decisions_one_by_one(
+    events: list[icoc.model.events.Event], later: int, advance: bool
+) -> None:
+    """check_all shares outcomes across companies and runs checks over batches; neither may
+    change a decision: each equals the decision made alone (fresh context, batch of one), and
+    the deadline reused across companies equals the one computed without reuse."""
+    reg = _replayed(events, DEFAULT_RULES)
+    opaque = _replayed(events, DEFAULT_RULES.with_rules(*(_opaque(DEFAULT_RULES[r]) for r in _DEADLINES)))
+    assert opaque.history == reg.history
+    as_of = max(e.effective for e in reg.history) + timedelta(days=later)
+    if advance:
+        reg.advance_to(as_of)
+        opaque.advance_to(as_of)
+    _assert_batches_change_nothing(reg, opaque, as_of)
+
+
+_CSA = st.sampled_from([None, "sent", "submitted", "satisfactory", "unsatisfactory"])
+
+
+@st.composite
+def _fleets(draw: st.DrawFn) -> list[icoc.model.events.Event]:
+    """Companies alike in most inputs and different in a few (joining date, admission, the latest
+    self-assessment, certification, suspension, a case): the histories where an outcome shared
+    on an incomplete key would show."""
+    scratch = icoc.Registry()
+    for k in range(draw(st.integers(1, 10))):
+        cid = f"co-{k}"
+        joined = draw(st.sampled_from([date(2020, 3, 1), date(2023, 5, 10), date(2025, 10, 1)]))
+        admit(scratch, cid, joined, draw(st.sampled_from([Admission.MEMBER, Admission.AFFILIATE])))
+        state = draw(_CSA)
+        if joined < date(2025, 7, 1) and state is not None:
+            scratch.submit(
+                SelfAssessmentSent(subject=cid, effective=date(2025, 7, 1), cycle=2025, due=date(2025, 9, 23))
+            )
+            if state != "sent":
+                scratch.submit(SelfAssessmentSubmitted(subject=cid, effective=date(2025, 9, 1), cycle=2025))
+            if state in ("satisfactory", "unsatisfactory"):
+                scratch.submit(
+                    SelfAssessmentRated(
+                        subject=cid, effective=date(2025, 10, 1), cycle=2025, satisfactory=state == "satisfactory"
+                    )
+                )
+        if draw(st.booleans()):
+            certify(scratch, cid, max(joined, date(2025, 10, 2)), draw(st.sampled_from(["PSC.1-2012", "ISO-28007"])))
+        if draw(st.integers(0, 3)) == 0:
+            scratch.submit(
+                Suspended(subject=cid, effective=date(2026, 1, 10), reason=draw(st.sampled_from(["a", "b"])))
+            )
+    return list(scratch.history)
+
+
+@settings(max_examples=80, deadline=None)
+@given(events=_fleets(), as_of=st.sampled_from([date(2025, 12, 31), AS_OF, date(2027, 2, 1)]))
+def test_similar_companies_in_a_batch_get_their_own_outcomes(
+    events: list[icoc.model.events.Event], as_of: date
+) -> None:
+    reg = _replayed(events, DEFAULT_RULES)
+    opaque = _replayed(events, DEFAULT_RULES.with_rules(*(_opaque(DEFAULT_RULES[r]) for r in _DEADLINES)))
+    reg.advance_to(as_of)
+    opaque.advance_to(as_of)
+    _assert_batches_change_nothing(reg, opaque, as_of)
+
+
+def test_check_all_refuses_an_unknown_member_before_deciding_anything(reg: icoc.Registry) -> None:
+    decided = []
+    with pytest.raises(UnknownMember):
+        for d in check_all(reg, as_of=AS_OF, members=["good", "nobody"]):
+            decided.append(d)
+    assert decided == []

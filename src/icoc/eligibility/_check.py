@@ -11,7 +11,7 @@ import attrs
 
 from icoc.eligibility._policy import Policy, Requirement
 from icoc.errors import InvalidInput, Problem, UnknownMember
-from icoc.model.events import Fact, cycle_key
+from icoc.model.events import Fact, cycle_suffix
 from icoc.model.monitoring import Severity
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Exists, In, Not, Or
 from icoc.rules._facts import LazyFacts, fact_reader
@@ -327,7 +327,7 @@ def _self_assessment(
     ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
 ) -> list[Outcome]:
     memo, build, year, cycle_due = ctx.memo, ctx.build, ctx.csa_cycle, ctx.csa_cycle_due
-    overdue, on_record = ctx.csa_overdue, ctx.csa
+    overdue, on_record, suffix = ctx.csa_overdue, ctx.csa, cycle_suffix(year)
     out: list[Outcome] = []
     for cid, inst in zip(cids, insts, strict=True):
         worst = overdue.get(cid)
@@ -349,7 +349,7 @@ def _self_assessment(
             hit = memo.get(key) or build(
                 key, req, _PASSED, "no self-assessment due yet since joining", {"company.joined": joined}
             )
-        elif (latest := on_record.get(cycle_key(cid, year))) is None:
+        elif (latest := on_record.get(cid + suffix)) is None:
             key = (i, "no record")
             hit = memo.get(key) or build(
                 key,

@@ -26,6 +26,8 @@ __all__ = [
     "Cause",
     "Event",
     "Fact",
+    "cycle_key",
+    "cycle_suffix",
 ]
 
 
@@ -290,7 +292,12 @@ class CertificationWithdrawn(Event):
 
 def cycle_key(company: str, cycle: int) -> str:
     """The key of a company's self-assessment instance for one yearly cycle."""
-    return f"{company}#{cycle}"
+    return company + cycle_suffix(cycle)
+
+
+def cycle_suffix(cycle: int) -> str:
+    """What :func:`cycle_key` appends to the company id (to build many keys of one cycle)."""
+    return f"#{cycle}"
 
 
 @attrs.frozen(kw_only=True)
