@@ -14,6 +14,7 @@ from icoc.errors import InvalidInput, Problem, UnknownMember
 from icoc.model.events import Fact, cycle_suffix
 from icoc.model.monitoring import Severity
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Exists, In, Not, Or
+from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, ParamDate
 from icoc.rules._facts import LazyFacts, fact_reader
 from icoc.workflows._table import Instance, SubjectKind
 
@@ -91,18 +92,21 @@ _SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
 _DISCIPLINARY = ("referred_to_board", "corrective_action", "suspension_proceedings")
 _CASE_OPEN = ("concern", "dialogue", *_DISCIPLINARY)
 _DEADLINE_RULES = ("ART11.CERT_DEADLINE_2016", "ART3.TRANSITIONAL_DEADLINE", "ART3.CERT_DEADLINE")
-_PURE = (Cmp, In, Exists, type(TRUE))
+_DECLARATIVE = frozenset(
+    {Cmp, In, Exists, type(TRUE), And, Or, Not, FactDate, ParamDate, After, DayAfter, Latest, EndOfCalendarYear}
+)
 
 
-def _pure(cond: Condition) -> bool:
-    """Whether a condition reads nothing but the facts it names (no Python predicate)."""
-    if isinstance(cond, _PURE):
-        return True
-    if isinstance(cond, And | Or):
-        return all(_pure(p) for p in cond.parts)
-    if isinstance(cond, Not):
-        return _pure(cond.part)
-    return False
+def _declarative(x: Condition | Due) -> bool:
+    """Whether a condition or due expression is built only from the library's data types, so
+    that its ``fact_names()`` are all it reads (not Python code, nor a subclass of ours)."""
+    if type(x) not in _DECLARATIVE:
+        return False
+    for value in attrs.astuple(x, recurse=False):  # type: ignore[arg-type]
+        for part in value if isinstance(value, tuple) else (value,):
+            if isinstance(part, Condition | Due) and not _declarative(part):
+                return False
+    return True
 
 
 class _Context:
@@ -156,7 +160,10 @@ class _Context:
         # Deadlines are memoized on the facts their rules read, unless a rule runs Python.
         self.deadline_reads = (
             tuple(fact_reader(n) for n in sorted(names))
-            if all(_pure(rule.when) for _, rule in self.deadline_rules)
+            if all(
+                _declarative(rule.when) and (rule.due is None or _declarative(rule.due))
+                for _, rule in self.deadline_rules
+            )
             else None
         )
         due_md = self.params.value("self_assessment.due", as_of)

@@ -57,7 +57,6 @@ _GROUPS: tuple[tuple[tuple[str, ...], Callable[[GuardContext, str, dict[str, Any
     (("csa.latest", "csa.latest_cycle"), _csa_facts),
 )
 _GROUP_OF = {name: fill for names, fill in _GROUPS for name in names}
-COMPANY_FACTS: tuple[str, ...] = tuple(_GROUP_OF)
 
 
 def _company_facts(ctx: GuardContext, company: str, out: dict[str, Any]) -> None:
@@ -199,9 +198,6 @@ class LazyFacts(Mapping[str, Any]):
         except KeyError:
             return default
 
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self.get(name, _MISSING) is not _MISSING
-
     def __iter__(self) -> Iterator[str]:
         return iter(self._full())
 
@@ -214,8 +210,7 @@ def fact_reader(name: str) -> Callable[[GuardContext, Instance, dict[str, dict[s
     absent), without building the others: callers that read the same few facts of many
     instances (an eligibility check over a registry) pay for those only."""
     from_status = _FROM_STATUS.get(name)
-    _, dot, attr = name.rpartition(".")
-    if name in ("state", "since", "subject") or (dot and attr in ("id", "standard", "expires")) or from_status is None:
+    if from_status is None:
 
         def read(ctx: GuardContext, inst: Instance, cache: dict[str, dict[str, Any]]) -> Any:
             value = _local_fact(inst, name)
