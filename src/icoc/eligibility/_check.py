@@ -187,7 +187,7 @@ class _Context:
     def build(
         self, key: tuple[Any, ...], req: Requirement, result: Result, reason: str, facts: dict[str, Any]
     ) -> Outcome:
-        """Build the outcome for ``key`` and keep it for the rest of the batch."""
+        """Build the outcome for ``key`` and keep it for the rest of the run (every batch)."""
         out = self.memo[key] = Outcome(
             requirement=req.id,
             title=req.title,
