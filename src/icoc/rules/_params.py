@@ -145,12 +145,30 @@ class ParameterSet:
         return self[name].value_on(on)
 
     def with_value(self, name: str, value: Value, effective_from: date = date.min) -> ParameterSet:
-        """A copy where ``name`` takes ``value`` from ``effective_from`` on (earlier values kept)."""
+        """A copy where ``name`` takes ``value`` from ``effective_from`` on (earlier values kept).
+
+        ``value`` must have the type of the parameter's values: a bool is not an int, an int is
+        not a Duration, a datetime is not a date. An unknown name or another type raises
+        :class:`~icoc.errors.InvalidInput`.
+        """
         old = self[name]
+        _check_type(old, value)
         steps = [s for s in old.history if s.effective_from < effective_from]
         steps.append(_Step(effective_from=effective_from, value=value))
         new = attrs.evolve(old, history=tuple(steps))
         return ParameterSet({**self.parameters, name: new})
+
+
+def _check_type(param: Parameter, value: object) -> None:
+    """Refuse ``value`` unless it has exactly the type of ``param``'s values."""
+    want = type(param.history[0].value)
+    if type(value) is not want:
+        raise InvalidInput(
+            Problem(
+                f"parameters.{param.name}",
+                f"parameter {param.name} holds {want.__name__} values, not {type(value).__name__} ({value!r})",
+            )
+        )
 
 
 _P, _C, _I = Mark.PARAMETER, Mark.CONFIRMED, Mark.INFERRED

@@ -135,9 +135,14 @@ def _compatible(fact: type, literal: Scalar) -> bool:
 # --- known facts, derived from the tables and the event types ------------------------------
 
 
-@functools.cache
+_HINTS: dict[str, dict[str, Any]] = {}
+
+
 def _event_hints(event: type[Event]) -> dict[str, Any]:
-    return typing.get_type_hints(event)
+    hints = _HINTS.get(event.TYPE)
+    if hints is None:
+        hints = _HINTS[event.TYPE] = typing.get_type_hints(event)
+    return hints
 
 
 def _payload_fields(event: type[Event]) -> dict[str, attrs.Attribute[Any]]:
@@ -249,7 +254,8 @@ class _Checker:
             return
         if issubclass(tp, Enum):
             allowed = [str(m.value) for m in tp]
-            self.add(path, f"{value!r} is not a value of fact {name} ({', '.join(allowed)}){_close(str(value), allowed)}")
+            close = _close(str(value), allowed)
+            self.add(path, f"{value!r} is not a value of fact {name} ({', '.join(allowed)}){close}")
         else:
             self.add(path, f"fact {name} is a {_type_name(tp)}, compared with {value!r}")
 
@@ -349,10 +355,12 @@ class _Checker:
             if isinstance(value, F):
                 fact_tp = self.fact(value.name, path)
                 if fact_tp is not None and isinstance(tp, type) and not _fact_fits(fact_tp, tp):
-                    self.add(path, f"fact {value.name} is a {_type_name(fact_tp)}, field {key} needs {_show(hints[key])}")
+                    needs = _show(hints[key])
+                    self.add(path, f"fact {value.name} is a {_type_name(fact_tp)}, field {key} needs {needs}")
             elif not _value_fits(value, tp, optional):
                 self.add(path, f"{value!r} is not a valid {key} for {event.TYPE} (needs {_show(hints[key])})")
-        missing = [name for name, a in fields.items() if a.default is attrs.NOTHING and name not in self.rule.then.payload]
+        given = self.rule.then.payload
+        missing = [name for name, a in fields.items() if a.default is attrs.NOTHING and name not in given]
         if missing:
             self.add(".then.payload", f"{event.TYPE} needs {', '.join(missing)}, missing from the payload")
 
@@ -409,4 +417,3 @@ def check_rules(rules: RuleSet | Iterable[Rule], params: ParameterSet) -> None:
     problems = validate_rules(rules, params)
     if problems:
         raise InvalidInput(problems)
-
