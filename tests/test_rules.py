@@ -176,7 +176,7 @@ def test_missed_self_assessment_then_termination_proposal_after_grace() -> None:
     assert reg.instance("self-assessment", "acme#2024").state == "missed"  # type: ignore[union-attr]
     derived = reg.advance_to(date(2024, 12, 31))
     (proposal,) = fired(derived, "ART12.CSA_MISSED.TERMINATION")
-    assert proposal.effective == date(2024, 10, 24) and proposal.subject == "acme"
+    assert proposal.effective == date(2024, 10, 25) and proposal.subject == "acme"  # 30 days end 10-24 (Art. 77 CO)
     assert any(f.name == "param self_assessment.grace" and f.value == "30 days" for f in proposal.cause.facts)
 
 
@@ -277,8 +277,9 @@ def test_unremedied_suspension_leads_to_termination_proposal() -> None:
     admit(reg, "acme", date(2022, 1, 10), Admission.AFFILIATE)
     reg.submit(Suspended(subject="acme", effective=date(2024, 1, 31), reason="suspension proceedings concluded"))
     (event,) = fired(reg.advance_to(date(2024, 12, 31)), "ART12.SUSPENSION_UNREMEDIED")
-    # 31 January + 6 months = 31 July (relativedelta clips month ends, never rolls over)
-    assert event.effective == date(2024, 7, 31)
+    # 31 January + 6 months ends on 31 July (Art. 77 CO; relativedelta clips month ends, never rolls
+    # over); the consequence falls on the next day
+    assert event.effective == date(2024, 8, 1)
 
 
 def test_reinstated_company_is_not_proposed_for_termination() -> None:
@@ -305,7 +306,8 @@ def test_swiss_company_gets_six_months_to_rejoin(leave: str) -> None:
             reg.submit(Withdrew(subject=cid, effective=date(2024, 8, 31)))
     derived = reg.advance_to(date(2025, 12, 31))
     (event,) = fired(derived, "CH.PSSA_REJOIN_WINDOW")
-    assert event.subject == "swissco" and event.effective == date(2025, 2, 28)
+    # six months from 31 August end on 28 February (no 31st); the window closes the day after
+    assert event.subject == "swissco" and event.effective == date(2025, 3, 1)
 
 
 def test_swiss_company_that_rejoins_in_time_is_not_flagged() -> None:

@@ -8,27 +8,29 @@ history up to a date.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
+from icoc.errors import IcocError, IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
 from icoc.model.events import (
     EVENTS_BY_TYPE,
     ApplicationSubmitted,
     CaseOpened,
     ComplaintReceived,
+    DeadlineExtended,
     Event,
     History,
     SeatCreated,
 )
 from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
-from icoc.rules._engine import Backend, NativeBackend, RulesEngine
+from icoc.rules._engine import NO_JOURNAL, Backend, Journal, NativeBackend, Obligation, RulesEngine
 from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
 from icoc.rules._rule import RuleSet
+from icoc.rules._validate import check_rules
 from icoc.rules.default import DEFAULT_RULES
 from icoc.workflows import PROCESSES, subject_kind_of_application
 from icoc.workflows._table import NONE, PREVIOUS, Instance, SubjectKind, TransitionTable
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
     from icoc.explain import Explanation
     from icoc.model.document import RegistryDocument
 
-__all__ = ["Registry", "Snapshot"]
+__all__ = ["Discrepancy", "Registry", "Snapshot"]
 
 _MAIN_PROCESS = {
     SubjectKind.COMPANY: "company-status",
@@ -67,13 +69,19 @@ class _Core:
         self.kinds: dict[str, SubjectKind] = {}
         self.last: dict[str, date] = {}
 
-    def commit(self, event: Event, kind: SubjectKind | None, changes: Sequence[_Change]) -> None:
+    def commit(
+        self, event: Event, kind: SubjectKind | None, changes: Sequence[_Change], journal: Journal = NO_JOURNAL
+    ) -> None:
         if kind is not None:
-            self.kinds[event.subject] = kind
-        self.last[event.subject] = event.effective
+            journal.set(self.kinds, event.subject, kind)
+        journal.set(self.last, event.subject, event.effective)
         for process, key, inst in changes:
-            self.instances.setdefault(process, {})[key] = inst
-            self.by_subject.setdefault(inst.subject, {})[(process, key)] = inst
+            journal.set(self.instances.setdefault(process, {}), key, inst)
+            mine = self.by_subject.get(inst.subject)
+            if mine is None:
+                mine = {}
+                journal.set(self.by_subject, inst.subject, mine)
+            journal.set(mine, (process, key), inst)
 
 
 class _View:
@@ -230,6 +238,28 @@ def _plan(
     return new_kind, changes
 
 
+@attrs.frozen(kw_only=True)
+class Discrepancy:
+    """Where recorded facts (a registry document, a saved history) and the rules disagree.
+
+    ``rule`` would have derived ``expected`` for ``subject`` on ``on``; the record says
+    ``recorded``. The record is kept; ``path`` names it in its file when known."""
+
+    subject: str
+    rule: str
+    on: date
+    expected: str
+    recorded: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return (
+            f"{where}{self.subject}: rule {self.rule} would have derived {self.expected} on {self.on.isoformat()}; "
+            f"the record says {self.recorded}"
+        )
+
+
 class _Queries:
     """Read-side shared by the live registry and snapshots."""
 
@@ -294,6 +324,38 @@ class Snapshot(_Queries):
     __hash__ = None  # type: ignore[assignment]
 
 
+class _Transaction:
+    """Everything one batch or advance changes, undone together if anything raises."""
+
+    def __init__(self, registry: Registry, undo: bool = True) -> None:
+        self.registry = registry
+        self.start = len(registry._history)
+        self.claimed: set[int] = set()
+        # A registry built from nothing is discarded on failure by its builder: no undo needed.
+        self.journal: Journal = Journal() if undo else NO_JOURNAL
+        self._latest = registry._latest
+
+    def __enter__(self) -> _Transaction:
+        engine = self.registry._engine
+        if engine is not None:
+            engine.journal = self.journal
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        reg = self.registry
+        if reg._engine is not None:
+            reg._engine.journal = NO_JOURNAL
+        if exc_type is None:
+            return
+        self.journal.rollback()
+        del reg._history[self.start :]
+        reg._latest = self._latest
+        if isinstance(exc, (OverflowError, ValueError)) and not isinstance(exc, IcocError):
+            raise InvalidInput(
+                Problem("event", f"a date the rules cannot compute with ({exc}); nothing was applied")
+            ) from exc
+
+
 class Registry(_Queries):
     """The engine: events in, state out, history kept.
 
@@ -314,6 +376,7 @@ class Registry(_Queries):
         self._params = parameters
         self._engine: RulesEngine | None = None
         if rules is not None:
+            check_rules(rules, parameters)
             self._engine = RulesEngine(rules, parameters, _backend(backend, rules))
         self._settings["standards"] = MappingProxyType({s.id: s for s in standards})
         self._settings["certification_bodies"] = (
@@ -328,6 +391,11 @@ class Registry(_Queries):
         self._history: list[Event] = []
         self._latest: date | None = None
         self._subject_events: dict[str, list[int]] = {}
+        self._discrepancies: list[Discrepancy] = []
+        self._loading = False  # building a registry that is discarded if the load fails
+        # Set by a document import: a derived event the records contradict is kept out (the veto
+        # returns "expected|recorded").
+        self._veto: Callable[[Event, list[_Change]], str | None] | None = None
 
     # --- writing -------------------------------------------------------------------------
 
@@ -335,36 +403,199 @@ class Registry(_Queries):
         """Apply one event, or raise and leave state and history exactly as they were."""
         self.submit_all((event,))
 
-    def submit_all(self, events: Iterable[Event]) -> None:
-        """Apply a batch atomically: every event, or (on the first refusal) none of them."""
-        view = self._view()
-        planned: list[tuple[Event, SubjectKind | None, list[_Change]]] = []
+    def submit_all(
+        self,
+        events: Iterable[Event],
+        *,
+        before_commit: Callable[[Sequence[Event]], None] | None = None,
+    ) -> None:
+        """Apply a batch atomically: every event, or (on the first refusal) none of them.
+
+        The batch is applied in date order (stable: events of one date keep their order). The
+        registry's clock moves with its inputs: before an event dated D is applied, every rule
+        due on or before D is judged and its consequence applied, so no deadline can be skipped
+        by not calling :meth:`advance_to`. An event dated before the clock is refused
+        (:class:`~icoc.errors.IllegalTransition` naming the clock date and the derived events it
+        would contradict). A derived event in the input (one whose cause is a rule, from a saved
+        history) must be one the rules derive again at that point; it is not applied twice.
+
+        ``before_commit`` is called with every event the batch adds to the history (inputs and
+        derived, in order) before the batch is final; if it raises, nothing is applied (an event
+        store appends there). Any exception, from a workflow, a rule, a backend or the hook,
+        leaves history, state, agenda and clock exactly as they were.
+        """
+        batch: list[Event] = []
         for i, event in enumerate(events):
             if not isinstance(event, Event):
                 raise InvalidInput(Problem(f"events[{i}]", f"expected an Event, got {type(event).__name__}"))
-            try:
-                kind, changes = _plan(self._tables_for, view, event, check=True)
-            except (IllegalTransition, UnknownMember, InvalidInput) as exc:
-                exc.add_note(f"event {i} of the batch; nothing in the batch was applied")
-                raise
-            planned.append((event, kind, changes))
-            if kind is not None:
-                view.kinds[event.subject] = kind
-            view.last[event.subject] = event.effective
-            for process, key, inst in changes:
-                view.pending[(process, key)] = inst
-        for event, kind, changes in planned:
-            if self._latest is None or event.effective > self._latest:
-                self._latest = event.effective
-            self._core.commit(event, kind, changes)
-            self._subject_events.setdefault(event.subject, []).append(len(self._history))
-            self._history.append(event)
-        if self._engine is not None:
+            batch.append(event)
+        order = sorted(range(len(batch)), key=lambda i: batch[i].effective)
+        with self._transaction() as tx:
+            for i in order:
+                try:
+                    self._apply_input(batch[i], tx)
+                except (IllegalTransition, UnknownMember, InvalidInput, RuleError) as exc:
+                    exc.add_note(f"event {i} of the batch; nothing in the batch was applied")
+                    raise
+            if before_commit is not None:
+                before_commit(tuple(self._history[tx.start :]))
+
+    def advance_to(self, when: date, *, before_commit: Callable[[Sequence[Event]], None] | None = None) -> list[Event]:
+        """Judge every rule due up to ``when`` (inclusive) in date order and apply the events
+        they emit through the workflows. Ties on a date are judged together on the facts of the
+        day before, then applied in rule-set order, by process and instance key. Returns the
+        derived events. Atomic like :meth:`submit_all`; ``before_commit`` as there."""
+        if self._engine is None:
+            raise RuleError("(none)", "this registry was created without rules (rules=None)")
+        if not isinstance(when, date):
+            raise InvalidInput(Problem("when", f"expected a date, got {type(when).__name__}"))
+        with self._transaction() as tx:
+            derived = self._advance(when, tx)
+            if before_commit is not None:
+                before_commit(tuple(self._history[tx.start :]))
+        return derived
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self, undo=not self._loading)
+
+    def _advance(self, when: date, tx: _Transaction) -> list[Event]:
+        assert self._engine is not None
+        return self._engine.advance(when, self._view, lambda ev, ob: self._apply_derived(ev, ob, tx))
+
+    def _apply_derived(self, event: Event, obligation: Obligation, tx: _Transaction) -> None:
+        if self._veto is not None:
             view = self._view()
-            for event, _, _ in planned:
-                self._engine.mark_fired(event)
-            for subject in dict.fromkeys(e.subject for e, _, _ in planned):
-                self._engine.reschedule(view, self._core.by_subject.get(subject, {}).values())
+            view.on = event.effective
+            _, changes = _plan(self._tables_for, view, event, check=True)
+            reason = self._veto(event, changes)
+            if reason is not None:
+                assert self._engine is not None
+                self._engine.override(obligation, reason)
+                tx.journal.call(lambda n=len(self._discrepancies): self._discrepancies.__delitem__(slice(n, None)))
+                self._discrepancies.append(
+                    Discrepancy(
+                        subject=event.subject,
+                        rule=event.cause.rule or obligation.rule,
+                        on=event.effective,
+                        expected=reason.split("|", 1)[0],
+                        recorded=reason.split("|", 1)[1] if "|" in reason else "",
+                    )
+                )
+                return
+        self._commit(event, tx, derived=True)
+
+    def _apply_input(self, event: Event, tx: _Transaction) -> None:
+        engine = self._engine
+        if engine is not None:
+            clock = engine.clock
+            if clock is not None and event.effective < clock:
+                raise self._before_clock(event, clock)
+            self._advance(event.effective, tx)
+            engine.set_clock(event.effective)
+            if event.cause.rule is not None:
+                self._reconcile(event, tx)
+                return
+            if self._restates_derived(event, tx):
+                return
+        self._commit(event, tx, derived=False)
+
+    def _restates_derived(self, event: Event, tx: _Transaction) -> bool:
+        """Whether a rule already derived this very event (type, subject, instance, date): an
+        input recording what a rule did that day is absorbed, not applied twice."""
+        for j in range(len(self._history) - 1, -1, -1):
+            mine = self._history[j]
+            if mine.effective < event.effective:
+                return False
+            if (
+                mine.cause.rule is not None
+                and j not in tx.claimed
+                and type(mine) is type(event)
+                and mine.subject == event.subject
+                and mine.key == event.key
+            ):
+                tx.claimed.add(j)
+                return True
+        return False
+
+    def _reconcile(self, event: Event, tx: _Transaction) -> None:
+        """A derived event met in the input (a saved history): the rules must derive it again."""
+        for j in range(len(self._history) - 1, tx.start - 1, -1):
+            mine = self._history[j]
+            if mine.effective < event.effective:
+                break
+            if (
+                j not in tx.claimed
+                and mine.cause.rule == event.cause.rule
+                and type(mine) is type(event)
+                and mine.subject == event.subject
+                and mine.effective == event.effective
+            ):
+                tx.claimed.add(j)
+                return
+        found = [e for e in self._history[tx.start :] if e.effective == event.effective and e.cause.rule]
+        derived = ", ".join(f"{e.TYPE} for {e.subject!r} by {e.cause.rule}" for e in found[:5]) or "nothing"
+        raise InvalidInput(
+            Problem(
+                "event",
+                f"{event.TYPE} for {event.subject!r} on {event.effective.isoformat()} by rule {event.cause.rule} "
+                f"does not follow from this registry's rules and the events before it (they derive {derived} "
+                "on that date); pass rules=None to load a history as recorded",
+            )
+        )
+
+    def _before_clock(self, event: Event, clock: date) -> IllegalTransition:
+        later = [e for e in self._history if e.cause.rule is not None and e.effective >= event.effective]
+        mine = [e for e in later if e.subject == event.subject] or later
+        shown = "; ".join(f"{e.effective.isoformat()} {e.TYPE} for {e.subject!r} by {e.cause.rule}" for e in mine[:3])
+        more = f" and {len(mine) - 3} more" if len(mine) > 3 else ""
+        contradicts = f"; it could contradict the derived events {shown}{more}" if shown else ""
+        return IllegalTransition(
+            "clock",
+            event.subject,
+            None,
+            event.TYPE,
+            f"dated {event.effective.isoformat()}, before the registry's clock {clock.isoformat()} "
+            f"(rules have been judged up to then){contradicts}",
+        )
+
+    def _commit(self, event: Event, tx: _Transaction, *, derived: bool) -> None:
+        view = self._view()
+        kind, changes = _plan(self._tables_for, view, event, check=True)
+        if self._engine is not None and type(event) is DeadlineExtended:
+            self._extend(event)
+        self._core.commit(event, kind, changes, tx.journal)
+        if self._latest is None or event.effective > self._latest:
+            self._latest = event.effective
+        idx = self._subject_events.get(event.subject)
+        if idx is None:
+            idx = []
+            tx.journal.set(self._subject_events, event.subject, idx)
+        idx.append(len(self._history))
+        tx.journal.call(idx.pop)
+        self._history.append(event)
+        if self._engine is not None:
+            self._engine.reschedule(
+                self._view(), (inst for _, _, inst in changes), event.effective, event.TYPE
+            )
+
+    def _extend(self, event: DeadlineExtended) -> None:
+        assert self._engine is not None
+        try:
+            ob = self._engine.extend(event.subject, event.rule, event.until, event.effective)
+        except LookupError as exc:
+            found = self._engine.open_obligation(event.subject, event.rule)
+            what = "no open obligation" if not found else f"{len(found)} open obligations"
+            raise IllegalTransition(
+                "rules", event.subject, None, event.TYPE, f"{what} {event.rule!r} to extend for {event.subject!r}"
+            ) from exc
+        if ob.due <= event.effective:
+            raise IllegalTransition(
+                "rules",
+                event.subject,
+                None,
+                event.TYPE,
+                f"the new deadline {event.until.isoformat()} is before the decision date {event.effective.isoformat()}",
+            )
 
     def _view(self) -> _View:
         return _View(self._core, self._settings, self._params)
@@ -381,7 +612,8 @@ class Registry(_Queries):
 
     @property
     def clock(self) -> date | None:
-        """The date the rules have been advanced to (``None`` before the first advance)."""
+        """The date up to which the rules have been judged: the latest of the dates advanced to and
+        the dates of the events submitted (``None`` before either)."""
         return self._engine.clock if self._engine is not None else None
 
     def next_due(self) -> date | None:
@@ -389,7 +621,7 @@ class Registry(_Queries):
         return self._engine.next_due() if self._engine is not None else None
 
     def pending_rules(self, until: date) -> list[tuple[str, str, date]]:
-        """``(rule id, subject, due)`` for rules due by ``until`` that have not fired yet."""
+        """``(rule id, subject, due)`` for open obligations due by ``until`` (not judged yet)."""
         if self._engine is None:
             return []
         out = []
@@ -399,15 +631,21 @@ class Registry(_Queries):
                 out.append((rid, inst.subject, due))
         return sorted(out, key=lambda x: (x[2], x[0], x[1]))
 
-    def advance_to(self, when: date) -> list[Event]:
-        """Fire every rule due up to ``when`` (inclusive) in date order and apply the events
-        they emit through the workflows. Ties on a date fire in rule-set order, then by process
-        and instance key. Returns the derived events."""
+    def obligations(self, subject: str | None = None, as_of: date | None = None) -> list[Obligation]:
+        """The rules' obligations (of ``subject``, or all) as they stood on ``as_of`` (now when
+        omitted): open, met, fired, superseded or overridden, each with the rule that governs
+        it, the day its clock started and its due date. Raises UnknownMember for an unknown id."""
+        if subject is not None and subject not in self._core.kinds:
+            raise UnknownMember(subject)
         if self._engine is None:
-            raise RuleError("(none)", "this registry was created without rules (rules=None)")
-        if not isinstance(when, date):
-            raise InvalidInput(Problem("when", f"expected a date, got {type(when).__name__}"))
-        return self._engine.advance(when, self._view, self.submit, self._core.last.get)
+            return []
+        return self._engine.obligations(subject, as_of)
+
+    @property
+    def discrepancies(self) -> tuple[Discrepancy, ...]:
+        """Where the rules would have derived something the imported records contradict (the
+        records were kept); empty for a registry built from events alone."""
+        return tuple(self._discrepancies)
 
     def explain(self, subject: str, as_of: date | None = None) -> Explanation:
         """Why ``subject`` is in its state: each event, its cause, citation and facts."""
@@ -488,7 +726,14 @@ class Registry(_Queries):
     def from_history(cls, history: History | Iterable[Event], **config: Any) -> Registry:
         """A registry rebuilt from a saved history; every event is checked again."""
         reg = cls(**config)
-        reg.submit_all(history.events if isinstance(history, History) else history)
+        reg._loading = True
+        try:
+            reg.submit_all(history.events if isinstance(history, History) else history)
+        except BaseException:
+            reg.close()
+            raise
+        finally:
+            reg._loading = False
         return reg
 
     @classmethod

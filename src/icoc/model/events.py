@@ -205,6 +205,19 @@ class TerminationProposed(Event):
 
 
 @attrs.frozen(kw_only=True)
+class DeadlineExtended(Event):
+    """A Board decision moving one open deadline of a company to a new last day ``until``.
+
+    ``rule`` names the obligation: a rule id or an obligation family such as
+    ``certification-deadline``. The rule then judges against the new date; explanations show both."""
+
+    TYPE: ClassVar[str] = "deadline_extended"
+    rule: str = attrs.field(validator=v.text)
+    until: date = attrs.field(validator=v.a_date)
+    reason: str = attrs.field(default="Board decision", validator=v.text, metadata=sensitive(Sensitivity.SECRETARIAT))
+
+
+@attrs.frozen(kw_only=True)
 class Terminated(Event):
     TYPE: ClassVar[str] = "terminated"
     reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
@@ -498,6 +511,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     Suspended,
     Reinstated,
     TerminationProposed,
+    DeadlineExtended,
     Terminated,
     Withdrew,
     SwissRejoinWindowClosed,

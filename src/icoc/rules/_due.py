@@ -119,18 +119,23 @@ class DayAfter(Due):
 
 @attrs.frozen
 class Latest(Due):
-    """The later of several dates (``None`` if any is unknown)."""
+    """The later of several dates: ``None`` if any is unknown, or with ``known_only`` the latest
+    of those known (``None`` only when none is)."""
 
     parts: tuple[Due, ...]
+    known_only: bool = False
 
     def on(self, facts: Facts, params: ParameterSet, at: date) -> date | None:
         dates = [p.on(facts, params, at) for p in self.parts]
-        if any(d is None for d in dates):
+        if any(d is None for d in dates) and not self.known_only:
             return None
-        return max(d for d in dates if d is not None)
+        known = [d for d in dates if d is not None]
+        return max(known) if known else None
 
     def describe(self) -> str:
-        return "the later of " + ", ".join(p.describe() for p in self.parts)
+        return ("the latest known of " if self.known_only else "the later of ") + ", ".join(
+            p.describe() for p in self.parts
+        )
 
     def fact_names(self) -> Iterator[str]:
         for p in self.parts:

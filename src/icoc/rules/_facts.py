@@ -14,7 +14,7 @@ from icoc.model.certificates import ExternalCertificate
 from icoc.workflows._table import GuardContext, Instance, SubjectKind
 from icoc.workflows.company_status import latest_completed_self_assessment
 
-__all__ = ["facts_for"]
+__all__ = ["COMPANY_FACT_NAMES", "INSTANCE_FACT_NAMES", "facts_for"]
 
 _SCALARS = (int, str, bool, date)
 
@@ -57,6 +57,14 @@ _GROUPS: tuple[tuple[tuple[str, ...], Callable[[GuardContext, str, dict[str, Any
     (("csa.latest", "csa.latest_cycle"), _csa_facts),
 )
 _GROUP_OF = {name: fill for names, fill in _GROUPS for name in names}
+COMPANY_FACT_NAMES: frozenset[str] = frozenset(_GROUP_OF)
+"""Facts about the company an instance belongs to (changed by the company's own events)."""
+INSTANCE_FACT_NAMES: frozenset[str] = frozenset({"subject", "state", "since", "previous", "standing"})
+"""Facts every instance has: ``standing`` is the state, or the one held before a suspension."""
+
+
+def _standing(inst: Instance) -> str:
+    return inst.previous if inst.state == "suspended" and inst.previous else inst.state
 
 
 def _company_facts(ctx: GuardContext, company: str, out: dict[str, Any]) -> None:
@@ -85,7 +93,13 @@ def _certification_expiry(cert: Instance) -> date | None:
 
 
 def _local_facts(inst: Instance) -> dict[str, Any]:
-    out: dict[str, Any] = {"subject": inst.subject, "state": inst.state, "since": inst.since}
+    out: dict[str, Any] = {
+        "subject": inst.subject,
+        "state": inst.state,
+        "since": inst.since,
+        "previous": inst.previous,
+        "standing": _standing(inst),
+    }
     for key, value in inst.data.items():
         if isinstance(value, _SCALARS):
             out[key] = value
@@ -110,6 +124,10 @@ def _local_fact(inst: Instance, name: str) -> Any:
         return inst.since
     if name == "subject":
         return inst.subject
+    if name == "standing":
+        return _standing(inst)
+    if name == "previous":
+        return inst.previous
     key, dot, attr = name.rpartition(".")
     if dot and attr in ("id", "standard", "expires"):
         cert = inst.data.get(key)

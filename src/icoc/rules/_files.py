@@ -119,20 +119,21 @@ def _due(x: Any, path: str, errs: _Errors) -> Due | None:
         _obj(x, path, errs, {"after", "period"}, {"period"})
         inner = _due(x["after"], f"{path}.after", errs)
         return After(inner, Param(_text(x.get("period"), f"{path}.period", errs))) if inner else None
-    if "latest" in x:
-        _obj(x, path, errs, {"latest"})
-        if not isinstance(x["latest"], list) or not x["latest"]:
-            errs.add(f"{path}.latest", "expected a non-empty list")
-            return None
-        parts = [_due(p, f"{path}.latest[{i}]", errs) for i, p in enumerate(x["latest"])]
-        return Latest(tuple(p for p in parts if p is not None))
+    for form in ("latest", "latest_known"):
+        if form in x:
+            _obj(x, path, errs, {form})
+            if not isinstance(x[form], list) or not x[form]:
+                errs.add(f"{path}.{form}", "expected a non-empty list")
+                return None
+            parts = [_due(p, f"{path}.{form}[{i}]", errs) for i, p in enumerate(x[form])]
+            return Latest(tuple(p for p in parts if p is not None), known_only=form == "latest_known")
     if "end_of_calendar_year" in x:
         _obj(x, path, errs, {"end_of_calendar_year", "years", "count_joining_year"}, {"years", "count_joining_year"})
         inner = _due(x["end_of_calendar_year"], f"{path}.end_of_calendar_year", errs)
         years = _text(x.get("years"), f"{path}.years", errs)
         count = _text(x.get("count_joining_year"), f"{path}.count_joining_year", errs)
         return EndOfCalendarYear(inner, years, count) if inner else None
-    errs.add(path, f"unknown due-date form {sorted(x)} (fact, param, day_after, after, latest, end_of_calendar_year)")
+    errs.add(path, f"unknown due-date form {sorted(x)} (fact, param, day_after, after, latest, latest_known, end_of_calendar_year)")
     return None
 
 
@@ -149,7 +150,10 @@ def _bound(x: Any, path: str, errs: _Errors) -> date | str | None:
 
 
 def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
-    keys = {"id", "title", "citation", "process", "due", "when", "then", "effective", "exception_of", "params"}
+    keys = {
+        "id", "title", "citation", "process", "due", "when", "then", "effective", "exception_of", "params",
+        "obligation", "covers_existing", "tags", "text",
+    }
     obj = _obj(x, path, errs, keys, {"id", "title", "citation", "process", "then"})
     if obj is None:
         return None
@@ -186,6 +190,16 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
     due = _due(obj["due"], f"{path}.due", errs) if "due" in obj else None
     when = _condition(obj.get("when", True), f"{path}.when", errs)
     params = obj.get("params", [])
+    obligation = _text(obj["obligation"], f"{path}.obligation", errs) if "obligation" in obj else None
+    covers = obj.get("covers_existing", False)
+    if not isinstance(covers, (bool, str)):
+        errs.add(f"{path}.covers_existing", "expected true, false or the name of a bool parameter")
+        covers = False
+    tags = obj.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        errs.add(f"{path}.tags", "expected a list of strings")
+        tags = []
+    text = _text(obj["text"], f"{path}.text", errs) if "text" in obj else ""
     if len(errs.problems) > before or event_type is None:
         return None
     return Rule(
@@ -199,6 +213,10 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
         effective=period,
         exception_of=obj.get("exception_of"),
         params=tuple(params) if isinstance(params, list) else (),
+        obligation=obligation,
+        covers_existing=covers,
+        tags=frozenset(tags),
+        text=text,
     )
 
 
@@ -278,7 +296,7 @@ def _due_data(d: Due) -> Any:
     if isinstance(d, After):
         return {"after": _due_data(d.start), "period": d.period.name}
     if isinstance(d, Latest):
-        return {"latest": [_due_data(p) for p in d.parts]}
+        return {"latest_known" if d.known_only else "latest": [_due_data(p) for p in d.parts]}
     if isinstance(d, EndOfCalendarYear):
         return {"end_of_calendar_year": _due_data(d.start), "years": d.years_param, "count_joining_year": d.count_param}
     raise TypeError(f"cannot write due date {d!r}")
@@ -315,4 +333,12 @@ def rule_to_data(rule: Rule) -> dict[str, Any]:
         out["exception_of"] = rule.exception_of
     if rule.params:
         out["params"] = list(rule.params)
+    if rule.obligation:
+        out["obligation"] = rule.obligation
+    if rule.covers_existing:
+        out["covers_existing"] = rule.covers_existing
+    if rule.tags:
+        out["tags"] = sorted(rule.tags)
+    if rule.text:
+        out["text"] = rule.text
     return out

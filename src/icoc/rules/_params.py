@@ -204,6 +204,20 @@ DEFAULT_PARAMETERS = ParameterSet.of(
             _P,
         ),
         Parameter.of(
+            "regimes.current.covers_existing",
+            False,
+            "Whether the current regime's deadline replaces the running deadline of members who joined before it",
+            "not published; default: the regime in force when a member's clock started governs it",
+            _P,
+        ),
+        Parameter.of(
+            "certification.recertification_period",
+            Duration(months=6),
+            "Time a certified member whose ICoCA certification lapsed has to be certified again",
+            "not published; default after ISO/IEC 17021-1 cl. 9.6.3.2.5 (certification restorable within 6 months)",
+            _P,
+        ),
+        Parameter.of(
             "certification.calendar_years",
             3,
             "A Member certifies by 31 December of this calendar year after joining",

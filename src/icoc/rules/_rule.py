@@ -48,6 +48,10 @@ class Period:
             end = before - timedelta(days=1) if end is None else min(end, before - timedelta(days=1))
         return (start is None or start <= on) and (end is None or on <= end)
 
+    def start_date(self, params: ParameterSet) -> date | None:
+        """The first day in force (a date parameter's latest value when the start is one)."""
+        return self._resolve(self.start, params, date.max)
+
     @staticmethod
     def _resolve(x: date | str | None, params: ParameterSet, on: date) -> date | None:
         if x is None or isinstance(x, date):
@@ -101,6 +105,21 @@ class Rule:
     exception_of: str | None = None
     params: tuple[str, ...] = ()
     """Parameters the rule reads beyond its due date (listed in explanations)."""
+    obligation: str | None = None
+    """The obligation this rule is one regime of (rules sharing it replace each other over time:
+    at most one of them governs an instance at once); the rule's id when omitted."""
+    covers_existing: bool | str = False
+    """Whether, from the day this rule comes into force, it takes over the open obligations of its
+    family governed by earlier regimes (a bool, or the name of a bool parameter)."""
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    """Labels that select rules by what they are (``certification-deadline``), never by id."""
+    text: str = ""
+    """The sentence of the source text this rule implements."""
+
+    @property
+    def family(self) -> str:
+        """The obligation this rule is a regime of."""
+        return self.obligation or self.id
 
     def fact_names(self) -> tuple[str, ...]:
         names = list(self.when.fact_names())

@@ -1,4 +1,9 @@
-"""The default ICoCA rule set, each rule cited. Numbers come from dated parameters."""
+"""The default ICoCA rule set, each rule cited. Numbers come from dated parameters.
+
+Periods are counted as Swiss law counts them (Code of Obligations, Art. 77): a period of months
+starting on a day ends on the same-numbered day of its last month (or that month's last day), a
+period of days ends that many days later, and the consequence falls on the next day
+(``DayAfter(After(start, period))``)."""
 
 from __future__ import annotations
 
@@ -19,7 +24,11 @@ __all__ = ["DEFAULT_RULES"]
 _ARTICLES = "ICoCA Articles of Association"
 _MEMBERSHIP = "ICoCA membership rules"
 _ART12 = "ICoCA Procedure for Reporting, Monitoring and Assessing Performance and Compliance (Art. 12)"
-_UNCERTIFIED = F("state").in_("member", "transitional_member")
+# ``standing``: the state, or during a suspension the state suspended from (a suspended member
+# keeps its deadline).
+_UNCERTIFIED = F("standing").in_("member", "transitional_member")
+_DEADLINE = "certification-deadline"
+_TAGS = frozenset({_DEADLINE})
 _ACTIVE = F("company.status").in_("member", "transitional_member", "affiliate", "certified_member", "suspended")
 
 CERT_DEADLINE_2016 = Rule(
@@ -28,9 +37,12 @@ CERT_DEADLINE_2016 = Rule(
     citation=Citation(document=_ARTICLES, article="Art. 3 and 11, deadline extended by the General Assembly 2016"),
     process="company-status",
     due=DayAfter(ParamDate("certification.deadline_2016")),
-    when=F("state") == "member",
+    when=F("standing") == "member",
     then=Emit(event=TerminationProposed, payload={"reason": "not certified by the 2016 certification deadline"}),
     effective=Period(start=None, end_before="regimes.transitional.start"),
+    obligation=_DEADLINE,
+    tags=_TAGS,
+    text="The PSC certification deadline is extended to 30 September 2018.",
 )
 
 TRANSITIONAL_DEADLINE = Rule(
@@ -47,6 +59,13 @@ TRANSITIONAL_DEADLINE = Rule(
     when=_UNCERTIFIED,
     then=Emit(event=TerminationProposed, payload={"reason": "not certified within the transitional period"}),
     effective=Period(start="regimes.transitional.start", end_before="regimes.current.start"),
+    obligation=_DEADLINE,
+    covers_existing=True,
+    tags=_TAGS,
+    text=(
+        "Uncertified companies are Transitional Members with at most 2 years to certify, counted from "
+        "15 April 2018 or from joining if later."
+    ),
 )
 
 CERT_DEADLINE = Rule(
@@ -62,6 +81,10 @@ CERT_DEADLINE = Rule(
     when=_UNCERTIFIED,
     then=Emit(event=TerminationProposed, payload={"reason": "not ICoCA-certified by its certification deadline"}),
     effective=Period(start="regimes.current.start"),
+    obligation=_DEADLINE,
+    covers_existing="regimes.current.covers_existing",
+    tags=_TAGS,
+    text="A Member must be ICoCA-certified by 31 December of the third calendar year after joining.",
 )
 
 CERT_DEADLINE_AFFILIATE = Rule(
@@ -72,6 +95,40 @@ CERT_DEADLINE_AFFILIATE = Rule(
     when=F("csa.latest") == "satisfactory",
     then=Emit(event=MovedToAffiliate, payload={"commitment_renewed": True}),
     exception_of="ART3.CERT_DEADLINE",
+    text="One that misses it may become an Affiliate if its latest self-assessment was satisfactory.",
+)
+
+RECERTIFICATION = Rule(
+    id="ART11.RECERTIFICATION",
+    title="A certified member whose ICoCA certification lapses must be certified again within a period",
+    citation=Citation(
+        document=_ARTICLES,
+        article="Art. 11; default for an unpublished rule (period after ISO/IEC 17021-1 cl. 9.6.3.2.5)",
+    ),
+    process="company-status",
+    due=DayAfter(
+        After(
+            Latest((FactDate("certification_expired_on"), FactDate("certification_withdrawn_on")), known_only=True),
+            Param("certification.recertification_period"),
+        )
+    ),
+    when=(F("standing") == "member") & F("icoca_certification_granted_on").exists(),
+    then=Emit(event=TerminationProposed, payload={"reason": "not ICoCA-certified again after its certification lapsed"}),
+    tags=_TAGS,
+    text=(
+        "[P] A member whose ICoCA certification lapsed or was withdrawn after its certification deadline was met "
+        "has a period to be certified again, not a new joining deadline."
+    ),
+)
+
+RECERTIFICATION_AFFILIATE = Rule(
+    id="ART11.RECERTIFICATION.AFFILIATE",
+    title="...unless its latest self-assessment was satisfactory: it becomes an Affiliate",
+    citation=Citation(document=_MEMBERSHIP, article="Member vs Affiliate: move to Affiliate"),
+    process="company-status",
+    when=F("csa.latest") == "satisfactory",
+    then=Emit(event=MovedToAffiliate, payload={"commitment_renewed": True}),
+    exception_of="ART11.RECERTIFICATION",
 )
 
 CSA_MISSED = Rule(
@@ -91,7 +148,7 @@ CSA_MISSED_TERMINATION = Rule(
         document=_ART12, article="annual company self-assessment (termination ground in ICoCA statistics)"
     ),
     process="self-assessment",
-    due=After(FactDate("self_assessment_missed_on"), Param("self_assessment.grace")),
+    due=DayAfter(After(FactDate("self_assessment_missed_on"), Param("self_assessment.grace"))),
     when=(F("state") == "missed") & _ACTIVE,
     then=Emit(event=TerminationProposed, payload={"reason": "annual self-assessment not submitted"}),
 )
@@ -111,7 +168,7 @@ CAP_DEADLINE = Rule(
     title="Corrective action not verified by its deadline opens suspension proceedings",
     citation=Citation(document=_ART12, article="corrective action and suspension proceedings"),
     process="compliance-case",
-    due=After(DayAfter(FactDate("deadline")), Param("corrective_action.grace")),
+    due=DayAfter(After(FactDate("deadline"), Param("corrective_action.grace"))),
     when=F("state") == "corrective_action",
     then=Emit(
         event=SuspensionProceedingsOpened,
@@ -124,7 +181,7 @@ SUSPENSION_UNREMEDIED = Rule(
     title="A suspension not remedied within its period leads to a termination proposal",
     citation=Citation(document=_ART12, article="suspension and termination"),
     process="company-status",
-    due=After(FactDate("suspended_on"), Param("suspension.period")),
+    due=DayAfter(After(FactDate("suspended_on"), Param("suspension.period"))),
     when=F("state") == "suspended",
     then=Emit(event=TerminationProposed, payload={"reason": "suspension not remedied within its period"}),
 )
@@ -137,7 +194,7 @@ SWISS_REJOIN = Rule(
         article="membership of the ICoC Association",
     ),
     process="company-status",
-    due=After(FactDate("since"), Param("swiss.rejoin_window")),
+    due=DayAfter(After(FactDate("since"), Param("swiss.rejoin_window"))),
     when=F("state").in_("terminated", "withdrawn") & (F("company.swiss_pssa") == True),  # noqa: E712
     then=Emit(event=SwissRejoinWindowClosed),
 )
@@ -148,6 +205,8 @@ DEFAULT_RULES = RuleSet(
         TRANSITIONAL_DEADLINE,
         CERT_DEADLINE,
         CERT_DEADLINE_AFFILIATE,
+        RECERTIFICATION,
+        RECERTIFICATION_AFFILIATE,
         CSA_MISSED,
         CSA_MISSED_TERMINATION,
         CERT_EXPIRY,

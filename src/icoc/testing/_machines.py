@@ -77,6 +77,7 @@ from icoc.model.events import (
     TermEnded,
     Terminated,
     TerminationProposed,
+    DeadlineExtended,
     Withdrew,
 )
 from icoc.model.governance import BOARD_SEATS, SEATS_PER_PILLAR
@@ -144,6 +145,7 @@ STATUS_EVENTS: tuple[type[Event], ...] = (
     Suspended,
     Reinstated,
     TerminationProposed,
+    DeadlineExtended,
     Terminated,
     Withdrew,
 )
@@ -301,6 +303,10 @@ _PAYLOADS: dict[type[Event], st.SearchStrategy[dict[str, Any]]] = {
         _WITH_REASON,
     ),
     MovedToAffiliate: _fields(commitment_renewed=st.sampled_from([True, True, False])),
+    DeadlineExtended: _fields(
+        rule=st.sampled_from(["certification-deadline", "ART3.CERT_DEADLINE", "ART12.CSA_MISSED"]),
+        until=_later(1, 800),
+    ),
     ExternalCertificateRecorded: _fields(certificate=_CERTIFICATE),
     CertificationRenewed: _fields(certificate=_CERTIFICATE),
     IcocaCertificationGranted: _fields(certification=st.sampled_from(["icoca-1", "icoca-2"]), expires=_later(1, 1300)),

@@ -11,6 +11,7 @@ from icoc.model.events import (
     Admitted,
     CertificationExpired,
     CertificationWithdrawn,
+    DeadlineExtended,
     Event,
     IcocaCertificationGranted,
     MovedToAffiliate,
@@ -113,6 +114,15 @@ _transitions += [
     *(Transition(source=s, event=Suspended, target="suspended") for s in _ACTIVE),
     Transition(source="suspended", event=Reinstated, target=PREVIOUS),
     *(Transition(source=s, event=TerminationProposed, target=s) for s in (*_ACTIVE, "suspended")),
+    *(
+        Transition(
+            source=s,
+            event=DeadlineExtended,
+            target=s,
+            citation="Board decision extending a company's deadline",
+        )
+        for s in (*_ACTIVE, "suspended")
+    ),
     *(Transition(source=s, event=Terminated, target="terminated") for s in (*_ACTIVE, "suspended")),
     *(Transition(source=s, event=Withdrew, target="withdrawn") for s in (*_ACTIVE, "suspended")),
     *(
