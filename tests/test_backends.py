@@ -408,6 +408,31 @@ def s_affiliate(reg: icoc.Registry) -> date:
     return date(2027, 6, 1)
 
 
+def _certified_until_2025(reg: icoc.Registry) -> None:
+    """Joined 2021-02-01, ICoCA-certified 2022-03-01 until 2025-01-01: its joining deadline
+    (2024-12-31) is met, and the certification lapses the day after."""
+    admit(reg, "acme", date(2021, 2, 1))
+    on = date(2022, 3, 1)
+    reg.submit_all(
+        [
+            ExternalCertificateRecorded(subject="acme", effective=on, certificate=certificate("acme", 1, on, 1037)),
+            IcocaApplicationSubmitted(subject="acme", effective=on),
+            IcocaCertificationGranted(subject="acme", effective=on, certification="acme-icoca", expires=date(2025, 1, 1)),
+        ]
+    )
+
+
+def s_recertification(reg: icoc.Registry) -> date:
+    _certified_until_2025(reg)
+    return date(2025, 12, 31)
+
+
+def s_recertification_affiliate(reg: icoc.Registry) -> date:
+    _certified_until_2025(reg)
+    csa(reg, "acme", 2024, satisfactory=True)
+    return date(2025, 12, 31)
+
+
 def s_csa_missed(reg: icoc.Registry) -> date:
     admit(reg, "acme", date(2023, 5, 10), Admission.AFFILIATE)
     csa(reg, "acme", 2024, satisfactory=None)
@@ -475,11 +500,19 @@ SCENARIOS = {
     "ART3.CERT_DEADLINE": (s_deadline, None, "termination_proposed", "acme", date(2027, 1, 1)),
     "ART3.CERT_DEADLINE.AFFILIATE": (s_affiliate, None, "moved_to_affiliate", "acme", date(2027, 1, 1)),
     "ART12.CSA_MISSED": (s_csa_missed, None, "self_assessment_missed", "acme", date(2024, 9, 24)),
-    "ART12.CSA_MISSED.TERMINATION": (s_csa_missed, None, "termination_proposed", "acme", date(2024, 10, 24)),
+    "ART11.RECERTIFICATION": (s_recertification, None, "termination_proposed", "acme", date(2025, 7, 2)),
+    "ART11.RECERTIFICATION.AFFILIATE": (
+        s_recertification_affiliate,
+        None,
+        "moved_to_affiliate",
+        "acme",
+        date(2025, 7, 2),
+    ),
+    "ART12.CSA_MISSED.TERMINATION": (s_csa_missed, None, "termination_proposed", "acme", date(2024, 10, 25)),
     "ART11.CERT_EXPIRY": (s_expiry, None, "certification_expired", "acme", date(2024, 3, 1)),
     "ART12.CAP_DEADLINE": (s_cap, None, "suspension_proceedings_opened", "case-1", date(2024, 7, 2)),
-    "ART12.SUSPENSION_UNREMEDIED": (s_suspension, None, "termination_proposed", "acme", date(2024, 7, 31)),
-    "CH.PSSA_REJOIN_WINDOW": (s_swiss, None, "swiss_rejoin_window_closed", "swissco", date(2025, 2, 28)),
+    "ART12.SUSPENSION_UNREMEDIED": (s_suspension, None, "termination_proposed", "acme", date(2024, 8, 1)),
+    "CH.PSSA_REJOIN_WINDOW": (s_swiss, None, "swiss_rejoin_window_closed", "swissco", date(2025, 3, 1)),
 }
 
 
@@ -490,7 +523,9 @@ def test_every_default_rule_has_a_scenario() -> None:
 def run_scenario(rule_id: str, backend: str) -> list[Event]:
     scenario, params, *_ = SCENARIOS[rule_id]
     with icoc.Registry(backend=backend, parameters=params or DEFAULT_PARAMETERS) as reg:
-        return reg.advance_to(scenario(reg))
+        reg.advance_to(scenario(reg))
+        # Rules fire while the scenario's events are submitted too (the clock moves with inputs).
+        return [e for e in reg.history if e.cause.rule is not None]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -53,7 +53,7 @@ def rule(when: Condition, rid: str = "T.RULE") -> Rule:
         title="test",
         citation=CITE,
         process="company-status",
-        due=FactDate("due"),
+        due=FactDate("since"),
         when=when,
         then=Emit(event=TerminationProposed, payload={"reason": "test"}),
     )
@@ -112,7 +112,7 @@ def test_hash_reads_bytes_as_signed_chars_like_durable() -> None:
     try:
         backend.matching([DEFAULT_RULES.rules[0]], {})  # starts (primes) the session
         engine = backend._engine
-        message = {"sid": "icoc", "rule": "r0", "s_state": "x6d656d626572"}
+        message = {"sid": "icoc", "rule": "r0", "s_standing": "x6d656d626572"}  # rule 0: standing == member
         with pytest.raises(engine.observed):
             engine.post({**message, "id": signed_only})
         engine.post({**message, "id": unsigned_only})  # accepted: matched and consumed

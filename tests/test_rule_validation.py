@@ -222,7 +222,7 @@ def test_a_parameter_set_without_a_parameter_the_rules_read() -> None:
     smaller = ParameterSet({k: v for k, v in params.items() if k != "suspension.period"})
     problems = validate_rules(DEFAULT_RULES, smaller)
     assert [p.path for p in problems] == [
-        f"rules[{_index('ART12.SUSPENSION_UNREMEDIED')}](ART12.SUSPENSION_UNREMEDIED).due.period.name"
+        f"rules[{_index('ART12.SUSPENSION_UNREMEDIED')}](ART12.SUSPENSION_UNREMEDIED).due.deadline.period.name"
     ]
 
 
@@ -306,9 +306,9 @@ def test_every_mistake_reported_at_once_by_rule_index() -> None:
     assert [p.path for p in problems] == [
         "rules[0](ART11.CERT_DEADLINE_2016).due.deadline.name",
         "rules[0](ART11.CERT_DEADLINE_2016).then.payload.reason",
-        "rules[4](ART12.CSA_MISSED).when.parts[0].name",
-        "rules[4](ART12.CSA_MISSED).when.parts[1].value",
-        "rules[7](ART12.CAP_DEADLINE).when.value",
+        f"rules[{_index(CSA_MISSED)}](ART12.CSA_MISSED).when.parts[0].name",
+        f"rules[{_index(CSA_MISSED)}](ART12.CSA_MISSED).when.parts[1].value",
+        f"rules[{_index('ART12.CAP_DEADLINE')}](ART12.CAP_DEADLINE).when.value",
     ]
     with pytest.raises(InvalidInput) as caught:
         check_rules(rules, DEFAULT_PARAMETERS)

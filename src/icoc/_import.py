@@ -251,25 +251,23 @@ class _Planner:
             self._case(i, case, plans.get(case.id))
 
         lives: list[_Step] = []
-        tails: list[_Step] = []
         for steps in self.lives.values():
             ordered = sorted(steps, key=lambda s: (s.event.effective, s.group, s.seq))
             cut = next(
                 (k for k, s in enumerate(ordered) if isinstance(s.event, (Terminated, Withdrew))),
                 len(ordered),
             )
-            lives.extend(ordered[:cut])
             # Leaving the Association withdraws ICoCA certification with the membership; an end
             # of certification the document dates after that has nothing left to end.
-            tails.extend(
+            lives.extend(
                 s
-                for k, s in enumerate(ordered[cut:])
-                if k == 0 or not isinstance(s.event, (CertificationWithdrawn, CertificationExpired))
+                for k, s in enumerate(ordered)
+                if k <= cut or not isinstance(s.event, (CertificationWithdrawn, CertificationExpired))
             )
         # One date order across subjects (stable, so each subject keeps its own order): guards
-        # read the current state of related subjects, which must be the state on the event's date.
-        merged = sorted([*lives, *self.board, *self.complaints, *self.cases], key=lambda s: s.event.effective)
-        return [*merged, *tails]
+        # read the current state of related subjects, which must be the state on the event's date,
+        # and the registry's clock moves with its inputs.
+        return sorted([*lives, *self.board, *self.complaints, *self.cases], key=lambda s: s.event.effective)
 
     def _check_id_space(self) -> None:
         """Members, cases and complaints share the registry's one space of subject ids."""
@@ -762,6 +760,8 @@ def import_document(doc: RegistryDocument, **config: Any) -> Registry:
     steps = _plan(doc, parameters)
     settings: dict[str, Any] = {"standards": doc.standards, "certification_bodies": doc.certification_bodies}
     reg = Registry(**settings, **config)
+    reg._veto = _Veto(doc).check
+    reg._loading = True
     try:
         try:
             reg.submit_all(s.event for s in steps)
@@ -773,7 +773,55 @@ def import_document(doc: RegistryDocument, **config: Any) -> Registry:
     except BaseException:
         reg.close()
         raise
+    finally:
+        reg._veto = None
+        reg._loading = False
     return reg
+
+
+class _Veto:
+    """A document is a snapshot of reality: a rule never overwrites the state it records.
+
+    A derived event that would move a member, case or complaint to a state other than the one the
+    document records, on or after the date it records it from, is kept out; the registry lists it
+    as a discrepancy (what the rule expected, what the document says)."""
+
+    def __init__(self, doc: RegistryDocument) -> None:
+        self.expected: dict[str, tuple[str, date, str]] = {}
+        self.suspended_from: dict[str, str] = {}
+        for i, c in enumerate(doc.companies):
+            self.expected[c.id] = (c.status.value, c.status_since or c.joined, f"$.companies[{i}].status")
+            if c.suspended_from is not None:
+                self.suspended_from[c.id] = c.suspended_from.value
+        for path, m in _non_company_members(doc):
+            self.expected[m.id] = (m.status.value, m.status_since or m.joined, f"{path}.status")
+        for i, case in enumerate(doc.cases):
+            self.expected[case.id] = (case.stage.value, case.opened, f"$.cases[{i}].stage")
+        for i, cp in enumerate(doc.complaints):
+            self.expected[cp.id] = (cp.stage.value, cp.received, f"$.complaints[{i}].stage")
+
+    def check(self, event: Event, changes: Sequence[tuple[str, str, Any]]) -> str | None:
+        known = self.expected.get(event.subject)
+        if known is None:
+            return None
+        state, since, path = known
+        for process, key, inst in changes:
+            if key != event.subject or process not in _MAIN_PROCESSES:
+                continue
+            if inst.state != state and event.effective >= since:
+                return f"{event.TYPE} ({process} {inst.state})|{state} since {since.isoformat()}|{path}"
+            # Before a suspension the document records the status suspended from: a move to
+            # affiliate it does not record is not the document's reality either.
+            before = self.suspended_from.get(event.subject)
+            if before is not None and inst.state == "affiliate" and before != "affiliate":
+                return (
+                    f"{event.TYPE} ({process} {inst.state})|{before} until suspended on {since.isoformat()}|"
+                    f"{path.rsplit('.', 1)[0]}.suspended_from"
+                )
+        return None
+
+
+_MAIN_PROCESSES = frozenset({"company-status", "member-status", "membership", "compliance-case", "complaint"})
 
 
 def _locate(steps: Sequence[_Step], settings: dict[str, Any], parameters: ParameterSet) -> InvalidInput:

@@ -17,6 +17,7 @@ __all__ = [
     "Problem",
     "RuleConflict",
     "RuleError",
+    "InvalidRuleSet",
     "StoreConflict",
     "StoreCorrupted",
     "UnknownMember",
@@ -124,6 +125,23 @@ class RuleError(IcocError):
     def __str__(self) -> str:
         cited = f" [{self.citation}]" if self.citation else ""
         return f"rule {self.rule_id}{cited}: {self.message}"
+
+
+class InvalidRuleSet(RuleError, InvalidInput):
+    """A rule set naming states, facts, parameters or events that do not exist, found when a
+    registry is built (never when a rule first fires). Every problem at once, each path naming
+    the rule (``rules[3](ART3.CERT_DEADLINE).when.parts[0].value``); ``rule_id`` is the first
+    offending rule's. Both a :class:`RuleError` and an :class:`InvalidInput`."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        InvalidInput.__init__(self, problems)
+        first = self.problems[0].path if self.problems else ""
+        self.rule_id = first[first.find("(") + 1 : first.find(")")] if "(" in first else "(rule set)"
+        self.citation = None
+        self.message = InvalidInput.__str__(self)
+
+    def __str__(self) -> str:
+        return InvalidInput.__str__(self)
 
 
 class RuleConflict(RuleError):

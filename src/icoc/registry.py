@@ -471,14 +471,17 @@ class Registry(_Queries):
             if reason is not None:
                 assert self._engine is not None
                 self._engine.override(obligation, reason)
-                tx.journal.call(lambda n=len(self._discrepancies): self._discrepancies.__delitem__(slice(n, None)))
+                n = len(self._discrepancies)
+                tx.journal.call(lambda: self._discrepancies.__delitem__(slice(n, None)))
+                expected, recorded, path = (*reason.split("|", 2), "", "")[:3]
                 self._discrepancies.append(
                     Discrepancy(
                         subject=event.subject,
                         rule=event.cause.rule or obligation.rule,
                         on=event.effective,
-                        expected=reason.split("|", 1)[0],
-                        recorded=reason.split("|", 1)[1] if "|" in reason else "",
+                        expected=expected,
+                        recorded=recorded,
+                        path=path,
                     )
                 )
                 return

@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, InvalidRuleSet, Problem
 from icoc.model.certificates import ExternalCertificate
 from icoc.model.events import EVENTS_BY_TYPE, Event
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, F, In, Not, Or, Scalar
@@ -413,7 +413,8 @@ def validate_rules(rules: RuleSet | Iterable[Rule], params: ParameterSet) -> lis
 
 
 def check_rules(rules: RuleSet | Iterable[Rule], params: ParameterSet) -> None:
-    """Raise :class:`~icoc.errors.InvalidInput` listing every problem :func:`validate_rules` finds."""
+    """Raise :class:`~icoc.errors.InvalidRuleSet` (a RuleError and an InvalidInput) listing every
+    problem :func:`validate_rules` finds."""
     problems = validate_rules(rules, params)
     if problems:
-        raise InvalidInput(problems)
+        raise InvalidRuleSet(problems)
