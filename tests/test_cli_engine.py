@@ -14,7 +14,7 @@ import icoc
 from icoc.cli import main
 from icoc.model.events import Admission, Suspended
 from icoc.workflows import PROCESSES
-from test_rules import admit, csa
+from test_rules import Batch, admit, csa
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -25,12 +25,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 @pytest.fixture()
 def history(tmp_path: Path) -> Path:
-    reg = icoc.Registry()
-    admit(reg, "good-co", date(2023, 5, 10))
-    csa(reg, "good-co", 2025, True)
-    admit(reg, "bad-co", date(2022, 1, 5), Admission.AFFILIATE)
-    csa(reg, "bad-co", 2025, True)
-    reg.submit(Suspended(subject="bad-co", effective=date(2026, 1, 10), reason="bad faith"))
+    batch = Batch()
+    admit(batch, "good-co", date(2023, 5, 10))  # type: ignore[arg-type]
+    csa(batch, "good-co", 2025, True)  # type: ignore[arg-type]
+    admit(batch, "bad-co", date(2022, 1, 5), Admission.AFFILIATE)  # type: ignore[arg-type]
+    csa(batch, "bad-co", 2025, True)  # type: ignore[arg-type]
+    batch.submit(Suspended(subject="bad-co", effective=date(2026, 1, 10), reason="bad faith"))
+    reg = batch.registry()
     path = tmp_path / "history.json"
     icoc.io.dump(reg.history_document(), path, audience=icoc.io.Audience.FULL)
     return path

@@ -45,7 +45,7 @@ from icoc.model.monitoring import ConcernCategory, FindingSource, Severity
 from icoc.rules import DEFAULT_RULES, Custom, Rule, RuleSet
 from icoc.testing._machines import candidate_events
 from icoc.workflows import SubjectKind
-from test_rules import admit, csa
+from test_rules import Batch, admit, csa
 
 AS_OF = date(2026, 3, 1)
 
@@ -69,7 +69,7 @@ def outcome(decision: Decision, requirement: str) -> Result:
 
 @pytest.fixture()
 def reg() -> icoc.Registry:
-    r = icoc.Registry()
+    r = Batch()  # one batch, applied in date order
     admit(r, "good", date(2023, 5, 10))
     csa(r, "good", 2025, True)
     admit(r, "late-csa", date(2023, 5, 10))
@@ -103,8 +103,9 @@ def reg() -> icoc.Registry:
             ReferredToBoard(subject="case-1", effective=date(2025, 6, 1)),
         ]
     )
-    r.advance_to(AS_OF)
-    return r
+    reg = r.registry()
+    reg.advance_to(AS_OF)
+    return reg
 
 
 def test_good_standing_default_reasons(reg: icoc.Registry) -> None:
@@ -317,7 +318,7 @@ def _fleets(draw: st.DrawFn) -> list[icoc.model.events.Event]:
     """Companies alike in most inputs and different in a few (joining date, admission, the latest
     self-assessment, certification, suspension, a case): the histories where an outcome shared
     on an incomplete key would show."""
-    scratch = icoc.Registry()
+    scratch = Batch()
     for k in range(draw(st.integers(1, 10))):
         cid = f"co-{k}"
         joined = draw(st.sampled_from([date(2020, 3, 1), date(2023, 5, 10), date(2025, 10, 1)]))
@@ -341,7 +342,8 @@ def _fleets(draw: st.DrawFn) -> list[icoc.model.events.Event]:
             scratch.submit(
                 Suspended(subject=cid, effective=date(2026, 1, 10), reason=draw(st.sampled_from(["a", "b"])))
             )
-    return list(scratch.history)
+    scratch.registry()  # every event is accepted
+    return sorted(scratch.events, key=lambda e: e.effective)
 
 
 @settings(max_examples=80, deadline=None)

@@ -330,7 +330,6 @@ class _Transaction:
     def __init__(self, registry: Registry, undo: bool = True) -> None:
         self.registry = registry
         self.start = len(registry._history)
-        self.claimed: set[int] = set()
         # A registry built from nothing is discarded on failure by its builder: no undo needed.
         self.journal: Journal = Journal() if undo else NO_JOURNAL
         self._latest = registry._latest
@@ -393,6 +392,9 @@ class Registry(_Queries):
         self._subject_events: dict[str, list[int]] = {}
         self._discrepancies: list[Discrepancy] = []
         self._loading = False  # building a registry that is discarded if the load fails
+        # Derived events already matched by an input restating them (history indices).
+        self._claimed: dict[int, bool] = {}
+        self._derived: dict[tuple[type[Event], str, str, date], list[int]] = {}
         # Set by a document import: a derived event the records contradict is kept out (the veto
         # returns "expected|recorded").
         self._veto: Callable[[Event, list[_Change]], str | None] | None = None
@@ -411,7 +413,7 @@ class Registry(_Queries):
     ) -> None:
         """Apply a batch atomically: every event, or (on the first refusal) none of them.
 
-        The batch is applied in date order (stable: events of one date keep their order). The
+        With rules, the batch is applied in date order (stable: events of one date keep their order). The
         registry's clock moves with its inputs: before an event dated D is applied, every rule
         due on or before D is judged and its consequence applied, so no deadline can be skipped
         by not calling :meth:`advance_to`. An event dated before the clock is refused
@@ -429,7 +431,8 @@ class Registry(_Queries):
             if not isinstance(event, Event):
                 raise InvalidInput(Problem(f"events[{i}]", f"expected an Event, got {type(event).__name__}"))
             batch.append(event)
-        order = sorted(range(len(batch)), key=lambda i: batch[i].effective)
+        # With rules, the batch is applied in date order (the clock moves with it); without, as given.
+        order = sorted(range(len(batch)), key=lambda i: batch[i].effective) if self._engine else range(len(batch))
         with self._transaction() as tx:
             for i in order:
                 try:
@@ -505,36 +508,19 @@ class Registry(_Queries):
     def _restates_derived(self, event: Event, tx: _Transaction) -> bool:
         """Whether a rule already derived this very event (type, subject, instance, date): an
         input recording what a rule did that day is absorbed, not applied twice."""
-        for j in range(len(self._history) - 1, -1, -1):
-            mine = self._history[j]
-            if mine.effective < event.effective:
-                return False
-            if (
-                mine.cause.rule is not None
-                and j not in tx.claimed
-                and type(mine) is type(event)
-                and mine.subject == event.subject
-                and mine.key == event.key
-            ):
-                tx.claimed.add(j)
+        return self._claim((type(event), event.subject, event.key, event.effective), None, tx)
+
+    def _claim(self, key: tuple[type[Event], str, str, date], rule: str | None, tx: _Transaction) -> bool:
+        for j in self._derived.get(key, ()):
+            if j not in self._claimed and (rule is None or self._history[j].cause.rule == rule):
+                tx.journal.set(self._claimed, j, True)
                 return True
         return False
 
     def _reconcile(self, event: Event, tx: _Transaction) -> None:
         """A derived event met in the input (a saved history): the rules must derive it again."""
-        for j in range(len(self._history) - 1, tx.start - 1, -1):
-            mine = self._history[j]
-            if mine.effective < event.effective:
-                break
-            if (
-                j not in tx.claimed
-                and mine.cause.rule == event.cause.rule
-                and type(mine) is type(event)
-                and mine.subject == event.subject
-                and mine.effective == event.effective
-            ):
-                tx.claimed.add(j)
-                return
+        if self._claim((type(event), event.subject, event.key, event.effective), event.cause.rule, tx):
+            return
         found = [e for e in self._history[tx.start :] if e.effective == event.effective and e.cause.rule]
         derived = ", ".join(f"{e.TYPE} for {e.subject!r} by {e.cause.rule}" for e in found[:5]) or "nothing"
         raise InvalidInput(
@@ -575,6 +561,14 @@ class Registry(_Queries):
             tx.journal.set(self._subject_events, event.subject, idx)
         idx.append(len(self._history))
         tx.journal.call(idx.pop)
+        if derived:
+            key = (type(event), event.subject, event.key, event.effective)
+            same = self._derived.get(key)
+            if same is None:
+                same = []
+                tx.journal.set(self._derived, key, same)
+            same.append(len(self._history))
+            tx.journal.call(same.pop)
         self._history.append(event)
         if self._engine is not None:
             self._engine.reschedule(

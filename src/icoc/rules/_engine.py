@@ -199,6 +199,9 @@ class RulesEngine:
         self._records: dict[int, Obligation] = {}
         self._by_subject: dict[str, list[int]] = {}
         self._closed: dict[tuple[str, str, str, date], bool] = {}
+        # Families whose condition held when their last obligation opened and has not stopped
+        # holding since (no new clock starts for them).
+        self._held: dict[_OpenKey, bool] = {}
         self._serial = [0]
         self.clock: date | None = None
         # Regimes that take over open obligations on the day they start.
@@ -225,6 +228,7 @@ class RulesEngine:
         self.journal.call(lambda: self._serial.__setitem__(0, serial))
         self._record(serial, ob)
         self.journal.set(self._open, (ob.family, ob.process, ob.key), serial)
+        self.journal.set(self._held, (ob.family, ob.process, ob.key), True)
         lst = self._by_subject.get(ob.subject)
         if lst is None:
             lst = []
@@ -317,6 +321,7 @@ class RulesEngine:
                     rule = self.rules[ob.rule]
                     if self._local(rule, kind) and not rule.when.holds(facts):
                         self._close(serial, ObligationStatus.MET, on, by)
+                        self.journal.pop(self._held, (family, inst.process, inst.key))
                     elif ob.extended_from is None:
                         due = self._due(rule, facts, ob.opened)
                         if due is None:
@@ -328,6 +333,15 @@ class RulesEngine:
                                 self._record(serial, attrs.evolve(ob, due=due))
                                 self._push(self._records[serial])
                     continue
+                held = (family, inst.process, inst.key)
+                if held in self._held:
+                    # Its obligation fired (or was overridden) and the condition still held: one
+                    # missed obligation, one consequence. A new clock starts only once the
+                    # condition has stopped holding (a company rejoins, a suspension ends).
+                    if all(self._local(r, kind) and not r.when.holds(facts) for r in rules):
+                        self.journal.pop(self._held, held)
+                    else:
+                        continue
                 self._open_first(family, rules, inst, facts, kind, on)
 
     def _open_first(
@@ -466,6 +480,7 @@ class RulesEngine:
                 ob = self._records[serial]
                 if event is None:
                     self._close(serial, ObligationStatus.MET, day, "condition not met on the due date")
+                    self.journal.pop(self._held, (ob.family, ob.process, ob.key))
                     continue
                 self._close(serial, ObligationStatus.FIRED, day, event.cause.rule or ob.rule)
                 try:

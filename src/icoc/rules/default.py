@@ -92,7 +92,8 @@ CERT_DEADLINE_AFFILIATE = Rule(
     title="...unless its latest self-assessment was satisfactory: it becomes an Affiliate",
     citation=Citation(document=_MEMBERSHIP, article="Member vs Affiliate: move to Affiliate"),
     process="company-status",
-    when=F("csa.latest") == "satisfactory",
+    # A suspended member cannot move while suspended: it gets the base rule's proposal instead.
+    when=(F("csa.latest") == "satisfactory") & (F("state") != "suspended"),
     then=Emit(event=MovedToAffiliate, payload={"commitment_renewed": True}),
     exception_of="ART3.CERT_DEADLINE",
     text="One that misses it may become an Affiliate if its latest self-assessment was satisfactory.",
@@ -126,7 +127,7 @@ RECERTIFICATION_AFFILIATE = Rule(
     title="...unless its latest self-assessment was satisfactory: it becomes an Affiliate",
     citation=Citation(document=_MEMBERSHIP, article="Member vs Affiliate: move to Affiliate"),
     process="company-status",
-    when=F("csa.latest") == "satisfactory",
+    when=(F("csa.latest") == "satisfactory") & (F("state") != "suspended"),
     then=Emit(event=MovedToAffiliate, payload={"commitment_renewed": True}),
     exception_of="ART11.RECERTIFICATION",
 )

@@ -9,13 +9,13 @@ retry on the fresh state.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from icoc.errors import IcocError, InvalidInput, Problem
+from icoc.errors import StoreConflict, IcocError, InvalidInput, Problem
 from icoc.model.events import Event
 from icoc.registry import Registry
 from icoc.store._base import EventStore
@@ -109,29 +109,26 @@ class StoredRegistry:
         Raises :class:`~icoc.errors.StoreConflict` (after reloading) when another writer appended
         since this registry last read the store: :meth:`refresh` is implied, retry if still valid.
         """
-        batch = list(events)
-        self._registry.submit_all(batch)
-        return self._append(batch)
+        try:
+            self._registry.submit_all(events, before_commit=self._append)
+        except StoreConflict:
+            self.refresh()
+            raise
+        return self._seq
 
     def advance_to(self, when: date) -> list[Event]:
         """Fire the rules due up to ``when`` and store the events they derived."""
         try:
-            derived = self._registry.advance_to(when)
-        except BaseException:
-            self.reload()  # some derived events may have been applied before the failure
+            return self._registry.advance_to(when, before_commit=self._append)
+        except StoreConflict:
+            self.refresh()
             raise
-        self._append(derived)
-        return derived
 
-    def _append(self, batch: list[Event]) -> int:
-        if not batch:
-            return self._seq
-        try:
-            self._seq = self._store.append(batch, self._seq)
-        except BaseException:
-            self.reload()
-            raise
-        return self._seq
+    def _append(self, added: Sequence[Event]) -> None:
+        """Store what a batch adds (inputs and derived events) before the registry commits it:
+        if the append fails the registry takes nothing back, so memory and store never differ."""
+        if added:
+            self._seq = self._store.append(list(added), self._seq)
 
     def refresh(self) -> int:
         """Apply the events other writers appended since the last read; returns how many."""
