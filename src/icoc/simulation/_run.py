@@ -72,7 +72,6 @@ __all__ = ["run"]
 _ACTIVE = frozenset({"member", "transitional_member", "affiliate", "certified_member", "suspended"})
 _ENTRY = frozenset({"member", "transitional_member", "affiliate"})
 _HOLDING = frozenset({"externally_certified", "icoca_review", "icoca_certified", "suspended"})
-_DEADLINE_RULES = frozenset({"ART3.CERT_DEADLINE", "ART3.TRANSITIONAL_DEADLINE", "ART11.CERT_DEADLINE_2016"})
 
 _COMPANY = Cause(actor="company")
 _BOARD = Cause(actor="board")
@@ -417,7 +416,8 @@ class _Run:
         status = self.status(cid)
         if status not in _ACTIVE:
             return
-        if rule in _DEADLINE_RULES:
+        rules = self.reg.rules
+        if rules is not None and rule in rules.ids and "certification-deadline" in rules[rule].tags:
             holds = status in ("member", "transitional_member")
         elif rule == "ART12.CSA_MISSED.TERMINATION":
             holds = self.state("self-assessment", instance) == "missed"
