@@ -107,11 +107,15 @@ def check_data(data: Any, root: str = "$") -> None:
                 raise InvalidInput(Problem(path, f"nested more than {MAX_DEPTH} levels deep"))
             if kind is dict:
                 for key, item in value.items():
-                    if type(key) is not str:
+                    if type(key) is date:  # YAML: a dated value's date, checked where it is used
+                        key_text = key.isoformat()
+                    elif type(key) is not str:
                         raise InvalidInput(Problem(path, f"a key that is not text: {type(key).__name__} {preview(key)}"))
-                    if _SURROGATE.search(key):
+                    elif _SURROGATE.search(key):
                         raise InvalidInput(Problem(path, "a key with a lone surrogate (not valid Unicode)"))
-                    stack.append((item, f"{path}.{key[:40]}", depth + 1))
+                    else:
+                        key_text = key
+                    stack.append((item, f"{path}.{key_text[:40]}", depth + 1))
             else:
                 stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
         elif kind is int:

@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
+from icoc.model.dates import date_problem
 from icoc.model.events import EVENTS_BY_TYPE
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, In, Not, Or
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
@@ -46,7 +47,7 @@ def _obj(x: Any, path: str, errs: _Errors, keys: set[str], required: set[str] = 
 
 def _text(x: Any, path: str, errs: _Errors) -> str:
     if not isinstance(x, str) or not x.strip():
-        errs.add(path, f"expected text, got {x!r}")
+        errs.add(path, f"expected text, got {preview(x)}")
         return ""
     return x
 
@@ -54,12 +55,17 @@ def _text(x: Any, path: str, errs: _Errors) -> str:
 def _scalar(x: Any, path: str, errs: _Errors) -> Any:
     if isinstance(x, str):
         try:
-            return date.fromisoformat(x) if len(x) == 10 and x[4] == "-" else x
+            d = date.fromisoformat(x) if len(x) == 10 and x[4] == "-" else None
         except ValueError:
             return x
-    if x is None or isinstance(x, (bool, int, date)):
+        if d is None:
+            return x
+        return _in_range(d, path, errs)
+    if type(x) is date:
+        return _in_range(x, path, errs)
+    if x is None or isinstance(x, (bool, int)):
         return x
-    errs.add(path, f"expected a string, integer, boolean or ISO date, got {x!r}")
+    errs.add(path, f"expected a string, integer, boolean or ISO date, got {preview(x)}")
     return None
 
 
@@ -136,15 +142,25 @@ def _due(x: Any, path: str, errs: _Errors) -> Due | None:
     return None
 
 
+def _in_range(d: date, path: str, errs: _Errors) -> date | None:
+    problem = date_problem(d)
+    if problem is None:
+        return d
+    errs.add(path, problem)
+    return None
+
+
 def _bound(x: Any, path: str, errs: _Errors) -> date | str | None:
-    if x is None or isinstance(x, date):
+    if x is None:
         return x
+    if type(x) is date:
+        return _in_range(x, path, errs)
     if isinstance(x, str):
         try:
-            return date.fromisoformat(x)
+            return _in_range(date.fromisoformat(x), path, errs)
         except ValueError:
             return x  # a date parameter's name
-    errs.add(path, f"expected an ISO date or a date parameter's name, got {x!r}")
+    errs.add(path, f"expected an ISO date or a date parameter's name, got {preview(x)}")
     return None
 
 
@@ -221,7 +237,7 @@ def rules_from_data(data: Any, base: RuleSet | None = None) -> RuleSet:
         removed = []
     for i, rid in enumerate(removed):
         if rid not in ruleset.ids:
-            errs.add(f"$.remove[{i}]", f"no rule {rid!r} to remove")
+            errs.add(f"$.remove[{i}]", f"no rule {preview(rid)} to remove")
     raw = doc.get("rules", [])
     if not isinstance(raw, list):
         errs.add("$.rules", "expected a list of rules")
@@ -265,7 +281,7 @@ def _condition_data(c: Condition) -> Any:
         return {"not": _condition_data(c.part)}
     if isinstance(c, Custom):
         return {"custom": c.label}
-    raise TypeError(f"cannot write condition {c!r}")
+    raise TypeError(f"cannot write condition {preview(c)}")
 
 
 def _due_data(d: Due) -> Any:
@@ -281,7 +297,7 @@ def _due_data(d: Due) -> Any:
         return {"latest": [_due_data(p) for p in d.parts]}
     if isinstance(d, EndOfCalendarYear):
         return {"end_of_calendar_year": _due_data(d.start), "years": d.years_param, "count_joining_year": d.count_param}
-    raise TypeError(f"cannot write due date {d!r}")
+    raise TypeError(f"cannot write due date {preview(d)}")
 
 
 def _plain(v: Any) -> Any:
