@@ -35,6 +35,8 @@ _SCHEMA = (
     "event TEXT NOT NULL)",
 )
 _SQLITE_FULL = 13
+_SQLITE_IOERR = 10
+_LOW_SPACE = 1 << 20
 
 
 class SqliteStore:
@@ -68,7 +70,29 @@ class SqliteStore:
         code = getattr(exc, "sqlite_errorcode", None)
         if (code is not None and code & 0xFF == _SQLITE_FULL) or "disk is full" in str(exc):
             return StoreFull(str(self.path), str(exc))
+        if code is not None and code & 0xFF == _SQLITE_IOERR:
+            full = self._out_of_space()
+            if full is not None:
+                return StoreFull(str(self.path), f"{exc}: {full}")
         return StoreCorrupted(str(self.path), f"the database is damaged or not an icoc event store: {exc}")
+
+    def _out_of_space(self) -> str | None:
+        """Why a write error is a full disk, if it is one: SQLite reports a write past the
+        process's file-size limit (EFBIG) as a plain I/O error."""
+        try:
+            import resource
+
+            soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+            if soft != resource.RLIM_INFINITY:
+                sizes = [os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if p.exists()]
+                if max(sizes, default=0) + _LOW_SPACE >= soft:
+                    return f"the file-size limit of {soft} bytes is reached"
+            stat = os.statvfs(self.path.parent)
+            if stat.f_bavail * stat.f_frsize < _LOW_SPACE:
+                return f"{stat.f_bavail * stat.f_frsize} bytes free"
+        except (OSError, ImportError, ValueError):
+            return None
+        return None
 
     def _setup(self) -> None:
         db = self._db
