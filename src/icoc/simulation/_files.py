@@ -28,6 +28,7 @@ from icoc.simulation._scenario import (
     Certification,
     Complaints,
     Findings,
+    Limits,
     Population,
     Scenario,
     SelfAssessments,
@@ -44,7 +45,7 @@ _PARTS: dict[str, type[Any]] = {
     "cases": Cases,
     "board": Board,
 }
-_TOP = ("name", "start", "years", "backend", *_PARTS, "rules", "parameters")
+_TOP = ("name", "start", "years", "backend", *_PARTS, "rules", "parameters", "limits")
 
 
 def _plain(value: Any) -> Any:
@@ -86,6 +87,8 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         else:
             params[p.name] = {s.effective_from.isoformat(): _plain(s.value) for s in p.history}
     out["parameters"] = params
+    if scenario.limits != Limits():
+        out["limits"] = unstructure(scenario.limits, audience=Audience.FULL)
     return out
 
 
@@ -236,11 +239,11 @@ def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None
     if type(values.get("start")) is date and date_problem(values["start"]) is not None:
         problems.append(Problem("$.start", str(date_problem(values["start"]))))
         del values["start"]
-    for key, cls in _PARTS.items():
+    for key, cls in {**_PARTS, "limits": Limits}.items():
         if key not in data:
             continue
         try:
-            values[key] = structure(_merge(defaults[key], data[key]), cls, f"$.{key}")
+            values[key] = structure(_merge(defaults.get(key, {}), data[key]), cls, f"$.{key}")
         except InvalidInput as exc:
             problems.extend(exc.problems)
     try:
