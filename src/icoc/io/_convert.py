@@ -41,7 +41,7 @@ def _structure_date(value: object, _: type) -> date:
         try:
             d = date.fromisoformat(value)
         except ValueError as exc:
-            raise _Bad(f"{value!r} is not a calendar date ({exc})") from None
+            raise _Bad(f"{preview(value)} is not a calendar date ({exc})") from None
     else:
         raise _Bad(f"expected an ISO date YYYY-MM-DD, got {_describe(value)}")
     problem = date_problem(d)
@@ -154,9 +154,9 @@ def _register_events(c: cattrs.Converter) -> None:
         tag = value.get("type")
         cls = EVENTS_BY_TYPE.get(tag) if isinstance(tag, str) else None
         if cls is None:
-            raise _Bad(f"unknown or missing event type {tag!r} (known: {known})")
+            raise _Bad(f"unknown or missing event type {preview(tag)} (known: {known})")
         if not (isinstance(tp, type) and issubclass(cls, tp)):
-            raise _Bad(f"expected a {tp.__name__} event, got type {tag!r}")
+            raise _Bad(f"expected a {tp.__name__} event, got type {preview(tag)}")
         hook = structurers.get(cls)
         if hook is None:
             hook = structurers[cls] = make_dict_structure_fn(cls, c)
@@ -200,7 +200,7 @@ def problems_of(exc: BaseException, path: str = "$") -> list[Problem]:
         return out
     if isinstance(exc, ForbiddenExtraKeysError):
         return [
-            Problem(f"{path}.{k}", "unknown key (not a field of " + exc.cl.__name__ + ")")
+            Problem(f"{path}.{preview(k, 40) if len(k) > 40 else k}", "unknown key (not a field of " + exc.cl.__name__ + ")")
             for k in sorted(exc.extra_fields)
         ]
     if isinstance(exc, KeyError):

@@ -31,7 +31,10 @@ def loads(text: str | bytes, cls: type[T]) -> T:
 
     The text is read under the input limits of ``docs/io.md`` (nesting, integer size, duplicate
     keys, valid Unicode, the supported dates)."""
-    return _guarded(lambda: structure(parse_json(text), cls), "")
+    try:
+        return _guarded(lambda: structure(parse_json(text), cls), "")
+    except InvalidInput as exc:
+        raise InvalidInput(_bounded(q) for q in exc.problems) from None
 
 
 def _yaml() -> Any:
@@ -40,6 +43,16 @@ def _yaml() -> Any:
     except ImportError:
         raise InvalidInput(Problem("$", "YAML files need PyYAML: pip install 'icoc[yaml]'")) from None
     return yaml
+
+
+def _bounded(problem: Problem) -> Problem:
+    """A problem whose path and message are of bounded length, whatever the input held."""
+    path, message = problem.path, problem.message
+    if len(path) > 500:
+        path = path[:497] + "..."
+    if len(message) > 1000:
+        message = message[:997] + "..."
+    return problem if (path, message) == (problem.path, problem.message) else Problem(path, message)
 
 
 def _guarded(build: Callable[[], T], where: str) -> T:
@@ -87,7 +100,7 @@ def load_with(path: str | os.PathLike[str], parse: Callable[[Any], T]) -> T:
         return _guarded(lambda: parse(data), p)
     except InvalidInput as exc:
         raise InvalidInput(
-            Problem(q.path if q.path.startswith(p) else f"{p}:{q.path}", q.message) for q in exc.problems
+            _bounded(Problem(q.path if q.path.startswith(p) else f"{p}:{q.path}", q.message)) for q in exc.problems
         ) from None
 
 
