@@ -8,9 +8,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fuzz_kinds import KINDS, attempt, mutated
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from fuzz_kinds import KINDS, attempt, mutated
 
 EXAMPLES = 300
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_store import KINDS, batch_for, make_store, store_path
 
 from icoc.errors import StoreConflict, StoreCorrupted, StoreFull
 from icoc.model.events import Event
 from icoc.store import JsonLinesStore, SqliteStore, open_registry, replay
+from test_store import KINDS, batch_for, make_store, store_path
 
 
 @pytest.fixture(params=KINDS)
@@ -263,7 +263,9 @@ def test_format_version_1_stores_are_still_read_and_appended(kind: str, tmp_path
     else:
         with sqlite3.connect(path) as conn:
             conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            conn.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY, batch_end INTEGER NOT NULL, event TEXT NOT NULL)")
+            conn.execute(
+                "CREATE TABLE events (seq INTEGER PRIMARY KEY, batch_end INTEGER NOT NULL, event TEXT NOT NULL)"
+            )
             conn.executemany("INSERT INTO meta VALUES (?, ?)", [("format", "icoc.events"), ("format_version", "1")])
             conn.executemany("INSERT INTO events VALUES (?, 3, ?)", list(enumerate(texts, 1)))
         conn.close()

@@ -42,7 +42,9 @@ def _args(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) ->
     allowed = _ARGS.get(instance.check, frozenset())
     for k in value:
         if k not in allowed:
-            raise v.invalid(instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} takes no argument {preview(k)}")
+            raise v.invalid(
+                instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} takes no argument {preview(k)}"
+            )
     for k in allowed:
         if k != "categories" and k not in value:
             raise v.invalid(instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} needs {preview(k)}")

@@ -200,7 +200,9 @@ def problems_of(exc: BaseException, path: str = "$") -> list[Problem]:
         return out
     if isinstance(exc, ForbiddenExtraKeysError):
         return [
-            Problem(f"{path}.{preview(k, 40) if len(k) > 40 else k}", "unknown key (not a field of " + exc.cl.__name__ + ")")
+            Problem(
+                f"{path}.{preview(k, 40) if len(k) > 40 else k}", "unknown key (not a field of " + exc.cl.__name__ + ")"
+            )
             for k in sorted(exc.extra_fields)
         ]
     if isinstance(exc, KeyError):

@@ -74,9 +74,7 @@ def parse_json(text: str | bytes, where: str = "") -> Any:
     if not isinstance(text, (str, bytes, bytearray)):
         raise InvalidInput(Problem(root, f"expected JSON text (str or bytes), got {type(text).__name__}"))
     try:
-        data = json.loads(
-            text, object_pairs_hook=_pairs, parse_int=_int, parse_float=_float, parse_constant=_constant
-        )
+        data = json.loads(text, object_pairs_hook=_pairs, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             Problem(root, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
@@ -110,7 +108,9 @@ def check_data(data: Any, root: str = "$") -> None:
                     if type(key) is date:  # YAML: a dated value's date, checked where it is used
                         key_text = key.isoformat()
                     elif type(key) is not str:
-                        raise InvalidInput(Problem(path, f"a key that is not text: {type(key).__name__} {preview(key)}"))
+                        raise InvalidInput(
+                            Problem(path, f"a key that is not text: {type(key).__name__} {preview(key)}")
+                        )
                     elif _SURROGATE.search(key):
                         raise InvalidInput(Problem(path, "a key with a lone surrogate (not valid Unicode)"))
                     else:

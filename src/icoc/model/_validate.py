@@ -69,7 +69,8 @@ def identifier(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> No
         raise invalid(
             instance,
             attribute.name,
-            f"{preview(value)} is not a valid id (letters, digits and . _ : / -, at most 80, starting with a letter or digit)",
+            f"{preview(value)} is not a valid id "
+            "(letters, digits and . _ : / -, at most 80, starting with a letter or digit)",
         )
 
 

@@ -116,15 +116,21 @@ def _duration(text: Any, path: str) -> Duration:
         except InvalidInput as exc:
             raise exc.under(path) from None
     if not isinstance(text, str):
-        raise InvalidInput(Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}"))
+        raise InvalidInput(
+            Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}")
+        )
     words = text.replace(",", " ").split()
     if len(words) % 2 or not words:
-        raise InvalidInput(Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}"))
+        raise InvalidInput(
+            Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}")
+        )
     parts: dict[str, int] = {}
     for n, unit in zip(words[::2], words[1::2], strict=True):
         key = unit.rstrip("s") + "s"
         if key not in ("years", "months", "days") or not n.isdigit() or key in parts:
-            raise InvalidInput(Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}"))
+            raise InvalidInput(
+                Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}")
+            )
         parts[key] = int(n)
     return Duration(**parts)
 

@@ -14,8 +14,8 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from icoc.errors import InvalidInput, Problem, preview
-from icoc.model.dates import LAST_DATE
 from icoc.model.complaints import ComplaintKind, ComplaintRoute
+from icoc.model.dates import LAST_DATE
 from icoc.model.monitoring import ConcernCategory, Severity
 from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
 from icoc.rules._rule import RuleSet

@@ -241,9 +241,7 @@ class JsonLinesStore:
                     raise _Damage(pos, "a line that is not a stored event record", 0, False, seq)
                 got, end, stored_hash, event_json = parsed
                 if got != seq or end < got or (open_end and end != open_end):
-                    raise _Damage(
-                        pos, f"sequence {got} (batch end {end}) where {seq} was expected", 0, False, seq
-                    )
+                    raise _Damage(pos, f"sequence {got} (batch end {end}) where {seq} was expected", 0, False, seq)
                 if self._chained:
                     digest = chain(digest, got, end, event_json)
                     if stored_hash != digest:
