@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from icoc.errors import InvalidInput, Problem, preview
-from icoc.io._parse import parse_json, parse_yaml
+from icoc.io._parse import check_data, parse_json, parse_yaml
+from icoc.io._parse import guarded as _guarded
 from icoc.io._redact import structure, unstructure
 from icoc.model.sensitivity import Audience
 
@@ -53,20 +54,6 @@ def _bounded(problem: Problem) -> Problem:
     if len(message) > 1000:
         message = message[:997] + "..."
     return problem if (path, message) == (problem.path, problem.message) else Problem(path, message)
-
-
-def _guarded(build: Callable[[], T], where: str) -> T:
-    """``build()``, with any failure that is not already an InvalidInput reported as one: the
-    contract of every reader is a value or InvalidInput, whatever the input held."""
-    root = f"{where}:$" if where else "$"
-    try:
-        return build()
-    except InvalidInput:
-        raise
-    except RecursionError:
-        raise InvalidInput(Problem(root, "nested too deeply")) from None
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, ArithmeticError) as exc:
-        raise InvalidInput(Problem(root, f"cannot be read: {type(exc).__name__}: {preview(str(exc), 200)}")) from None
 
 
 def read_data(path: str | os.PathLike[str]) -> Any:
@@ -113,17 +100,19 @@ def dump(obj: object, path: str | os.PathLike[str], *, audience: Audience = Audi
     """Write ``obj`` as JSON or YAML (by suffix) as ``audience`` may see it (public by default),
     atomically: a reader never sees half a file."""
     p = Path(path)
+    data = unstructure(obj, audience=audience)
+    check_data(data, f"{p}:$")  # what could not be read back (a lone surrogate) is not written
     if p.suffix.lower() in _YAML_SUFFIXES:
         yaml = _yaml()
         try:
-            text = yaml.safe_dump(unstructure(obj, audience=audience), sort_keys=False, allow_unicode=True)
+            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
         except yaml.YAMLError as exc:
             raise InvalidInput(Problem(str(p), f"cannot be written as YAML: {preview(str(exc), 200)}")) from None
     else:
-        text = dumps(obj, audience=audience) + "\n"
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as exc:  # a lone surrogate in a string built in Python
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
         raise InvalidInput(
             Problem(str(p), f"cannot be written as UTF-8: {exc.reason} at character {exc.start}")
         ) from None
@@ -133,7 +122,7 @@ def dump(obj: object, path: str | os.PathLike[str], *, audience: Audience = Audi
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            f.write(encoded)
         os.replace(tmp, p)
     except BaseException:
         with contextlib.suppress(OSError):

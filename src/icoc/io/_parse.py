@@ -12,12 +12,15 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from icoc.errors import InvalidInput, Problem, preview
 
-__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "MAX_YAML_NODES", "check_data", "parse_json", "parse_yaml"]
+__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "MAX_YAML_NODES", "check_data", "guarded", "parse_json", "parse_yaml"]
+
+T = TypeVar("T")
 
 MAX_DEPTH = 100
 """Lists and objects nest at most this deep (the deepest icoc file needs about ten)."""
@@ -136,6 +139,22 @@ def check_data(data: Any, root: str = "$") -> None:
             raise InvalidInput(Problem(path, f"a date and time {preview(value)} where only dates are allowed"))
         else:
             raise InvalidInput(Problem(path, f"a value of kind {kind.__name__} (only JSON's kinds and dates)"))
+
+
+def guarded(build: Callable[[], T], where: str = "", *, root: str | None = None) -> T:
+    """``build()``, with any failure that is not already an InvalidInput reported as one (at
+    ``root``, by default the top of the file ``where``): the contract of every reader is a value
+    or InvalidInput, whatever the input held."""
+    if root is None:
+        root = f"{where}:$" if where else "$"
+    try:
+        return build()
+    except InvalidInput:
+        raise
+    except RecursionError:
+        raise InvalidInput(Problem(root, "nested too deeply")) from None
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError, ArithmeticError) as exc:
+        raise InvalidInput(Problem(root, f"cannot be read: {type(exc).__name__}: {preview(str(exc), 200)}")) from None
 
 
 def _yaml_module() -> Any:

@@ -13,11 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.dates import date_problem
 from icoc.model.events import EVENTS_BY_TYPE
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, In, Not, Or
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
+from icoc.rules._params import DEFAULT_PARAMETERS, Duration
 from icoc.rules._rule import Citation, Emit, Period, Rule, RuleSet
 
 __all__ = ["load_rules", "rule_to_data", "rules_from_data"]
@@ -107,6 +110,14 @@ def _condition(x: Any, path: str, errs: _Errors) -> Condition:
     return Cmp(name, _CMP[op], _scalar(x[op], f"{path}.{op}", errs))
 
 
+def _param_kind(name: str, kind: type, what: str, path: str, errs: _Errors) -> None:
+    """A parameter the default set defines must hold ``kind`` (a date where a date is due)."""
+    known = DEFAULT_PARAMETERS.parameters.get(name)
+    if known is not None and not isinstance(known.history[-1].value, kind):
+        value = known.history[-1].value
+        errs.add(path, f"parameter {name} is {type(value).__name__} {preview(str(value))}, not {what}")
+
+
 def _due(x: Any, path: str, errs: _Errors) -> Due | None:
     if not isinstance(x, dict) or len(x) == 0:
         errs.add(path, "expected a due-date object such as {fact: due} or {after: ..., period: ...}")
@@ -116,7 +127,9 @@ def _due(x: Any, path: str, errs: _Errors) -> Due | None:
         return FactDate(_text(x["fact"], f"{path}.fact", errs))
     if "param" in x:
         _obj(x, path, errs, {"param"})
-        return ParamDate(_text(x["param"], f"{path}.param", errs))
+        name = _text(x["param"], f"{path}.param", errs)
+        _param_kind(name, date, "a date", f"{path}.param", errs)
+        return ParamDate(name)
     if "day_after" in x:
         _obj(x, path, errs, {"day_after"})
         inner = _due(x["day_after"], f"{path}.day_after", errs)
@@ -124,7 +137,9 @@ def _due(x: Any, path: str, errs: _Errors) -> Due | None:
     if "after" in x:
         _obj(x, path, errs, {"after", "period"}, {"period"})
         inner = _due(x["after"], f"{path}.after", errs)
-        return After(inner, Param(_text(x.get("period"), f"{path}.period", errs))) if inner else None
+        period = _text(x.get("period"), f"{path}.period", errs)
+        _param_kind(period, Duration, "a period", f"{path}.period", errs)
+        return After(inner, Param(period)) if inner else None
     if "latest" in x:
         _obj(x, path, errs, {"latest"})
         if not isinstance(x["latest"], list) or not x["latest"]:
@@ -166,10 +181,16 @@ def _bound(x: Any, path: str, errs: _Errors) -> date | str | None:
 
 def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
     keys = {"id", "title", "citation", "process", "due", "when", "then", "effective", "exception_of", "params"}
+    before = len(errs.problems)
     obj = _obj(x, path, errs, keys, {"id", "title", "citation", "process", "then"})
     if obj is None:
         return None
-    before = len(errs.problems)
+    exception_of = obj.get("exception_of")
+    if exception_of is not None and not isinstance(exception_of, str):
+        errs.add(f"{path}.exception_of", f"expected the id of the base rule, got {preview(exception_of)}")
+    params = obj.get("params", [])
+    if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
+        errs.add(f"{path}.params", f"expected a list of parameter names, got {preview(params)}")
     cit = _obj(obj.get("citation"), f"{path}.citation", errs, {"document", "article", "url"}, {"document", "article"})
     cit = cit or {}
     citation = Citation(
@@ -180,7 +201,7 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
     then = _obj(obj.get("then"), f"{path}.then", errs, {"event", "payload"}, {"event"}) or {}
     event_type = EVENTS_BY_TYPE.get(then.get("event", ""))
     if event_type is None:
-        errs.add(f"{path}.then.event", f"unknown event type {then.get('event')!r}")
+        errs.add(f"{path}.then.event", f"unknown event type {preview(then.get('event'))}")
     payload_raw = then.get("payload", {})
     payload: dict[str, Any] = {}
     if not isinstance(payload_raw, dict):
@@ -188,7 +209,14 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
     else:
         from icoc.rules._conditions import F
 
+        fields = set(attrs.fields_dict(event_type)) - {"subject", "effective", "cause"} if event_type else None
         for k, val in payload_raw.items():
+            if fields is not None and k not in fields:
+                errs.add(
+                    f"{path}.then.payload.{k if isinstance(k, str) and len(k) <= 40 else preview(k, 40)}",
+                    f"not a field of {then.get('event')} (fields: {', '.join(sorted(fields)) or 'none'})",
+                )
+                continue
             if isinstance(val, dict) and set(val) == {"fact"}:
                 payload[k] = F(val["fact"])
             else:
@@ -201,7 +229,6 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
     )
     due = _due(obj["due"], f"{path}.due", errs) if "due" in obj else None
     when = _condition(obj.get("when", True), f"{path}.when", errs)
-    params = obj.get("params", [])
     if len(errs.problems) > before or event_type is None:
         return None
     return Rule(
@@ -213,8 +240,8 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
         when=when,
         then=Emit(event=event_type, payload=payload),
         effective=period,
-        exception_of=obj.get("exception_of"),
-        params=tuple(params) if isinstance(params, list) else (),
+        exception_of=exception_of,
+        params=tuple(params),
     )
 
 
