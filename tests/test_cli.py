@@ -95,8 +95,10 @@ def test_validate_reports_cross_reference_problems(tmp_path: Path, capsys: pytes
     path.write_text(json.dumps(data), encoding="utf-8")
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert "no-such-company" in err and "nobody" in err
+    lines = err.splitlines()
+    assert len(lines) == 3  # one line per problem: the two dangling ids and the certification built on one
+    assert all(line.startswith(f"icoc: error: {path}:$.") for line in lines)
+    assert "no-such-company" in lines[0] and "nobody" in lines[2]
 
 
 @pytest.mark.parametrize("content", ["{not json", "[]", ""])

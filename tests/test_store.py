@@ -6,7 +6,10 @@ This file is also the writer those tests start: ``python tests/test_store.py wri
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -173,11 +176,33 @@ def test_foreign_files_are_reported_not_overwritten(tmp_path: Path) -> None:
 
 
 def _filled_jsonl(tmp_path: Path) -> tuple[Path, bytes]:
+    """A store as a crash while the second batch was being written leaves it: the header is
+    rewritten only after a batch is durable, so it still records the first batch. Cutting this
+    file inside the second batch is what a crash can do; cutting an acknowledged file is not."""
     path = tmp_path / "events.jsonl"
     with JsonLinesStore(path) as store:
         store.append(batch_for(1, 1), 0)  # seq 1-3: lines 2-4
+        header = path.read_bytes().splitlines(keepends=True)[0]
         store.append(batch_for(4, 2), 3)  # seq 4-9: lines 5-10
-    return path, path.read_bytes()
+    full = header + b"".join(path.read_bytes().splitlines(keepends=True)[1:])
+    path.write_bytes(full)
+    return path, full
+
+
+def rechained(lines: list[bytes]) -> list[bytes]:
+    """``lines`` (header first) with every checksum and the header recomputed, as someone who
+    knows the format would after editing a record by hand."""
+    digest, out = "0" * 64, []
+    for line in lines[1:]:
+        head = re.match(rb'\{"seq":(\d+),"end":(\d+),(?:"hash":"[0-9a-f]{64}",)?"event":', line)
+        assert head is not None
+        seq, end, event = int(head[1]), int(head[2]), line[head.end() : -2]
+        digest = hashlib.sha256(digest.encode() + b"%d:%d:" % (seq, end) + event).hexdigest()
+        out.append(b'{"seq":%d,"end":%d,"hash":"%s","event":%s}\n' % (seq, end, digest.encode(), event))
+    header = json.loads(lines[0])
+    count = int(re.match(rb'\{"seq":(\d+)', out[-1])[1]) if out else 0  # type: ignore[index]
+    header.update(count=count, hash=digest)
+    return [json.dumps(header, separators=(",", ":")).encode().ljust(len(lines[0]) - 1) + b"\n", *out]
 
 
 def test_every_truncation_inside_the_last_batch_is_detected_and_repaired(tmp_path: Path) -> None:
@@ -210,8 +235,9 @@ def test_a_missing_final_newline_is_a_torn_line(tmp_path: Path) -> None:
     single = tmp_path / "single.jsonl"
     with JsonLinesStore(single) as store:
         store.append(batch_for(1, 1), 0)
+        header = single.read_bytes().splitlines(keepends=True)[0]  # as a crash leaves it: see _filled_jsonl
         store.append([Suspended(subject="co-1", effective=date(2024, 1, 1), reason="r")], 3)  # one line...
-    single.write_bytes(single.read_bytes()[:-1])  # ...torn: only that line goes
+    single.write_bytes(header + b"".join(single.read_bytes().splitlines(keepends=True)[1:])[:-1])  # ...torn
     with pytest.raises(StoreCorrupted, match="the last line is truncated") as info:
         JsonLinesStore(single)
     assert info.value.line == 5
@@ -235,12 +261,16 @@ def test_an_interrupted_batch_names_its_first_line(tmp_path: Path) -> None:
 def test_damage_before_the_tail_is_reported_and_never_repaired(tmp_path: Path) -> None:
     path, full = _filled_jsonl(tmp_path)
     lines = full.splitlines(keepends=True)
-    lines[2] = b'{"seq":2,"end":3,"event":{"type":"no_such_event"}}\n'
+    lines[2] = b'{"seq":2,"end":3,"event":{"type":"no_such_event"}}\n'  # no checksum
     path.write_bytes(b"".join(lines))
-    with JsonLinesStore(path) as store:  # the tail is sound: opening is cheap and succeeds
+    with pytest.raises(StoreCorrupted, match="not a stored event record") as info:
+        JsonLinesStore(path)  # opening verifies every record
+    assert (info.value.line, info.value.seq) == (3, 2)
+    path.write_bytes(b"".join(rechained(lines)))  # checksums that fit: only decoding can tell
+    with JsonLinesStore(path) as store:
         with pytest.raises(StoreCorrupted, match="event 2 does not load") as info:
             store.check()
-        assert info.value.line == 3
+        assert (info.value.line, info.value.seq) == (3, 2)
         assert store.repair().repaired is False
     lines[2] = b"garbage\n"
     path.write_bytes(b"".join(lines[:6]) + b"garbage\n")

@@ -25,13 +25,16 @@ if TYPE_CHECKING:
 
     _Sub: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
-__all__ = ["EXIT_ERROR", "EXIT_OK", "build_parser", "main"]
+__all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
 
 T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_ERROR = 2
 """Exit status for bad input, unreadable files and usage errors (argparse uses 2 too)."""
+EXIT_INTERNAL = 3
+"""An unexpected failure inside icoc (a bug): one line on stderr, never a traceback, and never
+the 1 that ``icoc check`` uses for "not eligible"."""
 
 # --- icoc demo ----------------------------------------------------------------------------
 
@@ -534,10 +537,17 @@ def _read_registry(path: str) -> RegistryDocument:
 
 
 def _iso_date(text: str) -> date:
+    from icoc.errors import preview
+    from icoc.model import date_problem
+
     try:
-        return date.fromisoformat(text)
+        d = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {preview(text)}") from None
+    problem = date_problem(d)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return d
 
 
 def _audience(text: str) -> Any:
@@ -572,10 +582,8 @@ def _registry_options(p: argparse.ArgumentParser) -> None:
 
 def _open_registry(path: str, as_of: date | None, rules_file: str | None) -> tuple[Registry, date]:
     """A live registry from a registry document or a history file, advanced to ``as_of``."""
-    import json
-
     from icoc.errors import InvalidInput, Problem
-    from icoc.io import read_data, structure
+    from icoc.io import parse_json, read_data, structure
     from icoc.model import RegistryDocument
     from icoc.model.events import History
     from icoc.registry import Registry
@@ -583,18 +591,22 @@ def _open_registry(path: str, as_of: date | None, rules_file: str | None) -> tup
 
     rules = load_rules(rules_file) if rules_file else DEFAULT_RULES
     if path == "-":
-        try:
-            data = json.loads(sys.stdin.read())
-        except ValueError as exc:
-            raise InvalidInput(Problem("<stdin>", f"not valid JSON: {exc}")) from None
+        data = parse_json(sys.stdin.read(), "<stdin>")
     else:
         data = read_data(path)
+    where = "<stdin>" if path == "-" else path
     if isinstance(data, dict) and "events" in data:
-        history = structure(data, History)
+        try:
+            history = structure(data, History)
+        except InvalidInput as exc:
+            raise exc.under(f"{where}:$") from None
         reg = Registry.from_history(history, rules=rules)
         default = max((e.effective for e in history.events), default=None)
     else:
-        doc = structure(data, RegistryDocument)
+        try:
+            doc = structure(data, RegistryDocument)
+        except InvalidInput as exc:
+            raise exc.under(f"{where}:$") from None
         reg = Registry.from_document(doc, rules=rules)
         default = doc.as_of
     when = as_of or default
@@ -657,9 +669,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _error(message: str) -> int:
+def _error(message: str, status: int = EXIT_ERROR) -> int:
     text = " ".join(message.split()) or "failed"  # one line, whatever the message held
+    if len(text) > 2000:
+        text = text[:1997] + "..."
     print(f"icoc: error: {text}", file=sys.stderr)
+    return status
+
+
+def _problems(exc: Exception) -> int:
+    """One line per problem of an InvalidInput (at most 100, then how many more)."""
+    from icoc.errors import InvalidInput
+
+    if not isinstance(exc, InvalidInput) or len(exc.problems) < 2:
+        return _error(str(exc))
+    shown = exc.problems[:100]
+    for p in shown:
+        _error(str(p))
+    if len(exc.problems) > len(shown):
+        _error(f"... and {len(exc.problems) - len(shown)} more problems")
+    for note in getattr(exc, "__notes__", []):
+        _error(str(note))
     return EXIT_ERROR
 
 
@@ -676,7 +706,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except IcocError as exc:
-        return _error(str(exc))
+        return _problems(exc)
     except BrokenPipeError:  # e.g. `icoc sample | head`: the reader left, nothing to report
         _silence_stdout()
         return EXIT_OK
@@ -685,6 +715,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error(f"{where}{exc.strerror or exc}")
     except KeyboardInterrupt:
         return 130
+    except RecursionError:
+        return _error("the input is nested too deeply")
+    except MemoryError:
+        return _error("out of memory (the input or the requested size is too large)")
+    except Exception as exc:  # a bug: still one line, and an exit status no command uses for a result
+        return _error(f"internal error ({type(exc).__name__}: {exc}); please report it", EXIT_INTERNAL)
 
 
 def _silence_stdout() -> None:

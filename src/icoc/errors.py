@@ -6,6 +6,7 @@ to a person without a traceback.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -20,8 +21,30 @@ __all__ = [
     "InvalidRuleSet",
     "StoreConflict",
     "StoreCorrupted",
+    "StoreFull",
     "UnknownMember",
+    "preview",
 ]
+
+_PREVIEW = reprlib.Repr()
+_PREVIEW.maxlevel = 2
+_PREVIEW.maxstring = 40
+_PREVIEW.maxother = 40
+_PREVIEW.maxlong = 24
+for _name in ("maxdict", "maxlist", "maxtuple", "maxset", "maxfrozenset", "maxdeque", "maxarray"):
+    setattr(_PREVIEW, _name, 4)
+
+
+def preview(value: object, limit: int = 60) -> str:
+    """A one-line ``repr`` of ``value`` of at most ``limit`` characters, built in bounded time
+    whatever ``value`` holds (a 5,000-digit integer, a list of a billion items, a cycle): error
+    messages about hostile input show a preview, never the whole value."""
+    try:
+        text = _PREVIEW.repr(value)
+    except Exception:  # a hostile __repr__: name the type only
+        text = f"<{type(value).__name__}>"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: max(limit - 3, 0)] + "..."
 
 
 @attrs.frozen
@@ -158,17 +181,35 @@ class RuleConflict(RuleError):
 
 class StoreCorrupted(IcocError):
     """An event store that cannot be read as written: a truncated or unreadable line, a batch
-    interrupted before its end, a broken database. Names the file and, for JSON lines, the line."""
+    interrupted before its end, a record edited or moved (its checksum no longer chains), a
+    dropped table, a file cut short. Names the file, for JSON lines the line, and ``seq``: the
+    first sequence number that is bad or missing, when known. Nothing after it is replayed."""
 
-    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+    def __init__(self, path: str, message: str, line: int | None = None, *, seq: int | None = None) -> None:
         self.path = path
         self.line = line
+        self.seq = seq
         self.message = message
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"event store {where}: {self.message}"
+        at = f" (first bad event: {self.seq})" if self.seq is not None else ""
+        return f"event store {where}: {self.message}{at}"
+
+
+class StoreFull(IcocError):
+    """An append refused because the disk (or the process's file-size limit) is full: nothing
+    of the batch was stored and the store is intact; free some space and retry."""
+
+    def __init__(self, path: str, detail: str = "") -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        why = f" ({self.detail})" if self.detail else ""
+        return f"event store {self.path}: the disk is full{why}; nothing of the batch was stored, free space and retry"
 
 
 class StoreConflict(IcocError):

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from icoc.eligibility._policy import _ARGS, CHECKS, Policy, Requirement
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
 
 __all__ = ["load_policy", "policy_from_data", "policy_to_data"]
 
@@ -30,7 +30,7 @@ def policy_from_data(data: Any) -> Policy:
         base = BUILTIN_POLICIES.get(data["extends"])
         if base is None:
             problems.append(
-                Problem("$.extends", f"no built-in policy {data['extends']!r} ({', '.join(BUILTIN_POLICIES)})")
+                Problem("$.extends", f"no built-in policy {preview(data['extends'])} ({', '.join(BUILTIN_POLICIES)})")
             )
     reqs: dict[str, Requirement] = {r.id: r for r in base.requirements} if base else {}
     remove = data.get("remove", [])
@@ -39,7 +39,7 @@ def policy_from_data(data: Any) -> Policy:
         remove = []
     for i, rid in enumerate(remove):
         if rid not in reqs:
-            problems.append(Problem(f"$.remove[{i}]", f"no requirement {rid!r} to remove"))
+            problems.append(Problem(f"$.remove[{i}]", f"no requirement {preview(rid)} to remove"))
         reqs.pop(rid, None)
     raw = data.get("requirements", [])
     if not isinstance(raw, list):
@@ -59,14 +59,14 @@ def policy_from_data(data: Any) -> Policy:
             continue
         check = r["check"]
         if check not in CHECKS:
-            problems.append(Problem(f"{path}.check", f"unknown check {check!r} (known: {', '.join(CHECKS)})"))
+            problems.append(Problem(f"{path}.check", f"unknown check {preview(check)} (known: {', '.join(CHECKS)})"))
             continue
         args: dict[str, Any] = {}
         for k in _ARGS.get(check, frozenset()):
             if k in r:
                 args[k] = tuple(r[k]) if isinstance(r[k], list) else r[k]
         for k in set(r) & (_REQ_KEYS - {"id", "title", "check", "citation"}) - set(args):
-            problems.append(Problem(f"{path}.{k}", f"check {check!r} takes no {k!r}"))
+            problems.append(Problem(f"{path}.{k}", f"check {preview(check)} takes no {preview(k)}"))
         try:
             req = Requirement(id=r["id"], title=r["title"], check=check, citation=r["citation"], args=args)
         except InvalidInput as exc:

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
 from icoc.model import _validate as v
 
 __all__ = ["CHECKS", "Policy", "Requirement"]
@@ -35,17 +35,19 @@ _ARGS: Mapping[str, frozenset[str]] = {
 
 def _check(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value not in CHECKS:
-        raise v.invalid(instance, attribute.name, f"unknown check {value!r} (known: {', '.join(CHECKS)})")
+        raise v.invalid(instance, attribute.name, f"unknown check {preview(value)} (known: {', '.join(CHECKS)})")
 
 
 def _args(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
     allowed = _ARGS.get(instance.check, frozenset())
     for k in value:
         if k not in allowed:
-            raise v.invalid(instance, f"{attribute.name}.{k}", f"check {instance.check!r} takes no argument {k!r}")
+            raise v.invalid(
+                instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} takes no argument {preview(k)}"
+            )
     for k in allowed:
         if k != "categories" and k not in value:
-            raise v.invalid(instance, f"{attribute.name}.{k}", f"check {instance.check!r} needs {k!r}")
+            raise v.invalid(instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} needs {preview(k)}")
     for k, x in value.items():
         if k != "min_severity" and (not isinstance(x, tuple) or not all(isinstance(i, str) for i in x)):
             raise v.invalid(instance, f"{attribute.name}.{k}", "expected a list of names")
@@ -84,7 +86,7 @@ class Policy:
         for r in self.requirements:
             if r.id == rid:
                 return r
-        raise InvalidInput(Problem(f"{self.id}.requirements", f"no requirement {rid!r}"))
+        raise InvalidInput(Problem(f"{self.id}.requirements", f"no requirement {preview(rid)}"))
 
     def tightened(self, *extra: Requirement, id: str | None = None, title: str | None = None) -> Policy:
         """A stricter copy: ``extra`` requirements added (same id: replaced)."""

@@ -18,11 +18,12 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
+from icoc.model.dates import date_problem
 
 T = TypeVar("T")
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class _Bad(ValueError):
@@ -30,19 +31,23 @@ class _Bad(ValueError):
 
 
 def _describe(value: object) -> str:
-    text = repr(value)
-    return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+    return f"{type(value).__name__} {preview(value)}"
 
 
 def _structure_date(value: object, _: type) -> date:
     if type(value) is date:  # YAML loaders already give dates
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value):
+        d = value
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            return date.fromisoformat(value)
+            d = date.fromisoformat(value)
         except ValueError as exc:
-            raise _Bad(f"{value!r} is not a calendar date ({exc})") from None
-    raise _Bad(f"expected an ISO date YYYY-MM-DD, got {_describe(value)}")
+            raise _Bad(f"{preview(value)} is not a calendar date ({exc})") from None
+    else:
+        raise _Bad(f"expected an ISO date YYYY-MM-DD, got {_describe(value)}")
+    problem = date_problem(d)
+    if problem is not None:
+        raise _Bad(problem)
+    return d
 
 
 def _strict(tp: type, name: str) -> Callable[[object, type], Any]:
@@ -149,9 +154,9 @@ def _register_events(c: cattrs.Converter) -> None:
         tag = value.get("type")
         cls = EVENTS_BY_TYPE.get(tag) if isinstance(tag, str) else None
         if cls is None:
-            raise _Bad(f"unknown or missing event type {tag!r} (known: {known})")
-        if not issubclass(cls, tp):
-            raise _Bad(f"expected a {tp.__name__} event, got type {tag!r}")
+            raise _Bad(f"unknown or missing event type {preview(tag)} (known: {known})")
+        if not (isinstance(tp, type) and issubclass(cls, tp)):
+            raise _Bad(f"expected a {tp.__name__} event, got type {preview(tag)}")
         hook = structurers.get(cls)
         if hook is None:
             hook = structurers[cls] = make_dict_structure_fn(cls, c)
@@ -195,7 +200,9 @@ def problems_of(exc: BaseException, path: str = "$") -> list[Problem]:
         return out
     if isinstance(exc, ForbiddenExtraKeysError):
         return [
-            Problem(f"{path}.{k}", "unknown key (not a field of " + exc.cl.__name__ + ")")
+            Problem(
+                f"{path}.{preview(k, 40) if len(k) > 40 else k}", "unknown key (not a field of " + exc.cl.__name__ + ")"
+            )
             for k in sorted(exc.extra_fields)
         ]
     if isinstance(exc, KeyError):
@@ -217,6 +224,8 @@ def structure(data: object, cls: type[T], path: str = "$") -> T:
         raise InvalidInput(Problem(path, f"expected an object for {cls.__name__}, got {_describe(data)}"))
     try:
         return converter.structure(data, cls)
+    except RecursionError:
+        raise InvalidInput(Problem(path, "nested too deeply")) from None
     except Exception as exc:
         problems = problems_of(exc, path)
         raise InvalidInput(problems or [Problem(path, str(exc))]) from None

@@ -26,8 +26,9 @@ from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
 from icoc.io import _convert
+from icoc.io._parse import guarded
 from icoc.model.sensitivity import Audience, Sensitivity, level_of
 
 __all__ = ["NOTE_KEY", "marker", "redact", "sensitivity_table", "structure", "strip_note", "unstructure"]
@@ -252,7 +253,9 @@ def structure(data: object, cls: type[T], path: str = "$") -> T:
     A redacted export loads too: its top-level ``"redacted"`` note is dropped (except for
     histories and events, which must not be replayed from a redacted copy).
     """
-    return _convert.structure(strip_note(data, cls, path), cls, path)
+    if not isinstance(cls, type) and get_origin(cls) is None:
+        raise InvalidInput(Problem(path, f"cannot build a {preview(cls)}: not a class"))
+    return guarded(lambda: _convert.structure(strip_note(data, cls, path), cls, path), root=path)
 
 
 def _model_classes() -> list[type]:

@@ -18,6 +18,7 @@ from icoc.model.complaints import (
     ComplaintRoute,
     ComplaintStage,
 )
+from icoc.model.dates import FIRST_DATE, LAST_DATE, date_problem
 from icoc.model.document import FORMAT_VERSION, RegistryDocument
 from icoc.model.fees import DuesBand, FeeKind, FeeSchedule, Payment
 from icoc.model.governance import BOARD_SEATS, SEATS_PER_PILLAR, Board, Director
@@ -66,11 +67,14 @@ from icoc.model.standards import (
 )
 
 __all__ = [
+    "date_problem",
     "BOARD_SEATS",
     "CODE_PARAGRAPHS",
     "CODE_SECTIONS",
     "DEFAULT_STANDARDS",
+    "FIRST_DATE",
     "FORMAT_VERSION",
+    "LAST_DATE",
     "ISO_9001",
     "ISO_18788",
     "ISO_28007",

@@ -14,12 +14,13 @@ from typing import Any
 
 import attrs
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
 
 _Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$")
-COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}")
+"""Matched whole (``fullmatch``): a trailing newline is not part of any id."""
+COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
 
 
 def invalid(instance: object, field: str, message: str) -> InvalidInput:
@@ -28,10 +29,7 @@ def invalid(instance: object, field: str, message: str) -> InvalidInput:
 
 
 def _describe(value: object) -> str:
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(value).__name__} {text}"
+    return f"{type(value).__name__} {preview(value)}"
 
 
 def typed(tp: type | tuple[type, ...], what: str | None = None) -> _Validator:
@@ -67,18 +65,19 @@ def identifier(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> No
     """Ids are short, printable and safe in paths, URLs and file names."""
     if not isinstance(value, str):
         raise invalid(instance, attribute.name, f"expected an id string, got {_describe(value)}")
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):
         raise invalid(
             instance,
             attribute.name,
-            f"{value!r} is not a valid id (letters, digits and . _ : / -, at most 80, starting with a letter or digit)",
+            f"{preview(value)} is not a valid id "
+            "(letters, digits and . _ : / -, at most 80, starting with a letter or digit)",
         )
 
 
 def country(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """An ISO 3166-1 alpha-2 code, upper case."""
-    if not isinstance(value, str) or not COUNTRY_PATTERN.match(value):
-        raise invalid(instance, attribute.name, f"expected an ISO 3166 alpha-2 code such as 'CH', got {value!r}")
+    if not isinstance(value, str) or not COUNTRY_PATTERN.fullmatch(value):
+        raise invalid(instance, attribute.name, f"expected an ISO 3166 alpha-2 code such as 'CH', got {preview(value)}")
 
 
 def a_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from icoc.errors import preview
+
 __all__ = ["And", "Cmp", "Condition", "Custom", "Exists", "F", "In", "Not", "Or", "TRUE", "Scalar"]
 
 Scalar = int | str | bool | date | None
@@ -91,7 +93,7 @@ class F:
 def _scalar(x: object) -> Scalar:
     if x is None or isinstance(x, (int, str, bool, date)):
         return x
-    raise TypeError(f"rule conditions compare facts with ints, strings, bools or dates, not {x!r}")
+    raise TypeError(f"rule conditions compare facts with ints, strings, bools or dates, not {preview(x)}")
 
 
 @attrs.frozen

@@ -13,10 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from icoc.errors import InvalidInput, Problem
+import attrs
+
+from icoc.errors import InvalidInput, Problem, preview
+from icoc.model.dates import date_problem
 from icoc.model.events import EVENTS_BY_TYPE
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, In, Not, Or
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
+from icoc.rules._params import DEFAULT_PARAMETERS, Duration
 from icoc.rules._rule import Citation, Emit, Period, Rule, RuleSet
 
 __all__ = ["load_rules", "rule_to_data", "rules_from_data"]
@@ -46,7 +50,7 @@ def _obj(x: Any, path: str, errs: _Errors, keys: set[str], required: set[str] = 
 
 def _text(x: Any, path: str, errs: _Errors) -> str:
     if not isinstance(x, str) or not x.strip():
-        errs.add(path, f"expected text, got {x!r}")
+        errs.add(path, f"expected text, got {preview(x)}")
         return ""
     return x
 
@@ -54,12 +58,17 @@ def _text(x: Any, path: str, errs: _Errors) -> str:
 def _scalar(x: Any, path: str, errs: _Errors) -> Any:
     if isinstance(x, str):
         try:
-            return date.fromisoformat(x) if len(x) == 10 and x[4] == "-" else x
+            d = date.fromisoformat(x) if len(x) == 10 and x[4] == "-" else None
         except ValueError:
             return x
-    if x is None or isinstance(x, (bool, int, date)):
+        if d is None:
+            return x
+        return _in_range(d, path, errs)
+    if type(x) is date:
+        return _in_range(x, path, errs)
+    if x is None or isinstance(x, (bool, int)):
         return x
-    errs.add(path, f"expected a string, integer, boolean or ISO date, got {x!r}")
+    errs.add(path, f"expected a string, integer, boolean or ISO date, got {preview(x)}")
     return None
 
 
@@ -101,6 +110,14 @@ def _condition(x: Any, path: str, errs: _Errors) -> Condition:
     return Cmp(name, _CMP[op], _scalar(x[op], f"{path}.{op}", errs))
 
 
+def _param_kind(name: str, kind: type, what: str, path: str, errs: _Errors) -> None:
+    """A parameter the default set defines must hold ``kind`` (a date where a date is due)."""
+    known = DEFAULT_PARAMETERS.parameters.get(name)
+    if known is not None and not isinstance(known.history[-1].value, kind):
+        value = known.history[-1].value
+        errs.add(path, f"parameter {name} is {type(value).__name__} {preview(str(value))}, not {what}")
+
+
 def _due(x: Any, path: str, errs: _Errors) -> Due | None:
     if not isinstance(x, dict) or len(x) == 0:
         errs.add(path, "expected a due-date object such as {fact: due} or {after: ..., period: ...}")
@@ -110,7 +127,9 @@ def _due(x: Any, path: str, errs: _Errors) -> Due | None:
         return FactDate(_text(x["fact"], f"{path}.fact", errs))
     if "param" in x:
         _obj(x, path, errs, {"param"})
-        return ParamDate(_text(x["param"], f"{path}.param", errs))
+        name = _text(x["param"], f"{path}.param", errs)
+        _param_kind(name, date, "a date", f"{path}.param", errs)
+        return ParamDate(name)
     if "day_after" in x:
         _obj(x, path, errs, {"day_after"})
         inner = _due(x["day_after"], f"{path}.day_after", errs)
@@ -118,7 +137,9 @@ def _due(x: Any, path: str, errs: _Errors) -> Due | None:
     if "after" in x:
         _obj(x, path, errs, {"after", "period"}, {"period"})
         inner = _due(x["after"], f"{path}.after", errs)
-        return After(inner, Param(_text(x.get("period"), f"{path}.period", errs))) if inner else None
+        period = _text(x.get("period"), f"{path}.period", errs)
+        _param_kind(period, Duration, "a period", f"{path}.period", errs)
+        return After(inner, Param(period)) if inner else None
     for form in ("latest", "latest_known"):
         if form in x:
             _obj(x, path, errs, {form})
@@ -137,15 +158,25 @@ def _due(x: Any, path: str, errs: _Errors) -> Due | None:
     return None
 
 
+def _in_range(d: date, path: str, errs: _Errors) -> date | None:
+    problem = date_problem(d)
+    if problem is None:
+        return d
+    errs.add(path, problem)
+    return None
+
+
 def _bound(x: Any, path: str, errs: _Errors) -> date | str | None:
-    if x is None or isinstance(x, date):
+    if x is None:
         return x
+    if type(x) is date:
+        return _in_range(x, path, errs)
     if isinstance(x, str):
         try:
-            return date.fromisoformat(x)
+            return _in_range(date.fromisoformat(x), path, errs)
         except ValueError:
             return x  # a date parameter's name
-    errs.add(path, f"expected an ISO date or a date parameter's name, got {x!r}")
+    errs.add(path, f"expected an ISO date or a date parameter's name, got {preview(x)}")
     return None
 
 
@@ -154,10 +185,16 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
         "id", "title", "citation", "process", "due", "when", "then", "effective", "exception_of", "params",
         "obligation", "covers_existing", "tags", "text",
     }
+    before = len(errs.problems)
     obj = _obj(x, path, errs, keys, {"id", "title", "citation", "process", "then"})
     if obj is None:
         return None
-    before = len(errs.problems)
+    exception_of = obj.get("exception_of")
+    if exception_of is not None and not isinstance(exception_of, str):
+        errs.add(f"{path}.exception_of", f"expected the id of the base rule, got {preview(exception_of)}")
+    params = obj.get("params", [])
+    if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
+        errs.add(f"{path}.params", f"expected a list of parameter names, got {preview(params)}")
     cit = _obj(obj.get("citation"), f"{path}.citation", errs, {"document", "article", "url"}, {"document", "article"})
     cit = cit or {}
     citation = Citation(
@@ -168,7 +205,7 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
     then = _obj(obj.get("then"), f"{path}.then", errs, {"event", "payload"}, {"event"}) or {}
     event_type = EVENTS_BY_TYPE.get(then.get("event", ""))
     if event_type is None:
-        errs.add(f"{path}.then.event", f"unknown event type {then.get('event')!r}")
+        errs.add(f"{path}.then.event", f"unknown event type {preview(then.get('event'))}")
     payload_raw = then.get("payload", {})
     payload: dict[str, Any] = {}
     if not isinstance(payload_raw, dict):
@@ -176,7 +213,14 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
     else:
         from icoc.rules._conditions import F
 
+        fields = set(attrs.fields_dict(event_type)) - {"subject", "effective", "cause"} if event_type else None
         for k, val in payload_raw.items():
+            if fields is not None and k not in fields:
+                errs.add(
+                    f"{path}.then.payload.{k if isinstance(k, str) and len(k) <= 40 else preview(k, 40)}",
+                    f"not a field of {then.get('event')} (fields: {', '.join(sorted(fields)) or 'none'})",
+                )
+                continue
             if isinstance(val, dict) and set(val) == {"fact"}:
                 payload[k] = F(val["fact"])
             else:
@@ -189,7 +233,6 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
     )
     due = _due(obj["due"], f"{path}.due", errs) if "due" in obj else None
     when = _condition(obj.get("when", True), f"{path}.when", errs)
-    params = obj.get("params", [])
     obligation = _text(obj["obligation"], f"{path}.obligation", errs) if "obligation" in obj else None
     covers = obj.get("covers_existing", False)
     if not isinstance(covers, (bool, str)):
@@ -211,8 +254,8 @@ def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
         when=when,
         then=Emit(event=event_type, payload=payload),
         effective=period,
-        exception_of=obj.get("exception_of"),
-        params=tuple(params) if isinstance(params, list) else (),
+        exception_of=exception_of,
+        params=tuple(params),
         obligation=obligation,
         covers_existing=covers,
         tags=frozenset(tags),
@@ -239,7 +282,7 @@ def rules_from_data(data: Any, base: RuleSet | None = None) -> RuleSet:
         removed = []
     for i, rid in enumerate(removed):
         if rid not in ruleset.ids:
-            errs.add(f"$.remove[{i}]", f"no rule {rid!r} to remove")
+            errs.add(f"$.remove[{i}]", f"no rule {preview(rid)} to remove")
     raw = doc.get("rules", [])
     if not isinstance(raw, list):
         errs.add("$.rules", "expected a list of rules")
@@ -283,7 +326,7 @@ def _condition_data(c: Condition) -> Any:
         return {"not": _condition_data(c.part)}
     if isinstance(c, Custom):
         return {"custom": c.label}
-    raise TypeError(f"cannot write condition {c!r}")
+    raise TypeError(f"cannot write condition {preview(c)}")
 
 
 def _due_data(d: Due) -> Any:
@@ -299,7 +342,7 @@ def _due_data(d: Due) -> Any:
         return {"latest_known" if d.known_only else "latest": [_due_data(p) for p in d.parts]}
     if isinstance(d, EndOfCalendarYear):
         return {"end_of_calendar_year": _due_data(d.start), "years": d.years_param, "count_joining_year": d.count_param}
-    raise TypeError(f"cannot write due date {d!r}")
+    raise TypeError(f"cannot write due date {preview(d)}")
 
 
 def _plain(v: Any) -> Any:

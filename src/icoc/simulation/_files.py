@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
+from icoc.model.dates import date_problem
 from icoc.rules._files import load_rules, rule_to_data, rules_from_data
 from icoc.rules._params import DEFAULT_PARAMETERS, Duration, ParameterSet
 from icoc.rules._rule import RuleSet
@@ -27,6 +28,7 @@ from icoc.simulation._scenario import (
     Certification,
     Complaints,
     Findings,
+    Limits,
     Population,
     Scenario,
     SelfAssessments,
@@ -43,7 +45,7 @@ _PARTS: dict[str, type[Any]] = {
     "cases": Cases,
     "board": Board,
 }
-_TOP = ("name", "start", "years", "backend", *_PARTS, "rules", "parameters")
+_TOP = ("name", "start", "years", "backend", *_PARTS, "rules", "parameters", "limits")
 
 
 def _plain(value: Any) -> Any:
@@ -85,6 +87,8 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         else:
             params[p.name] = {s.effective_from.isoformat(): _plain(s.value) for s in p.history}
     out["parameters"] = params
+    if scenario.limits != Limits():
+        out["limits"] = unstructure(scenario.limits, audience=Audience.FULL)
     return out
 
 
@@ -112,15 +116,21 @@ def _duration(text: Any, path: str) -> Duration:
         except InvalidInput as exc:
             raise exc.under(path) from None
     if not isinstance(text, str):
-        raise InvalidInput(Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {text!r}"))
+        raise InvalidInput(
+            Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}")
+        )
     words = text.replace(",", " ").split()
     if len(words) % 2 or not words:
-        raise InvalidInput(Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {text!r}"))
+        raise InvalidInput(
+            Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}")
+        )
     parts: dict[str, int] = {}
     for n, unit in zip(words[::2], words[1::2], strict=True):
         key = unit.rstrip("s") + "s"
         if key not in ("years", "months", "days") or not n.isdigit() or key in parts:
-            raise InvalidInput(Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {text!r}"))
+            raise InvalidInput(
+                Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}")
+            )
         parts[key] = int(n)
     return Duration(**parts)
 
@@ -131,27 +141,45 @@ def _param_value(like: Any, value: Any, path: str) -> Any:
         return _duration(value, path)
     if isinstance(like, date):
         if type(value) is date:
-            return value
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise InvalidInput(Problem(path, f"expected an ISO date YYYY-MM-DD, got {value!r}")) from None
+            d = value
+        else:
+            try:
+                d = date.fromisoformat(value)
+            except (TypeError, ValueError):
+                raise InvalidInput(Problem(path, f"expected an ISO date YYYY-MM-DD, got {preview(value)}")) from None
+        problem = date_problem(d)
+        if problem is not None:
+            raise InvalidInput(Problem(path, problem))
+        return d
     if isinstance(like, bool):
         if not isinstance(value, bool):
-            raise InvalidInput(Problem(path, f"expected true or false, got {value!r}"))
+            raise InvalidInput(Problem(path, f"expected true or false, got {preview(value)}"))
         return value
     if isinstance(like, int):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(Problem(path, f"expected an integer, got {value!r}"))
+            raise InvalidInput(Problem(path, f"expected an integer, got {preview(value)}"))
         return value
     if not isinstance(value, str):
-        raise InvalidInput(Problem(path, f"expected text, got {value!r}"))
+        raise InvalidInput(Problem(path, f"expected text, got {preview(value)}"))
     return value
+
+
+def _since(when: Any, path: str) -> date:
+    """The date a parameter step takes effect; ``0001-01-01`` (``date.min``) means "always"."""
+    if when == date.min or when == date.min.isoformat():
+        return date.min
+    if type(when) is date:
+        problem = date_problem(when)
+        if problem is not None:
+            raise InvalidInput(Problem(path, problem))
+        return when
+    result: date = _param_value(date.min, str(when), path)
+    return result
 
 
 def _parameters(data: Any, path: str) -> ParameterSet:
     if not isinstance(data, Mapping):
-        raise InvalidInput(Problem(path, f"expected a mapping of parameter names to values, got {data!r}"))
+        raise InvalidInput(Problem(path, f"expected a mapping of parameter names to values, got {preview(data)}"))
     params = DEFAULT_PARAMETERS
     problems: list[Problem] = []
     for name, raw in data.items():
@@ -166,7 +194,7 @@ def _parameters(data: Any, path: str) -> ParameterSet:
             ):
                 steps = []
                 for when, value in raw.items():
-                    on = when if type(when) is date else _param_value(date.min, str(when), f"{where}.{when}")
+                    on = _since(when, f"{where}.{when}")
                     steps.append((on, _param_value(like, value, f"{where}.{when}")))
                 steps.sort(key=lambda s: s[0])
                 for on, value in steps:
@@ -212,13 +240,16 @@ def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None
         try:
             values["start"] = date.fromisoformat(values["start"])
         except ValueError:
-            problems.append(Problem("$.start", f"expected an ISO date YYYY-MM-DD, got {values['start']!r}"))
+            problems.append(Problem("$.start", f"expected an ISO date YYYY-MM-DD, got {preview(values['start'])}"))
             del values["start"]
-    for key, cls in _PARTS.items():
+    if type(values.get("start")) is date and date_problem(values["start"]) is not None:
+        problems.append(Problem("$.start", str(date_problem(values["start"]))))
+        del values["start"]
+    for key, cls in {**_PARTS, "limits": Limits}.items():
         if key not in data:
             continue
         try:
-            values[key] = structure(_merge(defaults[key], data[key]), cls, f"$.{key}")
+            values[key] = structure(_merge(defaults.get(key, {}), data[key]), cls, f"$.{key}")
         except InvalidInput as exc:
             problems.extend(exc.problems)
     try:

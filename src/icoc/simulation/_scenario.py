@@ -4,6 +4,7 @@ pure function of ``(scenario, seed)`` and a scenario can be written to JSON and 
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -12,8 +13,9 @@ from typing import Any
 import attrs
 from dateutil.relativedelta import relativedelta
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.complaints import ComplaintKind, ComplaintRoute
+from icoc.model.dates import LAST_DATE
 from icoc.model.monitoring import ConcernCategory, Severity
 from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
 from icoc.rules._rule import RuleSet
@@ -47,9 +49,11 @@ def _bad(instance: object, field: str, message: str) -> InvalidInput:
 
 def _num(instance: object, field: str, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-        raise _bad(instance, field, f"expected a number, got {value!r}")
+        raise _bad(instance, field, f"expected a number, got {preview(value)}")
     if value < 0:
-        raise _bad(instance, field, f"{value} is negative")
+        raise _bad(instance, field, f"{preview(value)} is negative")
+    if not math.isfinite(value) or value > _MAX_NUMBER:
+        raise _bad(instance, field, f"{preview(value)} is too large (at most {_MAX_NUMBER:g})")
 
 
 def _number(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -64,7 +68,16 @@ def _probability(instance: object, attribute: attrs.Attribute[Any], value: Any) 
 
 def _count(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _bad(instance, attribute.name, f"expected a whole number of at least 0, got {value!r}")
+        raise _bad(instance, attribute.name, f"expected a whole number of at least 0, got {preview(value)}")
+    if value > _MAX_NUMBER:
+        raise _bad(instance, attribute.name, f"{preview(value)} is too large (at most {_MAX_NUMBER:g})")
+
+
+_MAX_NUMBER = 1e12
+"""No count, rate or number of days in a scenario is larger (sizes have their own :class:`Limits`)."""
+
+MAX_DELAY_DAYS = 36_525
+"""A delay's ``mean_days`` and ``max_days`` are at most 100 years."""
 
 
 def _keys(
@@ -143,6 +156,10 @@ class Delay:
     max_days: int | None = attrs.field(default=None, validator=attrs.validators.optional(_count))
 
     def __attrs_post_init__(self) -> None:
+        for name in ("min_days", "mean_days", "max_days"):
+            value = getattr(self, name)
+            if value is not None and value > MAX_DELAY_DAYS:
+                raise _bad(self, name, f"{preview(value)} days is more than {MAX_DELAY_DAYS} (100 years)")
         if self.mean_days < self.min_days:
             raise _bad(self, "mean_days", f"{self.mean_days} is below min_days {self.min_days}")
         if self.max_days is not None and self.max_days < self.min_days:
@@ -390,12 +407,28 @@ def _start(instance: object, attribute: attrs.Attribute[Any], value: Any) -> Non
         raise _bad(instance, attribute.name, f"expected a date, got {value!r}")
     if value.year < 2014:
         raise _bad(instance, attribute.name, "the Association's processes start in 2014 at the earliest")
+    if value > LAST_DATE:
+        raise _bad(instance, attribute.name, f"{value} is after the last supported date {LAST_DATE}")
 
 
 def _years(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     _count(instance, attribute, value)
-    if not 1 <= value <= 100:
-        raise _bad(instance, attribute.name, f"{value} is not between 1 and 100")
+    if value < 1:
+        raise _bad(instance, attribute.name, f"{value} is not at least 1")
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """How large a scenario may be: guards against a typo (100,000,000 companies) running for
+    hours or exhausting memory. Raise them explicitly when a large run is meant:
+    ``Scenario(..., limits=Limits(companies=1_000_000))`` or a ``limits:`` key in a scenario file."""
+
+    companies: int = attrs.field(default=100_000, validator=_count)
+    """Companies in the population (the registry is built and benchmarked for 100,000)."""
+    members: int = attrs.field(default=10_000, validator=_count)
+    """Civil society organisations and governments together."""
+    years: int = attrs.field(default=100, validator=_count)
+    """Years simulated; the run must also end by the last supported date (2999-12-31)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -422,6 +455,31 @@ class Scenario:
         default=DEFAULT_PARAMETERS, validator=attrs.validators.instance_of(ParameterSet)
     )
     backend: str = attrs.field(default="native", validator=_backend)
+    limits: Limits = attrs.field(factory=Limits, validator=attrs.validators.instance_of(Limits))
+    """Sizes a run may not exceed unless raised here (:class:`Limits`)."""
+
+    def __attrs_post_init__(self) -> None:
+        lim, pop = self.limits, self.population
+        if pop.companies > lim.companies:
+            raise _bad(
+                self,
+                "population.companies",
+                f"{pop.companies:,} companies is over the limit of {lim.companies:,}; "
+                "raise limits.companies (Limits, or a limits: key in a scenario file) to run it on purpose",
+            )
+        if pop.csos + pop.governments > lim.members:
+            raise _bad(
+                self,
+                "population",
+                f"{pop.csos + pop.governments:,} civil society organisations and governments is over the limit "
+                f"of {lim.members:,}; raise limits.members to run it on purpose",
+            )
+        if self.years > lim.years:
+            raise _bad(
+                self, "years", f"{self.years} years is over the limit of {lim.years}; raise limits.years to run it"
+            )
+        if self.start.year + self.years > LAST_DATE.year:
+            raise _bad(self, "years", f"a run of {self.years} years from {self.start} ends after {LAST_DATE}")
 
     @property
     def end(self) -> date:

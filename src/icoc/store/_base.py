@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from types import TracebackType
@@ -12,11 +14,40 @@ import attrs
 from icoc.errors import InvalidInput, Problem
 from icoc.model.events import Event
 
-__all__ = ["STORE_FORMAT_VERSION", "EventStore", "RepairReport", "decode_event", "encode_event"]
+__all__ = [
+    "GENESIS",
+    "STORE_FORMAT_VERSION",
+    "EventStore",
+    "RepairReport",
+    "chain",
+    "decode_event",
+    "encode_event",
+    "is_full_disk",
+]
 
-STORE_FORMAT_VERSION = 1
-"""The on-disk format this release writes and reads; a store records the version it was created
-with, so a later release can migrate it (and this one refuses a newer one)."""
+STORE_FORMAT_VERSION = 2
+"""The on-disk format this release writes; a store records the version it was created with, so a
+later release can migrate it (and this one refuses a newer one). Version 2 chains a checksum
+through every record and records the event count and last checksum; version 1 stores (no
+checksums) are still read and appended to in their own format."""
+
+GENESIS = "0" * 64
+"""The checksum "before" event 1."""
+
+
+def chain(previous: str, seq: int, end: int, event_json: bytes) -> str:
+    """The checksum of the record ``seq`` (of the batch ending at ``end``) holding ``event_json``
+    (its exact stored bytes), chained to the record before it: SHA-256 hex. Editing, moving,
+    renumbering or dropping a record breaks the chain at the first record touched."""
+    h = hashlib.sha256(previous.encode("ascii"))
+    h.update(b"%d:%d:" % (seq, end))
+    h.update(event_json)
+    return h.hexdigest()
+
+
+def is_full_disk(exc: BaseException) -> bool:
+    """An OSError saying the disk, the quota or the process's file-size limit is exhausted."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 @runtime_checkable

@@ -2,17 +2,22 @@
 
 ::
 
-    {"format":"icoc.events","format_version":1}
-    {"seq":1,"end":3,"event":{"type":"application_submitted",...}}
-    {"seq":2,"end":3,"event":{...}}
-    {"seq":3,"end":3,"event":{...}}
+    {"format":"icoc.events","format_version":2,"count":3,"hash":"9f2c..."}      (padded)
+    {"seq":1,"end":3,"hash":"5d1e...","event":{"type":"application_submitted",...}}
+    {"seq":2,"end":3,"hash":"07aa...","event":{...}}
+    {"seq":3,"end":3,"hash":"9f2c...","event":{...}}
 
 ``end`` is the last sequence number of the line's batch, so a batch is complete exactly when its
-line with ``seq == end`` is there and ends with a newline. A batch is written with one ``write``
-and fsynced before ``append`` returns; writers serialise on ``fcntl.flock``. A crash can leave a
-torn last line or the first lines of a batch: opening, reading or appending then raises
-:class:`~icoc.errors.StoreCorrupted` with the line number, and :meth:`JsonLinesStore.repair`
-removes that unacknowledged tail on request, never silently.
+line with ``seq == end`` is there and ends with a newline. ``hash`` chains each record to the one
+before it (:func:`~icoc.store._base.chain`), and the fixed-width header, rewritten in place after
+each append, records the event count and the last checksum: an edited, moved or renumbered
+record breaks the chain, and a file cut short holds fewer events than its header records.
+Opening verifies both. A batch is written with one ``pwrite`` and fsynced before ``append``
+returns; writers serialise on ``fcntl.flock``. A crash can leave a torn last line or the first
+lines of a batch (the header still records the batch before): opening, reading or appending then
+raises :class:`~icoc.errors.StoreCorrupted` with the line number, and
+:meth:`JsonLinesStore.repair` removes that unacknowledged tail on request, never silently.
+Version 1 files (no checksums, no count) are still read and appended to as version 1.
 """
 
 from __future__ import annotations
@@ -25,18 +30,31 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
-from icoc.errors import InvalidInput, Problem, StoreConflict, StoreCorrupted
+from icoc.errors import InvalidInput, Problem, StoreConflict, StoreCorrupted, StoreFull, preview
 from icoc.model.events import Event
-from icoc.store._base import STORE_FORMAT_VERSION, RepairReport, check_batch, decode_event, encode_event
+from icoc.store._base import (
+    GENESIS,
+    STORE_FORMAT_VERSION,
+    RepairReport,
+    chain,
+    check_batch,
+    decode_event,
+    encode_event,
+    is_full_disk,
+)
 
 __all__ = ["FORMAT_NAME", "JsonLinesStore"]
 
 FORMAT_NAME = "icoc.events"
 
 _CHUNK = 1 << 16
-_PREFIX = re.compile(rb'\{"seq":(\d+),"end":(\d+),"event":\{')
+_PREFIX1 = re.compile(rb'\{"seq":(\d+),"end":(\d+),"event":\{')
+_PREFIX2 = re.compile(rb'\{"seq":(\d+),"end":(\d+),"hash":"([0-9a-f]{64})","event":\{')
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEADER_WIDTH = 192
+"""Bytes in a version-2 header line, newline included: room for any count, the same after every append."""
 
 
 def _fsync_dir(path: Path) -> None:
@@ -47,32 +65,41 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _header() -> bytes:
-    return (
-        json.dumps({"format": FORMAT_NAME, "format_version": STORE_FORMAT_VERSION}, separators=(",", ":")).encode(
-            "utf-8"
-        )
-        + b"\n"
-    )
+class _Damage(Exception):
+    """What a scan found wrong: where the sound part ends, why, and whether only an
+    unacknowledged tail (an interrupted append) is at fault."""
+
+    def __init__(self, offset: int, message: str, lines: int, repairable: bool, seq: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
+        self.lines = lines
+        self.repairable = repairable
+        self.seq = seq
 
 
 class JsonLinesStore:
     """A durable, append-only event log in one JSON-lines file (created when missing)."""
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True, check: bool = True) -> None:
-        """Open (or create) the store at ``path``. A damaged tail raises :class:`StoreCorrupted`
-        here, unless ``check=False`` (to call :meth:`repair`); every later call checks it again."""
+        """Open (or create) the store at ``path`` and verify it: every record's checksum, the
+        numbering, and the event count and last checksum the header records. Damage raises
+        :class:`StoreCorrupted` naming the first bad sequence number, unless ``check=False``
+        (to call :meth:`repair`); every later call checks again what it reads."""
         self.path = Path(path)
         if not self.path.exists():
             if not create:
                 raise InvalidInput(Problem(str(self.path), "no such event store"))
             self._create()
-        self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+        self._fd = os.open(self.path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
         try:
-            self._start = self._read_header()
+            self._start, self._recorded = self._read_header()
             self._offset = self._start  # end of the last complete batch we know of
-            self._marks: dict[int, int] = {}  # batch end seq -> the offset after it
+            self._hash = GENESIS  # the checksum of the record at _last
+            self._marks: dict[int, tuple[int, str]] = {}  # batch end seq -> (offset after it, its checksum)
             self._last = 0
+            self._verified = False
+            self._at_recorded = GENESIS if self._recorded is not None and self._recorded[0] == 0 else None
             if check:
                 with self._locked(fcntl.LOCK_SH):
                     self._catch_up()
@@ -87,10 +114,15 @@ class JsonLinesStore:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            os.write(fd, _header())
+            os.write(fd, _header(0, GENESIS))
             os.fsync(fd)
-        finally:
+        except OSError as exc:
             os.close(fd)
+            os.unlink(tmp)
+            if is_full_disk(exc):
+                raise StoreFull(str(self.path), exc.strerror or str(exc)) from None
+            raise
+        os.close(fd)
         try:
             os.link(tmp, self.path)  # fails if another process created it first: theirs wins
         except FileExistsError:
@@ -99,7 +131,7 @@ class JsonLinesStore:
             os.unlink(tmp)
         _fsync_dir(self.path.parent)
 
-    def _read_header(self) -> int:
+    def _read_header(self) -> tuple[int, tuple[int, str] | None]:
         head = os.pread(self._fd, 4096, 0)
         line, nl, _ = head.partition(b"\n")
         if not nl:
@@ -112,7 +144,7 @@ class JsonLinesStore:
             raise StoreCorrupted(str(self.path), f"the header does not name the {FORMAT_NAME!r} format", 1)
         version = header.get("format_version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise StoreCorrupted(str(self.path), f"bad format_version {version!r} in the header", 1)
+            raise StoreCorrupted(str(self.path), f"bad format_version {preview(version)} in the header", 1)
         if version > STORE_FORMAT_VERSION:
             raise InvalidInput(
                 Problem(
@@ -122,7 +154,20 @@ class JsonLinesStore:
                 )
             )
         self.format_version = version
-        return len(line) + 1
+        self._chained = version >= 2
+        recorded = None
+        if self._chained:
+            count, digest = header.get("count"), header.get("hash")
+            if (
+                type(count) is not int
+                or count < 0
+                or not isinstance(digest, str)
+                or not _HEX64.fullmatch(digest)
+                or len(line) + 1 != _HEADER_WIDTH
+            ):
+                raise StoreCorrupted(str(self.path), "the header's event count or checksum is damaged", 1)
+            recorded = (count, digest)
+        return len(line) + 1, recorded
 
     @contextmanager
     def _locked(self, mode: int) -> Iterator[None]:
@@ -138,7 +183,7 @@ class JsonLinesStore:
             return
         if len(self._marks) >= 64:
             del self._marks[min(self._marks)]
-        self._marks[self._last] = self._offset
+        self._marks[self._last] = (self._offset, self._hash)
 
     def _line_number(self, offset: int) -> int:
         """1-based number of the line that starts at ``offset``."""
@@ -151,97 +196,95 @@ class JsonLinesStore:
             pos += len(chunk)
         return count + 1
 
-    def _corrupt(self, offset: int, message: str, repairable: bool) -> StoreCorrupted:
-        hint = "repair() drops this unacknowledged tail" if repairable else "restore the file from a backup"
-        return StoreCorrupted(str(self.path), f"{message}; {hint}", self._line_number(offset))
+    def _corrupt(self, damage: _Damage) -> StoreCorrupted:
+        hint = "repair() drops this unacknowledged tail" if damage.repairable else "restore the file from a backup"
+        return StoreCorrupted(
+            str(self.path), f"{damage.message}; {hint}", self._line_number(damage.offset), seq=damage.seq
+        )
 
     def _catch_up(self) -> None:
-        """Bring ``_last``/``_offset`` to the file's end, which must be a complete batch."""
+        """Verify the records appended since the last complete batch we know of (all of them the
+        first time) and move ``_last``/``_offset``/``_hash`` to the file's end, which must be a
+        complete batch; the first time, also check the header's count and checksum."""
         size = os.fstat(self._fd).st_size
-        if size == self._offset:
+        if size == self._offset and self._verified:
             return
         if size < self._offset:
-            raise StoreCorrupted(str(self.path), f"the file shrank from {self._offset} to {size} bytes behind our back")
-        problem = self._tail_problem(size)
-        if problem is not None:
-            offset, message, _, repairable = problem
-            raise self._corrupt(offset, message, repairable)
+            raise StoreCorrupted(
+                str(self.path),
+                f"the file shrank from {self._offset} to {size} bytes behind our back",
+                seq=self._last + 1 if self._last else None,
+            )
+        try:
+            self._scan(size)
+        except _Damage as damage:
+            raise self._corrupt(damage) from None
 
-    def _reverse_lines(self, size: int) -> Iterator[tuple[int, bytes]]:
-        """``(offset, line)`` from the file's last line back to the first after the header; a
-        line without its newline (torn) can only come first."""
-        pos, buf = size, b""
-        while True:
-            if pos > self._start:
-                begin = max(self._start, pos - _CHUNK)
-                buf = os.pread(self._fd, pos - begin, begin) + buf
-                pos = begin
-            if pos > self._start:
-                idx = buf.find(b"\n")
-                if idx < 0:
-                    continue  # the piece may start in an earlier chunk
-                region_start, region, buf = pos + idx + 1, buf[idx + 1 :], buf[: idx + 1]
-            else:
-                region_start, region, buf = pos, buf, b""
-            pieces = region.split(b"\n")
-            lines = [piece + b"\n" for piece in pieces[:-1]]
-            if pieces[-1]:
-                lines.append(pieces[-1])
-            offsets = []
-            at = region_start
-            for line in lines:
-                offsets.append(at)
-                at += len(line)
-            yield from reversed(list(zip(offsets, lines, strict=True)))
-            if pos <= self._start and not buf:
-                return
-
-    def _scan_tail(self, size: int) -> tuple[int, int, int, str | None, bool]:
-        """Walk back from the end to the last complete batch. Returns ``(its last seq, the offset
-        after it, lines after it, what is wrong after it or None, whether that is a repairable
-        interrupted batch)``."""
+    def _scan(self, size: int) -> None:
+        """Walk forward from ``_offset`` to ``size``, verifying numbering, batches and checksums;
+        advance past every complete batch; raise :class:`_Damage` at the first fault."""
+        recorded = None if self._verified else self._recorded
+        pos, digest = self._offset, self._hash
+        partial: list[int] = []  # seqs of the open (incomplete) batch
+        open_end = 0
         torn = False
-        partial: list[tuple[int, int]] = []
-        garbage = False
-        for offset, line in self._reverse_lines(size):
-            if not line.endswith(b"\n"):
-                torn = True
-                continue
-            record = _parse(line)
-            if record is None:
-                garbage = True
-                partial.clear()
-                first_bad = offset
-                continue
-            seq, end = record
-            if seq == end:
-                after = offset + len(line)
-                n = (1 if torn else 0) + len(partial)
-                if after == size:
-                    return seq, after, 0, None, True
-                if garbage:
-                    return seq, after, n, f"line at byte {first_bad} is not a stored event", False
-                ok = _interrupted(partial, seq)
-                why = _why(partial, torn)
-                return seq, after, n, why, ok
-            partial.append((seq, end))
-        n = (1 if torn else 0) + len(partial)
-        if size == self._start:
-            return 0, self._start, 0, None, True
-        if garbage:
-            return 0, self._start, n, "a line is not a stored event", False
-        why = _why(partial, torn)
-        return 0, self._start, n, why, _interrupted(partial, 0)
+        with open(self.path, "rb") as f:
+            f.seek(pos)
+            while pos < size:
+                line = f.readline(size - pos)
+                seq = self._last + len(partial) + 1
+                if not line.endswith(b"\n"):
+                    torn = True
+                    break
+                parsed = self._parse_line(line)
+                if parsed is None:
+                    raise _Damage(pos, "a line that is not a stored event record", 0, False, seq)
+                got, end, stored_hash, event_json = parsed
+                if got != seq or end < got or (open_end and end != open_end):
+                    raise _Damage(pos, f"sequence {got} (batch end {end}) where {seq} was expected", 0, False, seq)
+                if self._chained:
+                    digest = chain(digest, got, end, event_json)
+                    if stored_hash != digest:
+                        raise _Damage(
+                            pos, f"event {got} does not match its checksum (edited, moved or copied)", 0, False, got
+                        )
+                pos += len(line)
+                if got == end:
+                    partial.clear()
+                    open_end = 0
+                    self._last, self._offset, self._hash = got, pos, digest
+                    self._mark()
+                    if recorded is not None and got == recorded[0]:
+                        self._at_recorded = digest
+                else:
+                    partial.append(got)
+                    open_end = end
+        if recorded is not None:
+            count, recorded_hash = recorded
+            if self._last < count:
+                raise _Damage(
+                    self._offset,
+                    f"the header records {count} acknowledged events but the file holds {self._last} "
+                    "(cut short or batches removed)",
+                    0,
+                    False,
+                    self._last + 1,
+                )
+            if self._at_recorded != recorded_hash:
+                raise _Damage(
+                    self._start, f"event {count} does not match the checksum the header records", 0, False, count
+                )
+        if partial or torn:
+            first = partial[0] if partial else self._last + 1
+            raise _Damage(self._offset, _why(partial, open_end, torn=torn), len(partial) + int(torn), True, first)
+        self._verified = True
 
-    def _tail_problem(self, size: int) -> tuple[int, str, int, bool] | None:
-        """``(offset of the bad tail, why, lines in it, repairable)``, or None (and
-        ``_last``/``_offset`` updated) when the file ends on a complete batch."""
-        last, after, n, why, repairable = self._scan_tail(size)
-        if why is None:
-            self._last, self._offset = last, after
-            self._mark()
+    def _parse_line(self, line: bytes) -> tuple[int, int, str | None, bytes] | None:
+        head = (_PREFIX2 if self._chained else _PREFIX1).match(line)
+        if head is None or not line.endswith(b"}\n") or len(head[1]) > 18 or len(head[2]) > 18:
             return None
-        return after, why, n, repairable
+        event_json = line[head.end() - 1 : -2]
+        return int(head[1]), int(head[2]), head[3].decode("ascii") if self._chained else None, event_json
 
     # --- the protocol -----------------------------------------------------------------------
 
@@ -253,35 +296,48 @@ class JsonLinesStore:
 
     def append(self, events: Sequence[Event], expected_last: int) -> int:
         batch = check_batch(events, expected_last)
-        lines = [encode_event(e) for e in batch]
+        texts = [encode_event(e).encode("utf-8") for e in batch]
         with self._locked(fcntl.LOCK_EX):
-            self._catch_up()
+            self._catch_up()  # reads only what other writers appended since we last looked
             if expected_last != self._last:
                 raise StoreConflict(str(self.path), expected_last, self._last)
             if not batch:
                 return self._last
             end = self._last + len(batch)
-            data = "".join(
-                f'{{"seq":{seq},"end":{end},"event":{text}}}\n' for seq, text in enumerate(lines, self._last + 1)
-            ).encode("utf-8")
+            digest = self._hash
+            parts = []
+            for seq, text in enumerate(texts, self._last + 1):
+                if self._chained:
+                    digest = chain(digest, seq, end, text)
+                    parts.append(b'{"seq":%d,"end":%d,"hash":"%s","event":%s}\n' % (seq, end, digest.encode(), text))
+                else:
+                    parts.append(b'{"seq":%d,"end":%d,"event":%s}\n' % (seq, end, text))
+            data = b"".join(parts)
             try:
                 view = memoryview(data)
+                at = self._offset
                 while view:
-                    written = os.write(self._fd, view)
-                    view = view[written:]
+                    written = os.pwrite(self._fd, view, at)
+                    view, at = view[written:], at + written
                 os.fsync(self._fd)
-            except BaseException:
+            except BaseException as exc:
                 # Nothing of a failed batch may stay behind (ENOSPC, EIO, KeyboardInterrupt...).
                 os.ftruncate(self._fd, self._offset)
                 os.fsync(self._fd)
+                if is_full_disk(exc):
+                    raise StoreFull(str(self.path), getattr(exc, "strerror", None) or str(exc)) from None
                 raise
-            self._last, self._offset = end, self._offset + len(data)
+            self._last, self._offset, self._hash = end, self._offset + len(data), digest
+            if self._chained:
+                # The header follows the data: after a crash it may lag (never lead) the records.
+                os.pwrite(self._fd, _header(end, digest), 0)
             self._mark()
             return end
 
     def read(self, after: int = 0) -> Iterator[tuple[int, Event]]:
         """Every event after ``after`` up to the last acknowledged one when the read starts;
-        any unreadable line raises :class:`StoreCorrupted` with its line number."""
+        any unreadable line or broken checksum raises :class:`StoreCorrupted` with its line and
+        sequence number, before that event is yielded."""
         with self._locked(fcntl.LOCK_SH):
             self._catch_up()
             stop, last = self._offset, self._last
@@ -290,43 +346,50 @@ class JsonLinesStore:
     def _read(self, after: int, stop: int, last: int) -> Iterator[tuple[int, Event]]:
         if after >= last:
             return
-        pos, expected, open_end = self._start, 1, 0
+        pos, expected, open_end, digest = self._start, 1, 0, GENESIS
         known = [s for s in self._marks if s <= after]
         if known:  # start at a batch end we know instead of the top of the file
             s = max(known)
-            pos, expected = self._marks[s], s + 1
+            (pos, digest), expected = self._marks[s], s + 1
         with open(self.path, "rb") as f:
             f.seek(pos)
             while pos < stop:
-                line = f.readline()
+                line = f.readline(stop - pos)
                 if not line:
                     break
                 pos += len(line)
                 line_no = expected + 1  # the header is line 1, event n is line n + 1
-                if expected <= after:  # skipped: check the numbering only
-                    head = _PREFIX.match(line)
-                    if head is None or not line.endswith(b"}\n"):
-                        raise StoreCorrupted(str(self.path), "not a stored event line", line_no)
-                    seq, end, event_data = int(head[1]), int(head[2]), None
-                else:
-                    record = _record(line)
-                    if record is None:
-                        raise StoreCorrupted(str(self.path), "not a stored event line", line_no)
-                    seq, end, event_data = record
+                parsed = self._parse_line(line)
+                if parsed is None:
+                    raise StoreCorrupted(str(self.path), "not a stored event line", line_no, seq=expected)
+                seq, end, stored_hash, event_json = parsed
                 if seq != expected or end < seq or (open_end and end != open_end):
                     raise StoreCorrupted(
-                        str(self.path), f"sequence {seq} (batch end {end}) where {expected} was expected", line_no
+                        str(self.path),
+                        f"sequence {seq} (batch end {end}) where {expected} was expected",
+                        line_no,
+                        seq=expected,
                     )
+                if self._chained:
+                    digest = chain(digest, seq, end, event_json)
+                    if digest != stored_hash:
+                        raise StoreCorrupted(
+                            str(self.path), f"event {seq} does not match its checksum", line_no, seq=seq
+                        )
                 open_end = 0 if seq == end else end
                 expected += 1
                 if seq > after:
                     try:
-                        event = decode_event(event_data)
-                    except InvalidInput as exc:
-                        raise StoreCorrupted(str(self.path), f"event {seq} does not load: {exc}", line_no) from None
+                        event = decode_event(json.loads(event_json))
+                    except (ValueError, InvalidInput) as exc:
+                        raise StoreCorrupted(
+                            str(self.path), f"event {seq} does not load: {preview(str(exc), 200)}", line_no, seq=seq
+                        ) from None
                     yield seq, event
         if expected - 1 != last:
-            raise StoreCorrupted(str(self.path), f"read {expected - 1} events where {last} were acknowledged")
+            raise StoreCorrupted(
+                str(self.path), f"read {expected - 1} events where {last} were acknowledged", seq=expected
+            )
 
     # --- maintenance ------------------------------------------------------------------------
 
@@ -342,16 +405,20 @@ class JsonLinesStore:
         report what was removed. Any other damage is refused: restore that from a backup."""
         with self._locked(fcntl.LOCK_EX):
             size = os.fstat(self._fd).st_size
-            problem = self._tail_problem(size)
-            if problem is None:
+            try:
+                self._scan(size)
                 return RepairReport(last=self._last)
-            offset, why, removed, repairable = problem
-            if not repairable:
-                raise self._corrupt(offset, f"{why}: damage is not limited to an interrupted last batch", False)
+            except _Damage as damage:
+                if not damage.repairable:
+                    damage.message += ": damage is not limited to an interrupted last batch"
+                    raise self._corrupt(damage) from None
+                offset, removed = damage.offset, damage.lines
             os.ftruncate(self._fd, offset)
             os.fsync(self._fd)
-            if self._tail_problem(offset) is not None:
-                raise StoreCorrupted(str(self.path), "still damaged after dropping the tail", self._line_number(offset))
+            try:
+                self._scan(offset)
+            except _Damage as damage:
+                raise self._corrupt(damage) from None
             return RepairReport(last=self._last, removed_lines=removed, removed_bytes=size - offset)
 
     def close(self) -> None:
@@ -371,38 +438,17 @@ class JsonLinesStore:
         return f"JsonLinesStore({str(self.path)!r})"
 
 
-def _record(line: bytes) -> tuple[int, int, Any] | None:
-    if not line.endswith(b"\n"):
-        return None
-    try:
-        data = json.loads(line)
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or set(data) != {"seq", "end", "event"}:
-        return None
-    seq, end = data["seq"], data["end"]
-    if type(seq) is not int or type(end) is not int:
-        return None
-    return seq, end, data["event"]
+def _header(count: int, digest: str) -> bytes:
+    """The fixed-width header line: rewriting it in place never moves the records after it."""
+    text = json.dumps(
+        {"format": FORMAT_NAME, "format_version": STORE_FORMAT_VERSION, "count": count, "hash": digest},
+        separators=(",", ":"),
+    ).encode("ascii")
+    return text.ljust(_HEADER_WIDTH - 1) + b"\n"
 
 
-def _parse(line: bytes) -> tuple[int, int] | None:
-    record = _record(line)
-    return None if record is None else (record[0], record[1])
-
-
-def _interrupted(partial: list[tuple[int, int]], last: int) -> bool:
-    """``partial`` (newest first) is the beginning of one batch right after sequence ``last``."""
-    if not partial:
-        return True
-    seqs = [s for s, _ in reversed(partial)]
-    ends = {e for _, e in partial}
-    return len(ends) == 1 and seqs == list(range(last + 1, last + 1 + len(seqs))) and seqs[-1] < next(iter(ends))
-
-
-def _why(partial: list[tuple[int, int]], torn: bool) -> str:
+def _why(partial: list[int], end: int, *, torn: bool) -> str:
     if not partial:
         return "the last line is truncated (a write was interrupted)"
-    first, end = partial[-1]
-    whole = f"batch {first}..{end} was interrupted after event {partial[0][0]}"
+    whole = f"batch {partial[0]}..{end} was interrupted after event {partial[-1]}"
     return whole + (" and a torn line" if torn else "")

@@ -1,9 +1,11 @@
 """A registry backed by an event store: replayed from it on open, appending what it accepts.
 
-The registry checks an event first (workflows and guards) and the store records it second; if
-the store refuses (another writer got there first, or the disk failed), the in-memory registry is
-rebuilt from the store, so the two never disagree, and the error is raised for the caller to
-retry on the fresh state.
+The registry checks an event first (workflows and guards) and the store records it second. Before
+applying anything it asks the store whether another writer appended: if so, it reads only the
+events it missed and raises :class:`~icoc.errors.StoreConflict` for the caller to decide again on
+the fresh state (no full replay). If the store still refuses afterwards (a writer won in the
+moment between, or the disk failed), the in-memory registry is rebuilt from the store, so the two
+never disagree.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from icoc.errors import StoreConflict, IcocError, InvalidInput, Problem
+from icoc.errors import IcocError, InvalidInput, Problem, StoreConflict
 from icoc.model.events import Event
 from icoc.registry import Registry
 from icoc.store._base import EventStore
@@ -109,6 +111,7 @@ class StoredRegistry:
         Raises :class:`~icoc.errors.StoreConflict` (after reloading) when another writer appended
         since this registry last read the store: :meth:`refresh` is implied, retry if still valid.
         """
+        self._check_current()
         try:
             self._registry.submit_all(events, before_commit=self._append)
         except StoreConflict:
@@ -116,8 +119,18 @@ class StoredRegistry:
             raise
         return self._seq
 
+    def _check_current(self) -> None:
+        """Raise StoreConflict, after reading only the events missed, if the store moved on."""
+        last = self._store.last()
+        if last != self._seq:
+            before = self._seq
+            self.refresh()
+            raise StoreConflict(str(getattr(self._store, "path", self._store)), before, last)
+
     def advance_to(self, when: date) -> list[Event]:
-        """Fire the rules due up to ``when`` and store the events they derived."""
+        """Fire the rules due up to ``when`` and store the events they derived (StoreConflict,
+        after catching up, if another writer appended since this registry last read)."""
+        self._check_current()
         try:
             return self._registry.advance_to(when, before_commit=self._append)
         except StoreConflict:

@@ -1,9 +1,13 @@
 """An event store in SQLite (standard library ``sqlite3``), WAL mode, one transaction per append.
 
-Tables: ``meta(key, value)`` holds ``format`` and ``format_version``; ``events(seq, batch_end,
-event)`` one row per event, ``event`` its JSON. ``synchronous=FULL`` makes a commit durable when
-``append`` returns; SQLite rolls an interrupted transaction back when the database is next
-opened, so a batch is never half there, and ``batch_end`` lets :meth:`SqliteStore.check` prove it.
+Tables: ``meta(key, value)`` holds ``format``, ``format_version``, ``count`` and ``last_hash``;
+``events(seq, batch_end, hash, event)`` one row per event, ``event`` its JSON and ``hash`` its
+checksum chained to the row before (:func:`~icoc.store._base.chain`). ``synchronous=FULL`` makes a
+commit durable when ``append`` returns; SQLite rolls an interrupted transaction back when the
+database is next opened, so a batch is never half there, and ``batch_end`` lets
+:meth:`SqliteStore.check` prove it. Opening verifies the chain, the count and the last checksum,
+so a dropped table, deleted, edited or renumbered rows are reported, not replayed. Version 1
+databases (no checksums) are still read and appended to as version 1.
 """
 
 from __future__ import annotations
@@ -16,9 +20,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from icoc.errors import InvalidInput, Problem, StoreConflict, StoreCorrupted
+from icoc.errors import InvalidInput, Problem, StoreConflict, StoreCorrupted, StoreFull, preview
 from icoc.model.events import Event
-from icoc.store._base import STORE_FORMAT_VERSION, RepairReport, check_batch, decode_event, encode_event
+from icoc.store._base import GENESIS, STORE_FORMAT_VERSION, RepairReport, chain, check_batch, decode_event, encode_event
 
 __all__ = ["SqliteStore"]
 
@@ -26,9 +30,13 @@ FORMAT_NAME = "icoc.events"
 _PAGE = 5000
 
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, batch_end INTEGER NOT NULL, event TEXT NOT NULL)",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE events (seq INTEGER PRIMARY KEY, batch_end INTEGER NOT NULL, hash TEXT NOT NULL, "
+    "event TEXT NOT NULL)",
 )
+_SQLITE_FULL = 13
+_SQLITE_IOERR = 10
+_LOW_SPACE = 1 << 20
 
 
 class SqliteStore:
@@ -37,8 +45,10 @@ class SqliteStore:
     def __init__(
         self, path: str | os.PathLike[str], *, create: bool = True, check: bool = True, timeout: float = 60.0
     ) -> None:
-        """Open (or create) the store at ``path``; with ``check`` (the default) the last batch
-        and the sequence numbers are checked at once. ``timeout``: seconds to wait for a writer."""
+        """Open (or create) the store at ``path``; with ``check`` (the default) the last batch,
+        the sequence numbers, every row's checksum and the recorded count and last checksum are
+        verified at once (:class:`StoreCorrupted` names the first bad sequence number).
+        ``timeout``: seconds to wait for a writer."""
         self.path = Path(path)
         if not create and not self.path.exists():
             raise InvalidInput(Problem(str(self.path), "no such event store"))
@@ -47,15 +57,42 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise StoreCorrupted(str(self.path), f"cannot open the database: {exc}") from None
         try:
+            self._recorded = (0, GENESIS)
             self._setup()
             if check:
                 self._check_tail()
+                self._verify()
         except BaseException:
             self._db.close()
             raise
 
-    def _fail(self, exc: sqlite3.Error) -> StoreCorrupted:
+    def _fail(self, exc: sqlite3.Error) -> StoreCorrupted | StoreFull:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if (code is not None and code & 0xFF == _SQLITE_FULL) or "disk is full" in str(exc):
+            return StoreFull(str(self.path), str(exc))
+        if code is not None and code & 0xFF == _SQLITE_IOERR:
+            full = self._out_of_space()
+            if full is not None:
+                return StoreFull(str(self.path), f"{exc}: {full}")
         return StoreCorrupted(str(self.path), f"the database is damaged or not an icoc event store: {exc}")
+
+    def _out_of_space(self) -> str | None:
+        """Why a write error is a full disk, if it is one: SQLite reports a write past the
+        process's file-size limit (EFBIG) as a plain I/O error."""
+        try:
+            import resource
+
+            soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+            if soft != resource.RLIM_INFINITY:
+                sizes = [os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if p.exists()]
+                if max(sizes, default=0) + _LOW_SPACE >= soft:
+                    return f"the file-size limit of {soft} bytes is reached"
+            stat = os.statvfs(self.path.parent)
+            if stat.f_bavail * stat.f_frsize < _LOW_SPACE:
+                return f"{stat.f_bavail * stat.f_frsize} bytes free"
+        except (OSError, ImportError, ValueError):
+            return None
+        return None
 
     def _setup(self) -> None:
         db = self._db
@@ -65,30 +102,36 @@ class SqliteStore:
                 raise StoreCorrupted(str(self.path), f"cannot switch the database to WAL mode (it is {mode})")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("BEGIN IMMEDIATE")  # two processes creating the store at once: one waits
-            for statement in _SCHEMA:
-                db.execute(statement)
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            if not meta:
-                count = db.execute("SELECT count(*) FROM events").fetchone()[0]
-                if count:
-                    db.execute("ROLLBACK")
-                    raise StoreCorrupted(str(self.path), "events without a format version (meta table is empty)")
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:  # a new store; never recreate a table that has gone missing
+                for statement in _SCHEMA:
+                    db.execute(statement)
                 db.executemany(
                     "INSERT INTO meta (key, value) VALUES (?, ?)",
-                    [("format", FORMAT_NAME), ("format_version", str(STORE_FORMAT_VERSION))],
+                    [
+                        ("format", FORMAT_NAME),
+                        ("format_version", str(STORE_FORMAT_VERSION)),
+                        ("count", "0"),
+                        ("last_hash", GENESIS),
+                    ],
                 )
-                meta = {"format": FORMAT_NAME, "format_version": str(STORE_FORMAT_VERSION)}
+                tables = {"meta", "events"}
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall()) if "meta" in tables else {}
             db.execute("COMMIT")
         except sqlite3.Error as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise self._fail(exc) from None
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
         if meta.get("format") != FORMAT_NAME:
             raise StoreCorrupted(str(self.path), f"the meta table does not name the {FORMAT_NAME!r} format")
         try:
             version = int(meta.get("format_version", ""))
         except ValueError:
-            raise StoreCorrupted(str(self.path), f"bad format_version {meta.get('format_version')!r}") from None
+            raise StoreCorrupted(str(self.path), f"bad format_version {preview(meta.get('format_version'))}") from None
         if version > STORE_FORMAT_VERSION:
             raise InvalidInput(
                 Problem(
@@ -98,6 +141,15 @@ class SqliteStore:
                 )
             )
         self.format_version = version
+        self._chained = version >= 2
+        if self._chained:
+            count, last_hash = meta.get("count", ""), meta.get("last_hash", "")
+            if not count.isdigit() or len(last_hash) != 64:
+                raise StoreCorrupted(str(self.path), "the meta table's event count or checksum is damaged")
+            self._recorded = (int(count), last_hash)
+        if "events" not in tables:
+            first = 1 if not self._chained or self._recorded[0] else None
+            raise StoreCorrupted(str(self.path), "the events table is missing (dropped?)", seq=first)
 
     def _check_tail(self) -> int:
         """The last committed row ends its batch, and no sequence number is missing."""
@@ -115,6 +167,75 @@ class SqliteStore:
         if count != seq:
             raise StoreCorrupted(str(self.path), f"{count} events stored for last sequence number {seq}")
         return int(seq)
+
+    def _verify(self) -> int:
+        """Every row in order, its checksum chained to the one before, and the count and last
+        checksum the meta table records; one read transaction, so a writer cannot move them."""
+        db = self._db
+        try:
+            db.execute("BEGIN")
+            try:
+                if self._chained:
+                    meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('count', 'last_hash')"))
+                    count, recorded = int(meta.get("count", "-1")), meta.get("last_hash", "")
+                seq = 0
+                for seq, _ in self._rows(0, None):  # noqa: B007
+                    pass
+                if self._chained:
+                    if seq != count:
+                        raise StoreCorrupted(
+                            str(self.path),
+                            f"the meta table records {count} events but the table holds {seq} (rows deleted?)",
+                            seq=min(seq, count) + 1,
+                        )
+                    if self._digest != recorded:
+                        raise StoreCorrupted(
+                            str(self.path), f"event {seq} does not match the checksum the meta table records", seq=seq
+                        )
+            finally:
+                if db.in_transaction:
+                    db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+        return seq
+
+    def _rows(self, after: int, stop: int | None) -> Iterator[tuple[int, str]]:
+        """``(seq, event JSON)`` after ``after`` (to ``stop``, or the end), numbering and
+        checksums verified; leaves the checksum of the last row in ``_digest``."""
+        digest = GENESIS
+        if after and self._chained:
+            row = self._db.execute("SELECT hash FROM events WHERE seq = ?", (after,)).fetchone()
+            if row is None:
+                raise StoreCorrupted(str(self.path), f"event {after} is missing", seq=after)
+            digest = row[0]
+        expected = after + 1
+        columns = "seq, batch_end, hash, event" if self._chained else "seq, batch_end, NULL, event"
+        while stop is None or expected <= stop:
+            rows = self._db.execute(
+                f"SELECT {columns} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
+                (expected, stop if stop is not None else 2**62, _PAGE),
+            ).fetchall()
+            if not rows:
+                break
+            for seq, end, stored, text in rows:
+                if seq != expected:
+                    raise StoreCorrupted(str(self.path), f"event {expected} is missing (next is {seq})", seq=expected)
+                if self._chained:
+                    if not isinstance(text, str) or not isinstance(end, int):
+                        raise StoreCorrupted(str(self.path), f"event {seq} is not a stored event row", seq=seq)
+                    digest = chain(digest, seq, end, text.encode("utf-8", "surrogatepass"))
+                    if digest != stored:
+                        raise StoreCorrupted(
+                            str(self.path),
+                            f"event {seq} does not match its checksum (edited, moved or copied)",
+                            seq=seq,
+                        )
+                self._digest = digest
+                yield seq, text
+                expected += 1
+        self._digest = digest
+        if stop is not None and expected <= stop:
+            raise StoreCorrupted(str(self.path), f"event {expected} is missing (last is {stop})", seq=expected)
 
     # --- the protocol -------------------------------------------------------------------------
 
@@ -138,10 +259,27 @@ class SqliteStore:
             if last != expected_last:
                 raise StoreConflict(str(self.path), expected_last, last)
             end = last + len(texts)
-            db.executemany(
-                "INSERT INTO events (seq, batch_end, event) VALUES (?, ?, ?)",
-                ((seq, end, text) for seq, text in enumerate(texts, last + 1)),
-            )
+            if self._chained:
+                meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('count', 'last_hash')"))
+                row = db.execute("SELECT hash FROM events WHERE seq = ?", (last,)).fetchone()
+                digest = GENESIS if last == 0 else (row[0] if row else None)
+                if meta.get("count") != str(last) or meta.get("last_hash") != digest:
+                    raise StoreCorrupted(
+                        str(self.path), f"the meta table does not record event {last} as the last", seq=last or 1
+                    )
+                rows = []
+                for seq, text in enumerate(texts, last + 1):
+                    digest = chain(str(digest), seq, end, text.encode("utf-8"))
+                    rows.append((seq, end, digest, text))
+                db.executemany("INSERT INTO events (seq, batch_end, hash, event) VALUES (?, ?, ?, ?)", rows)
+                db.executemany(
+                    "UPDATE meta SET value = ? WHERE key = ?", [(str(end), "count"), (str(digest), "last_hash")]
+                )
+            else:
+                db.executemany(
+                    "INSERT INTO events (seq, batch_end, event) VALUES (?, ?, ?)",
+                    ((seq, end, text) for seq, text in enumerate(texts, last + 1)),
+                )
             db.execute("COMMIT")
             return end
         except BaseException as exc:
@@ -152,32 +290,24 @@ class SqliteStore:
             raise
 
     def read(self, after: int = 0) -> Iterator[tuple[int, Event]]:
-        """Every event after ``after`` up to the last one committed when the read starts."""
+        """Every event after ``after`` up to the last one committed when the read starts, each
+        row's checksum verified before its event is yielded."""
         return self._read(after, self.last())
 
     def _read(self, after: int, stop: int) -> Iterator[tuple[int, Event]]:
-        expected = after + 1
-        while expected <= stop:
-            try:
-                rows = self._db.execute(
-                    "SELECT seq, event FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
-                    (expected, stop, _PAGE),
-                ).fetchall()
-            except sqlite3.Error as exc:
-                raise self._fail(exc) from None
-            if not rows:
-                break
-            for seq, text in rows:
-                if seq != expected:
-                    raise StoreCorrupted(str(self.path), f"event {expected} is missing (next is {seq})")
+        if after >= stop:
+            return
+        try:
+            for seq, text in self._rows(after, stop):
                 try:
                     event = decode_event(json.loads(text))
-                except (ValueError, InvalidInput) as exc:
-                    raise StoreCorrupted(str(self.path), f"event {seq} does not load: {exc}") from None
+                except (ValueError, TypeError, InvalidInput) as exc:
+                    raise StoreCorrupted(
+                        str(self.path), f"event {seq} does not load: {preview(str(exc), 200)}", seq=seq
+                    ) from None
                 yield seq, event
-                expected += 1
-        if expected <= stop:
-            raise StoreCorrupted(str(self.path), f"event {expected} is missing (last is {stop})")
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
 
     # --- maintenance --------------------------------------------------------------------------
 
@@ -193,6 +323,7 @@ class SqliteStore:
         for n, _ in self._read(0, self.last()):  # noqa: B007
             pass
         self._check_tail()
+        self._verify()
         return n
 
     def repair(self) -> RepairReport:
