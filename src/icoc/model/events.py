@@ -111,7 +111,8 @@ class Admission(StrEnum):
 
 
 def _services(instance: ApplicationSubmitted, attribute: attrs.Attribute[Any], value: Any) -> None:
-    v.tuple_of(v.enum(ServiceDomain))(instance, attribute, value)
+    v.enums(ServiceDomain)(instance, attribute, value)
+    value = getattr(instance, attribute.name)
     if instance.provides_security_services and not value:
         raise v.invalid(instance, attribute.name, "a security provider names at least one service domain")
 

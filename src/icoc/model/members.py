@@ -97,6 +97,8 @@ class ObserverKind(StrEnum):
 
 
 def _suspended_from(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.enum(CompanyStatus))(instance, attribute, value)
+    value = getattr(instance, attribute.name)  # the member, if a plain value was given
     if instance.status is CompanyStatus.SUSPENDED:
         if value is None:
             raise v.invalid(
@@ -133,7 +135,7 @@ class Company:
     provides_security_services: bool = attrs.field(default=True, validator=v.typed(bool))
     services: tuple[ServiceDomain, ...] = attrs.field(
         default=(ServiceDomain.LAND,),
-        validator=[v.tuple_of(v.enum(ServiceDomain)), v.unique(lambda d: d, "domain"), _domains],
+        validator=[v.enums(ServiceDomain), v.unique(lambda d: d, "domain"), _domains],
     )
     swiss_pssa: bool = attrs.field(default=False, validator=v.typed(bool))
     """Subject to the Swiss Federal Act on Private Security Services provided Abroad."""

@@ -34,7 +34,7 @@ class Standard:
     id: StandardId = attrs.field(validator=v.identifier)
     title: str = attrs.field(validator=v.text)
     domains: tuple[ServiceDomain, ...] = attrs.field(
-        validator=[v.tuple_of(v.enum(ServiceDomain)), v.unique(lambda d: d, "domain")]
+        validator=[v.enums(ServiceDomain), v.unique(lambda d: d, "domain")]
     )
     recognised: bool = attrs.field(validator=v.typed(bool))
     recognised_from: date | None = attrs.field(default=None, validator=v.optional(v.a_date))

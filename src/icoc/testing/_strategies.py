@@ -965,6 +965,12 @@ _ID_TYPES: tuple[Any, ...] = (
 )
 
 
+def strategy_for_model(cls: type[Any]) -> st.SearchStrategy[Any] | None:
+    """The strategy for a public model class, or None if ``cls`` is not one."""
+    factory = _BY_TYPE.get(cls)
+    return factory() if factory is not None else None
+
+
 def _register_types() -> None:
     """Make ``st.from_type`` (and ``st.builds`` inference) produce only valid icoc values."""
     for cls, strategy in _BY_TYPE.items():
