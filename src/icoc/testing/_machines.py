@@ -99,7 +99,6 @@ __all__ = [
     "MembershipMachine",
     "ProcessMachine",
     "REFUSALS",
-    "ALL_SUBJECTS",
     "RegistryMachine",
     "SelfAssessmentMachine",
     "candidate_events",
