@@ -40,11 +40,15 @@ class ComplaintRoute(StrEnum):
 
 
 class ComplaintOutcome(StrEnum):
+    """How a routed complaint ended: remedied or not."""
+
     REMEDIED = "remedied"
     UNRESOLVED = "unresolved"
 
 
 class ComplaintStage(StrEnum):
+    """Where a complaint is in the Art. 13 procedure."""
+
     RECEIVED = "received"
     CLASSIFIED = "classified"
     REFERRED = "referred"

@@ -32,6 +32,7 @@ from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
 __all__ = ["FORMAT_VERSION", "RegistryDocument"]
 
 FORMAT_VERSION = 1
+"""The version of the registry document format this library writes and reads."""
 
 
 def _tuple(item: type) -> Any:

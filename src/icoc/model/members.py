@@ -76,6 +76,8 @@ class MembershipStatus(StrEnum):
 
 
 class GovernmentKind(StrEnum):
+    """A State, or an intergovernmental organisation (which may have no country)."""
+
     STATE = "state"
     INTERGOVERNMENTAL = "intergovernmental"
 
@@ -88,6 +90,8 @@ class ServiceDomain(StrEnum):
 
 
 class ObserverKind(StrEnum):
+    """What kind of organisation an observer is (Articles of Association, Art. 4)."""
+
     COMPANY = "company"
     CIVIL_SOCIETY = "civil_society"
     GOVERNMENT = "government"
