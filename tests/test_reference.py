@@ -82,12 +82,8 @@ def test_every_public_name_is_on_a_reference_page() -> None:
     for module, name in PUBLIC:
         value = getattr(importlib.import_module(module), name)
         # Classes and functions are found wherever they are re-exported; values by name too.
-        same = (
-            (lambda n, v: v is value)
-            if inspect.isclass(value) or callable(value) or isinstance(value, ModuleType)
-            else (lambda n, v: n == name and v is value)
-        )
-        if not any(same(n, v) for n, v in documented):
+        by_identity = inspect.isclass(value) or callable(value) or isinstance(value, ModuleType)
+        if not any(v is value and (by_identity or n == name) for n, v in documented):
             missing.append(f"{module}.{name}")
     assert not missing, f"not on any API reference page: {missing}"
 
@@ -116,3 +112,21 @@ def test_every_public_name_has_a_docstring(package: griffe.Object) -> None:
             missing.append(f"{module}.{name}")
     assert sorted(set(missing) - PENDING_DOCSTRINGS) == [], "public names without a docstring"
     assert PENDING_DOCSTRINGS <= set(missing), "documented now: remove from PENDING_DOCSTRINGS"
+
+
+def test_every_page_is_linked_from_the_home_page() -> None:
+    home = (DOCS / "index.md").read_text(encoding="utf-8")
+    linked = {m.split("#")[0] for m in re.findall(r"\]\(([^)\s]+\.md[^)\s]*)\)", home)}
+    pages = {str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md")} - {"index.md"}
+    assert sorted(pages - linked) == []
+
+
+def test_the_diagram_renderer_ships_with_the_site() -> None:
+    """Material loads Mermaid from a CDN unless a ``mermaid`` global exists: the vendored copy
+    provides it, so the process diagrams render offline."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    scripts = re.findall(r"^\s+- (assets/javascripts/\S+\.js)\s*$", config, re.MULTILINE)
+    assert "assets/javascripts/mermaid.min.js" in scripts
+    renderer = (DOCS / "assets" / "javascripts" / "mermaid.min.js").read_text(encoding="utf-8")
+    assert 'globalThis["mermaid"]' in renderer
+    assert "extra_javascript:" in config and "://" not in "".join(scripts)
