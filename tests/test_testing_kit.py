@@ -88,12 +88,15 @@ def test_drawn_histories_are_accepted_by_a_registry(history: History) -> None:
     assert Registry.from_history(history).history == history.events
 
 
+SHRINK = settings(database=None, derandomize=True)
+
+
 def test_a_shrunk_registry_holds_only_what_the_failure_needs() -> None:
-    one = find(t.registries(), lambda doc: len(doc.companies) >= 1, settings=settings(database=None, derandomize=True))
+    one = find(t.registries(), lambda doc: len(doc.companies) >= 1, settings=SHRINK)
     assert len(one.companies) == 1
     assert one.standards == () and one.certification_bodies == () and one.certificates == ()
     assert not (one.civil_society or one.governments or one.observers)
-    certified = find(t.registries(), lambda doc: bool(doc.certificates), settings=settings(database=None, derandomize=True))
+    certified = find(t.registries(), lambda doc: bool(doc.certificates), settings=SHRINK)
     assert len(certified.companies) == 1 and len(certified.certificates) == 1
     assert [s.id for s in certified.standards] == [certified.certificates[0].standard]
     assert [b.id for b in certified.certification_bodies] == [certified.certificates[0].body]
@@ -106,7 +109,7 @@ def test_registries_still_reach_standards_and_bodies_no_certificate_names() -> N
             b.id not in named for b in doc.certification_bodies
         )
 
-    assert unused(find(t.registries(), unused, settings=settings(database=None, derandomize=True)))
+    assert unused(find(t.registries(), unused, settings=SHRINK))
 
 
 def test_builders_set_up_an_admitted_certified_company_with_an_open_case() -> None:
