@@ -555,8 +555,11 @@ def with_certification(
         expires=doc.as_of + timedelta(days=700),
         status=ic_status,
     )
+    # Drawn registries hold only the standards their certificates use: add this one if missing.
+    standards = doc.standards if standard.id in {s.id for s in doc.standards} else (*doc.standards, standard)
     return attrs.evolve(
         doc,
+        standards=standards,
         companies=(*doc.companies, co),
         certification_bodies=(*doc.certification_bodies, body),
         certificates=(*doc.certificates, cert),
@@ -580,6 +583,8 @@ def test_a_record_about_an_unknown_company_is_refused(doc: RegistryDocument, fie
             expires=doc.as_of + timedelta(days=1),
         )
         changes = {"certificates": (*doc.certificates, cert), "certification_bodies": (*doc.certification_bodies, body)}
+        if cert.standard not in {s.id for s in doc.standards}:  # drawn registries hold only the standards they use
+            changes["standards"] = (*doc.standards, PSC_1)
         path = f"certificates[{n}].company"
     elif field == "cases":
         new = case(id=CaseId(unused((c.id for c in doc.cases), "new-case")), company=stranger, opened=doc.as_of)
