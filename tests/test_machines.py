@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
-from icoc.testing._machines import (
+from icoc.testing import (
     BoardMachine,
     CertificationMachine,
     CompanyStatusMachine,

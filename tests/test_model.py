@@ -3,15 +3,18 @@ class and field (``ExternalCertificate.expires``), and each limit accepts what i
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from enum import Enum
 from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import icoc.model as model
 import icoc.testing as t
 from icoc.errors import InvalidInput, UnknownMember
 from icoc.model import (
@@ -60,6 +63,7 @@ from icoc.model import (
     StandardId,
     SurveillanceAudit,
 )
+from icoc.model.events import EVENT_TYPES
 from icoc.model.ids import CaseId, ComplaintId, DirectorId, PlanId
 
 D = date(2020, 1, 1)
@@ -346,7 +350,7 @@ REFUSALS: list[tuple[str, Callable[[], object], str]] = [
     ("id with a space", lambda: company(id="acme guarding"), "Company.id"),
     ("blank name", lambda: company(name="   "), "Company.name"),
     ("datetime for a date", lambda: company(joined=datetime(2020, 1, 1)), "Company.joined"),
-    ("a status as plain text", lambda: company(status="member"), "Company.status"),
+    ("a status that is no CompanyStatus value", lambda: company(status="Member"), "Company.status"),
     ("security services in no domain", lambda: company(services=()), "Company.services"),
     (
         "a domain twice",
@@ -375,8 +379,8 @@ REFUSALS: list[tuple[str, Callable[[], object], str]] = [
     ("open case with a closing date", lambda: case(closed=date(2020, 2, 1)), "ComplianceCase.closed"),
     ("referred complaint without a route", lambda: complaint(stage=ComplaintStage.REFERRED), "Complaint.route"),
     (
-        "a route as plain text",
-        lambda: complaint(stage=ComplaintStage.REFERRED, route="other"),
+        "a route that is no ComplaintRoute value",
+        lambda: complaint(stage=ComplaintStage.REFERRED, route="elsewhere"),
         "Complaint.route",
     ),
     (
@@ -434,7 +438,7 @@ REFUSALS: list[tuple[str, Callable[[], object], str]] = [
         ),
         "Standard.domains[1]",
     ),
-    ("a pillar as plain text", lambda: director(1, "cso", D, date(2023, 1, 1)), "Director.pillar"),  # type: ignore[arg-type]
+    ("a pillar that is no Pillar value", lambda: director(1, "ngo", D, date(2023, 1, 1)), "Director.pillar"),  # type: ignore[arg-type]
 ]
 
 
@@ -444,6 +448,56 @@ def test_a_refusal_is_invalid_input_naming_class_and_field(build: Callable[[], o
     assert isinstance(err, ValueError)  # callers catching ValueError still catch it
     assert [p.path for p in err.problems] == [path]
     assert str(err).startswith(f"{path}: ")
+
+
+def test_a_wrong_enum_value_names_the_enum_to_use() -> None:
+    err = refused(lambda: company(status="Member"))
+    assert "expected CompanyStatus (one of 'member', " in str(err)
+    assert "got str 'Member'" in str(err)
+
+
+def test_enum_values_given_as_text_become_members() -> None:
+    c = company(status="suspended", suspended_from="certified_member", services=("land", "maritime"))
+    assert c.status is CompanyStatus.SUSPENDED
+    assert c.suspended_from is CompanyStatus.CERTIFIED_MEMBER
+    assert c.services == (ServiceDomain.LAND, ServiceDomain.MARITIME)
+    assert all(type(d) is ServiceDomain for d in c.services)
+    routed = complaint(stage="remedied", route="other", outcome="remedied")
+    assert (routed.stage, routed.route, routed.outcome) == (
+        ComplaintStage.REMEDIED,
+        ComplaintRoute.OTHER,
+        ComplaintOutcome.REMEDIED,
+    )
+
+
+def _as_values(value: Any) -> Any:
+    """The same record with every enum (at the top level or in a tuple) replaced by its value."""
+    def plain(x: Any) -> Any:
+        if isinstance(x, Enum):
+            return x.value
+        if isinstance(x, tuple) and x and all(isinstance(i, Enum) for i in x):
+            return tuple(i.value for i in x)
+        return x
+
+    return {a.name: plain(getattr(value, a.name)) for a in attrs.fields(type(value)) if a.init}
+
+
+MODEL_CLASSES = sorted(
+    (c for c in (getattr(model, n) for n in model.__all__) if inspect.isclass(c) and attrs.has(c)),
+    key=lambda c: c.__name__,
+)
+
+
+@pytest.mark.parametrize("cls", [*MODEL_CLASSES, *EVENT_TYPES], ids=lambda c: c.__name__)
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_record_builds_the_same_from_enum_values(cls: type[Any], data: st.DataObject) -> None:
+    """Whatever the field order and the cross-field checks, plain values give the same record."""
+    value = data.draw(st.from_type(cls))
+    again = cls(**_as_values(value))
+    assert again == value
+    for a in attrs.fields(cls):
+        assert type(getattr(again, a.name)) is type(getattr(value, a.name)), a.name
 
 
 # --- registry cross-references ------------------------------------------------------------------
@@ -501,8 +555,11 @@ def with_certification(
         expires=doc.as_of + timedelta(days=700),
         status=ic_status,
     )
+    # Drawn registries hold only the standards their certificates use: add this one if missing.
+    standards = doc.standards if standard.id in {s.id for s in doc.standards} else (*doc.standards, standard)
     return attrs.evolve(
         doc,
+        standards=standards,
         companies=(*doc.companies, co),
         certification_bodies=(*doc.certification_bodies, body),
         certificates=(*doc.certificates, cert),
@@ -526,6 +583,8 @@ def test_a_record_about_an_unknown_company_is_refused(doc: RegistryDocument, fie
             expires=doc.as_of + timedelta(days=1),
         )
         changes = {"certificates": (*doc.certificates, cert), "certification_bodies": (*doc.certification_bodies, body)}
+        if cert.standard not in {s.id for s in doc.standards}:  # drawn registries hold only the standards they use
+            changes["standards"] = (*doc.standards, PSC_1)
         path = f"certificates[{n}].company"
     elif field == "cases":
         new = case(id=CaseId(unused((c.id for c in doc.cases), "new-case")), company=stranger, opened=doc.as_of)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+"""The installed version of icoc."""
 
 __all__ = ["Registry", "Snapshot", "__version__", "errors"]
 

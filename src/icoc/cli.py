@@ -30,6 +30,7 @@ __all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
 T = TypeVar("T")
 
 EXIT_OK = 0
+"""Exit status for success."""
 EXIT_ERROR = 2
 """Exit status for bad input, unreadable files and usage errors (argparse uses 2 too)."""
 EXIT_INTERNAL = 3
@@ -656,6 +657,7 @@ _REGISTRATIONS: tuple[Callable[[_Sub], None], ...] = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``icoc`` command's argument parser, one sub-command per command."""
     from icoc import __version__
 
     parser = argparse.ArgumentParser(

@@ -22,6 +22,8 @@ __all__ = ["Decision", "Outcome", "Result", "check", "check_all"]
 
 
 class Result(StrEnum):
+    """The outcome of one check: passed, failed, or unknown (the record needed to decide is missing)."""
+
     PASSED = "passed"
     FAILED = "failed"
     UNKNOWN = "unknown"

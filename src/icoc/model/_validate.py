@@ -132,10 +132,44 @@ def after(other: str, reason: str) -> _Validator:
 
 
 def enum(tp: type[Enum]) -> _Validator:
+    """A member of ``tp``; a field holding one of its values (``"member"``) gets the member.
+
+    Why here rather than in an attrs converter: attrs' mypy plugin cannot type a converter made
+    per enum, and a converter cannot name the class and field in its error. So the declared type
+    stays exact for type checkers, plain values work at run time, and a value that is no member
+    fails naming the enum to use. The field is set once, inside ``__init__``, before the instance
+    is seen by anyone (attrs sets frozen fields the same way). An item of a tuple field is only
+    checked, not replaced.
+    """
+    by_value = {m.value: m for m in tp}
+
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if not isinstance(value, tp):
-            allowed = ", ".join(repr(m.value) for m in tp)
-            raise invalid(instance, attribute.name, f"expected one of {allowed}, got {_describe(value)}")
+        if isinstance(value, tp):
+            return
+        member = by_value.get(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+        if member is not None and getattr(instance, attribute.name, None) is value:
+            object.__setattr__(instance, attribute.name, member)
+            return
+        allowed = ", ".join(repr(m.value) for m in tp)
+        raise invalid(
+            instance, attribute.name, f"expected {tp.__name__} (one of {allowed}), got {_describe(value)}"
+        )
+
+    return check
+
+
+def enums(tp: type[Enum]) -> _Validator:
+    """A tuple of members of ``tp``; a tuple holding their values (``("land",)``) gets the members."""
+    by_value = {m.value: m for m in tp}
+    each = tuple_of(enum(tp))
+
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, tuple) and not all(isinstance(m, tp) for m in value):
+            members = tuple(by_value.get(m, m) if isinstance(m, str | int) else m for m in value)
+            if all(isinstance(m, tp) for m in members) and getattr(instance, attribute.name, None) is value:
+                object.__setattr__(instance, attribute.name, members)
+                value = members
+        each(instance, attribute, value)
 
     return check
 

@@ -22,6 +22,8 @@ __all__ = [
 
 
 class AuditOutcome(StrEnum):
+    """What a surveillance audit by the certification body found."""
+
     PASSED = "passed"
     MINOR_NONCONFORMITIES = "minor_nonconformities"
     MAJOR_NONCONFORMITIES = "major_nonconformities"
@@ -84,6 +86,8 @@ class ExternalCertificate:
 
 
 class IcocaCertificationStatus(StrEnum):
+    """Where an ICoCA certification stands: in force, suspended with its external certificate, expired or withdrawn."""
+
     CERTIFIED = "certified"
     SUSPENDED = "suspended"
     EXPIRED = "expired"

@@ -66,6 +66,7 @@ CODE_SECTIONS: tuple[CodeSection, ...] = (
     CodeSection(69, 69, "Meeting liability requirements", _MGMT),
     CodeSection(70, 70, "Review", _REVIEW),
 )
+"""The sections of the International Code of Conduct, each a range of its 70 paragraphs."""
 
 CODE_PARAGRAPHS: MappingProxyType[int, CodeSection] = MappingProxyType(
     {p: s for s in CODE_SECTIONS for p in s.paragraphs}
@@ -74,6 +75,7 @@ CODE_PARAGRAPHS: MappingProxyType[int, CodeSection] = MappingProxyType(
 
 
 def is_code_paragraph(paragraph: object) -> bool:
+    """Whether ``paragraph`` is a paragraph number of the Code (an ``int`` in 1..70, not a bool)."""
     return isinstance(paragraph, int) and not isinstance(paragraph, bool) and paragraph in CODE_PARAGRAPHS
 
 

@@ -40,11 +40,15 @@ class ComplaintRoute(StrEnum):
 
 
 class ComplaintOutcome(StrEnum):
+    """How a routed complaint ended: remedied or not."""
+
     REMEDIED = "remedied"
     UNRESOLVED = "unresolved"
 
 
 class ComplaintStage(StrEnum):
+    """Where a complaint is in the Art. 13 procedure."""
+
     RECEIVED = "received"
     CLASSIFIED = "classified"
     REFERRED = "referred"
@@ -79,12 +83,14 @@ _ROUTED = (ComplaintStage.REFERRED, ComplaintStage.REMEDIED, ComplaintStage.UNRE
 
 def _route(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
     v.optional(v.enum(ComplaintRoute))(instance, attribute, value)
+    value = getattr(instance, attribute.name)  # the member, if a plain value was given
     if instance.stage in _ROUTED and value is None:
         raise v.invalid(instance, attribute.name, f"a complaint at stage {instance.stage.value} names its route")
 
 
 def _outcome(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
     v.optional(v.enum(ComplaintOutcome))(instance, attribute, value)
+    value = getattr(instance, attribute.name)  # the member, if a plain value was given
     expected = {
         ComplaintStage.REMEDIED: ComplaintOutcome.REMEDIED,
         ComplaintStage.UNRESOLVED: ComplaintOutcome.UNRESOLVED,

@@ -32,6 +32,7 @@ from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
 __all__ = ["FORMAT_VERSION", "RegistryDocument"]
 
 FORMAT_VERSION = 1
+"""The version of the registry document format this library writes and reads."""
 
 
 def _tuple(item: type) -> Any:
@@ -48,7 +49,10 @@ class RegistryDocument:
     civil_society: tuple[CivilSocietyOrganisation, ...] = _tuple(CivilSocietyOrganisation)
     governments: tuple[Government, ...] = _tuple(Government)
     observers: tuple[Observer, ...] = _tuple(Observer)
-    standards: tuple[Standard, ...] = attrs.field(default=DEFAULT_STANDARDS, validator=v.tuple_of(Standard))
+    # A factory, not the tuple itself, so signatures show a short default instead of the catalogue.
+    standards: tuple[Standard, ...] = attrs.field(
+        factory=lambda: DEFAULT_STANDARDS, validator=v.tuple_of(Standard)
+    )
     certification_bodies: tuple[CertificationBody, ...] = _tuple(CertificationBody)
     certificates: tuple[ExternalCertificate, ...] = _tuple(ExternalCertificate)
     icoca_certifications: tuple[IcocaCertification, ...] = _tuple(IcocaCertification)

@@ -65,6 +65,7 @@ class Cause:
 
 
 SECRETARIAT = Cause(actor="secretariat")
+"""The default cause of an event: the Secretariat acting on its own records."""
 
 
 @attrs.frozen(kw_only=True)
@@ -111,7 +112,8 @@ class Admission(StrEnum):
 
 
 def _services(instance: ApplicationSubmitted, attribute: attrs.Attribute[Any], value: Any) -> None:
-    v.tuple_of(v.enum(ServiceDomain))(instance, attribute, value)
+    v.enums(ServiceDomain)(instance, attribute, value)
+    value = getattr(instance, attribute.name)
     if instance.provides_security_services and not value:
         raise v.invalid(instance, attribute.name, "a security provider names at least one service domain")
 
@@ -154,12 +156,16 @@ class Admitted(Event):
 
 @attrs.frozen(kw_only=True)
 class ApplicationRejected(Event):
+    """The Board or the Secretariat turns an application down; ``reason`` is shared with the company only."""
+
     TYPE: ClassVar[str] = "application_rejected"
     reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
 
 
 @attrs.frozen(kw_only=True)
 class ApplicationWithdrawn(Event):
+    """The applicant withdraws its application before a decision."""
+
     TYPE: ClassVar[str] = "application_withdrawn"
 
 
@@ -184,6 +190,9 @@ class MovedToAffiliate(Event):
 
 @attrs.frozen(kw_only=True)
 class Suspended(Event):
+    """A member is suspended (usually at the end of the Art. 12 ladder); ``case`` names the
+    compliance case that led to it, if any. ``reason`` is shared with the company only."""
+
     TYPE: ClassVar[str] = "suspended"
     reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
     case: CaseId | None = attrs.field(default=None, validator=v.optional(v.identifier))
@@ -219,12 +228,16 @@ class DeadlineExtended(Event):
 
 @attrs.frozen(kw_only=True)
 class Terminated(Event):
+    """Membership ends by the Board's decision (expulsion, or a termination ground such as unpaid dues)."""
+
     TYPE: ClassVar[str] = "terminated"
     reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
 
 
 @attrs.frozen(kw_only=True)
 class Withdrew(Event):
+    """The member leaves of its own accord (Articles of Association, Art. 8)."""
+
     TYPE: ClassVar[str] = "withdrew"
 
 
@@ -256,6 +269,8 @@ class IcocaApplicationSubmitted(Event):
 
 @attrs.frozen(kw_only=True)
 class IcocaCertificationGranted(Event):
+    """ICoCA grants its certification ``certification``, in force until ``expires`` (Art. 11, second stage)."""
+
     TYPE: ClassVar[str] = "icoca_certification_granted"
     certification: CertificateId = attrs.field(validator=v.identifier)
     expires: date = attrs.field(validator=[v.a_date, v.after("effective", "it must expire after it is granted")])
@@ -263,6 +278,8 @@ class IcocaCertificationGranted(Event):
 
 @attrs.frozen(kw_only=True)
 class IcocaApplicationRefused(Event):
+    """ICoCA refuses the application for certification; ``reason`` is shared with the company only."""
+
     TYPE: ClassVar[str] = "icoca_application_refused"
     reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
 
@@ -284,6 +301,8 @@ class ExternalCertificateSuspended(Event):
 
 @attrs.frozen(kw_only=True)
 class ExternalCertificateReinstated(Event):
+    """The certification body lifts the suspension of the external certificate."""
+
     TYPE: ClassVar[str] = "external_certificate_reinstated"
 
 
@@ -296,6 +315,8 @@ class CertificationExpired(Event):
 
 @attrs.frozen(kw_only=True)
 class CertificationWithdrawn(Event):
+    """ICoCA withdraws its certification before it expires."""
+
     TYPE: ClassVar[str] = "certification_withdrawn"
     reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
 
@@ -324,17 +345,23 @@ class _CycleEvent(Event):
 
 @attrs.frozen(kw_only=True)
 class SelfAssessmentSent(_CycleEvent):
+    """The Secretariat sends the annual self-assessment for ``cycle`` (a year), due on ``due``."""
+
     TYPE: ClassVar[str] = "self_assessment_sent"
     due: date = attrs.field(validator=[v.a_date, v.not_before("effective", "it cannot fall due before it is sent")])
 
 
 @attrs.frozen(kw_only=True)
 class SelfAssessmentSubmitted(_CycleEvent):
+    """The company submits its self-assessment for ``cycle`` (late submissions included)."""
+
     TYPE: ClassVar[str] = "self_assessment_submitted"
 
 
 @attrs.frozen(kw_only=True)
 class SelfAssessmentRated(_CycleEvent):
+    """The Secretariat rates the submitted self-assessment for ``cycle`` satisfactory or not."""
+
     TYPE: ClassVar[str] = "self_assessment_rated"
     satisfactory: bool = attrs.field(validator=v.typed(bool))
 
@@ -375,6 +402,8 @@ class DialogueOpened(Event):
 
 @attrs.frozen(kw_only=True)
 class CaseResolved(Event):
+    """The case is closed without further steps (the concern was addressed in dialogue or unfounded)."""
+
     TYPE: ClassVar[str] = "case_resolved"
 
 
@@ -397,6 +426,8 @@ class CorrectiveActionRecommended(Event):
 
 @attrs.frozen(kw_only=True)
 class CorrectiveActionVerified(Event):
+    """The Secretariat verifies that the corrective action plan was implemented."""
+
     TYPE: ClassVar[str] = "corrective_action_verified"
 
 
@@ -426,6 +457,8 @@ class ComplaintReceived(Event):
 
 @attrs.frozen(kw_only=True)
 class ComplaintClassified(Event):
+    """The Secretariat classifies the complaint (``kind``) after a first review."""
+
     TYPE: ClassVar[str] = "complaint_classified"
     kind: ComplaintKind = attrs.field(validator=v.enum(ComplaintKind))
 
@@ -440,16 +473,22 @@ class ComplaintReferred(Event):
 
 @attrs.frozen(kw_only=True)
 class ComplaintRemedied(Event):
+    """The complaint reached a remedy through its route."""
+
     TYPE: ClassVar[str] = "complaint_remedied"
 
 
 @attrs.frozen(kw_only=True)
 class ComplaintUnresolved(Event):
+    """The route ended without a remedy."""
+
     TYPE: ClassVar[str] = "complaint_unresolved"
 
 
 @attrs.frozen(kw_only=True)
 class ComplaintClosed(Event):
+    """The complaint's file is closed; ``reason`` is for the Secretariat only."""
+
     TYPE: ClassVar[str] = "complaint_closed"
     reason: str | None = attrs.field(
         default=None, validator=v.optional(v.text), metadata=sensitive(Sensitivity.SECRETARIAT)
@@ -469,6 +508,8 @@ class SeatCreated(Event):
 
 @attrs.frozen(kw_only=True)
 class NominationsOpened(Event):
+    """Nominations for a Board seat open (before an election in its pillar)."""
+
     TYPE: ClassVar[str] = "nominations_opened"
 
 
@@ -484,12 +525,16 @@ class DirectorElected(Event):
 
 @attrs.frozen(kw_only=True)
 class DirectorTookOffice(Event):
+    """The elected director takes office until ``term_end`` (at most three years later)."""
+
     TYPE: ClassVar[str] = "director_took_office"
     term_end: date = attrs.field(validator=[v.a_date, v.after("effective", "a term must end after it starts")])
 
 
 @attrs.frozen(kw_only=True)
 class TermEnded(Event):
+    """A director's term ended; the seat is vacant until the next election."""
+
     TYPE: ClassVar[str] = "term_ended"
 
 
@@ -551,11 +596,13 @@ EVENT_TYPES: tuple[type[Event], ...] = (
 """Every concrete event class; their ``TYPE`` tags are unique."""
 
 EVENTS_BY_TYPE: dict[str, type[Event]] = {e.TYPE: e for e in EVENT_TYPES}
+"""Every concrete event class by its ``TYPE`` tag (``"admitted"`` -> ``Admitted``)."""
 assert len(EVENTS_BY_TYPE) == len(EVENT_TYPES)
 
 __all__ += [e.__name__ for e in EVENT_TYPES] + ["EVENT_TYPES", "EVENTS_BY_TYPE", "SECRETARIAT"]
 
 HISTORY_FORMAT_VERSION = 1
+"""The version of the history document format this library writes and reads."""
 
 
 @attrs.frozen(kw_only=True)

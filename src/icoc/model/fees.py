@@ -58,6 +58,8 @@ class FeeSchedule:
 
 
 class FeeKind(StrEnum):
+    """What a payment is for."""
+
     JOINING = "joining"
     ANNUAL_DUES = "annual_dues"
     OBSERVER = "observer"
@@ -66,6 +68,8 @@ class FeeKind(StrEnum):
 
 @attrs.frozen(kw_only=True)
 class Payment:
+    """A payment by a member: kind, the year it is for, amount in whole US dollars and the day it was paid."""
+
     member: MemberId = attrs.field(validator=v.identifier)
     kind: FeeKind = attrs.field(validator=v.enum(FeeKind))
     year: int = attrs.field(validator=v.int_range(2013, 9999))

@@ -17,6 +17,7 @@ __all__ = ["BOARD_SEATS", "SEATS_PER_PILLAR", "Board", "Director"]
 SEATS_PER_PILLAR = 4
 """Equal representation: four directors per pillar (confirmed)."""
 BOARD_SEATS = 12
+"""The Board has twelve seats, four per pillar (confirmed)."""
 
 
 @attrs.frozen(kw_only=True)

@@ -76,6 +76,8 @@ class MembershipStatus(StrEnum):
 
 
 class GovernmentKind(StrEnum):
+    """A State, or an intergovernmental organisation (which may have no country)."""
+
     STATE = "state"
     INTERGOVERNMENTAL = "intergovernmental"
 
@@ -88,6 +90,8 @@ class ServiceDomain(StrEnum):
 
 
 class ObserverKind(StrEnum):
+    """What kind of organisation an observer is (Articles of Association, Art. 4)."""
+
     COMPANY = "company"
     CIVIL_SOCIETY = "civil_society"
     GOVERNMENT = "government"
@@ -97,6 +101,8 @@ class ObserverKind(StrEnum):
 
 
 def _suspended_from(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.enum(CompanyStatus))(instance, attribute, value)
+    value = getattr(instance, attribute.name)  # the member, if a plain value was given
     if instance.status is CompanyStatus.SUSPENDED:
         if value is None:
             raise v.invalid(
@@ -133,7 +139,7 @@ class Company:
     provides_security_services: bool = attrs.field(default=True, validator=v.typed(bool))
     services: tuple[ServiceDomain, ...] = attrs.field(
         default=(ServiceDomain.LAND,),
-        validator=[v.tuple_of(v.enum(ServiceDomain)), v.unique(lambda d: d, "domain"), _domains],
+        validator=[v.enums(ServiceDomain), v.unique(lambda d: d, "domain"), _domains],
     )
     swiss_pssa: bool = attrs.field(default=False, validator=v.typed(bool))
     """Subject to the Swiss Federal Act on Private Security Services provided Abroad."""

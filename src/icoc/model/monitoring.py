@@ -23,7 +23,6 @@ __all__ = [
     "FindingSource",
     "SelfAssessment",
     "Severity",
-    "code_paragraphs",
 ]
 
 
@@ -96,6 +95,8 @@ class ConcernCategory(StrEnum):
 
 
 class Severity(StrEnum):
+    """How serious a compliance concern is, as the Secretariat assesses it."""
+
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
@@ -162,6 +163,8 @@ class ComplianceCase:
 
 @attrs.frozen(kw_only=True)
 class CorrectiveAction:
+    """One action of a corrective action plan, due on ``due``, done on ``completed`` if it was."""
+
     description: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
     due: date = attrs.field(validator=v.a_date)
     completed: date | None = attrs.field(default=None, validator=v.optional(v.a_date))

@@ -34,7 +34,7 @@ class Standard:
     id: StandardId = attrs.field(validator=v.identifier)
     title: str = attrs.field(validator=v.text)
     domains: tuple[ServiceDomain, ...] = attrs.field(
-        validator=[v.tuple_of(v.enum(ServiceDomain)), v.unique(lambda d: d, "domain")]
+        validator=[v.enums(ServiceDomain), v.unique(lambda d: d, "domain")]
     )
     recognised: bool = attrs.field(validator=v.typed(bool))
     recognised_from: date | None = attrs.field(default=None, validator=v.optional(v.a_date))
@@ -46,24 +46,28 @@ PSC_1 = Standard(
     domains=(ServiceDomain.LAND, ServiceDomain.MARITIME),
     recognised=True,
 )
+"""ANSI/ASIS PSC.1-2012, recognised for ICoCA certification (land and maritime)."""
 ISO_18788 = Standard(
     id=StandardId("ISO-18788"),
     title="ISO 18788:2015 Management system for private security operations",
     domains=(ServiceDomain.LAND,),
     recognised=True,
 )
+"""ISO 18788:2015, recognised for ICoCA certification (land)."""
 ISO_28007 = Standard(
     id=StandardId("ISO-28007"),
     title="ISO 28007-1:2015 Guidelines for Private Maritime Security Companies",
     domains=(ServiceDomain.MARITIME,),
     recognised=True,
 )
+"""ISO 28007-1:2015, recognised for ICoCA certification (maritime)."""
 ISO_9001 = Standard(
     id=StandardId("ISO-9001"),
     title="ISO 9001 Quality management systems (not recognised for ICoCA certification)",
     domains=(ServiceDomain.LAND, ServiceDomain.MARITIME),
     recognised=False,
 )
+"""ISO 9001: a quality standard ICoCA does not recognise; kept so it can be refused by name."""
 
 DEFAULT_STANDARDS: tuple[Standard, ...] = (PSC_1, ISO_18788, ISO_28007, ISO_9001)
 """The catalogue a registry document starts with; ISO 9001 is listed so it can be refused by name."""

@@ -116,6 +116,8 @@ class Cmp(Condition):
 
 @attrs.frozen
 class In(Condition):
+    """The fact ``name`` equals one of ``values``."""
+
     name: str
     values: tuple[Scalar, ...]
 
@@ -131,6 +133,8 @@ class In(Condition):
 
 @attrs.frozen
 class Exists(Condition):
+    """The fact ``name`` is known (not None)."""
+
     name: str
 
     def holds(self, facts: Facts) -> bool:
@@ -145,6 +149,8 @@ class Exists(Condition):
 
 @attrs.frozen
 class And(Condition):
+    """Every one of ``parts`` holds (``a & b`` builds one)."""
+
     parts: tuple[Condition, ...]
 
     def holds(self, facts: Facts) -> bool:
@@ -160,6 +166,8 @@ class And(Condition):
 
 @attrs.frozen
 class Or(Condition):
+    """At least one of ``parts`` holds (``a | b`` builds one)."""
+
     parts: tuple[Condition, ...]
 
     def holds(self, facts: Facts) -> bool:
@@ -175,6 +183,8 @@ class Or(Condition):
 
 @attrs.frozen
 class Not(Condition):
+    """``part`` does not hold (``~a`` builds one)."""
+
     part: Condition
 
     def holds(self, facts: Facts) -> bool:
@@ -200,6 +210,7 @@ class _True(Condition):
 
 
 TRUE: Condition = _True()
+"""The condition that always holds: a rule with it applies whenever it is in force."""
 
 
 @attrs.frozen

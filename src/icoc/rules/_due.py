@@ -35,6 +35,8 @@ class Due:
 
 @attrs.frozen
 class FactDate(Due):
+    """The date held by the fact ``name`` (e.g. ``certification_deadline``); None when the fact is not a date."""
+
     name: str
 
     def on(self, facts: Facts, params: ParameterSet, at: date) -> date | None:
@@ -50,6 +52,8 @@ class FactDate(Due):
 
 @attrs.frozen
 class ParamDate(Due):
+    """The date held by the dated parameter ``name``, in its value in force on the day evaluated."""
+
     name: str
 
     def on(self, facts: Facts, params: ParameterSet, at: date) -> date | None:

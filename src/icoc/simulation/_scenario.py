@@ -450,9 +450,10 @@ class Scenario:
     complaints: Complaints = attrs.field(factory=Complaints, validator=attrs.validators.instance_of(Complaints))
     cases: Cases = attrs.field(factory=Cases, validator=attrs.validators.instance_of(Cases))
     board: Board = attrs.field(factory=Board, validator=attrs.validators.instance_of(Board))
-    rules: RuleSet = attrs.field(default=DEFAULT_RULES, validator=attrs.validators.instance_of(RuleSet))
+    # Factories, not the values, so help(Scenario) shows a short default instead of every rule.
+    rules: RuleSet = attrs.field(factory=lambda: DEFAULT_RULES, validator=attrs.validators.instance_of(RuleSet))
     parameters: ParameterSet = attrs.field(
-        default=DEFAULT_PARAMETERS, validator=attrs.validators.instance_of(ParameterSet)
+        factory=lambda: DEFAULT_PARAMETERS, validator=attrs.validators.instance_of(ParameterSet)
     )
     backend: str = attrs.field(default="native", validator=_backend)
     limits: Limits = attrs.field(factory=Limits, validator=attrs.validators.instance_of(Limits))

@@ -86,6 +86,7 @@ from icoc.model.members import GovernmentKind, ObserverKind, Pillar, ServiceDoma
 from icoc.model.monitoring import ConcernCategory, FindingSource, Severity
 from icoc.model.standards import DEFAULT_STANDARDS
 from icoc.registry import Registry
+from icoc.testing._builders import admit, certify
 from icoc.workflows import NONE, PROCESSES, Instance, SubjectKind
 
 __all__ = [
@@ -402,7 +403,13 @@ _COMPANY_ADMISSIONS = st.lists(
 )
 """Every seeded company is admitted, so company events rarely miss for want of a subject."""
 
-_ALL_SUBJECTS = (*ORGANISATIONS, *CASES, *COMPLAINTS, *SEATS[:6], GHOST)
+ALL_SUBJECTS = (*ORGANISATIONS, *CASES, *COMPLAINTS, *SEATS[:6], GHOST)
+"""Every id the pools hold, plus one that no machine creates."""
+
+
+def payload_fields(cls: type[Event], subject: str, effective: date) -> st.SearchStrategy[dict[str, Any]]:
+    """Constructor arguments (besides subject, date and cause) of a well-formed ``cls`` event."""
+    return _PAYLOADS.get(cls, _NO_PAYLOAD).map(lambda raw: _resolve(cls, raw, subject, effective))
 
 
 def _natural(cls: type[Event]) -> tuple[str, ...]:
@@ -440,7 +447,7 @@ def candidate_events(draw: st.DrawFn, max_size: int = 40, start: date = START) -
     for _ in range(draw(st.integers(0, max_size))):
         today += draw(st.sampled_from([0, 0, 0, 1, 30, 200])) * _DAYS
         cls = draw(_sampled(EVENT_TYPES))
-        subject = draw(st.one_of(_sampled(_natural(cls)), _sampled(_ALL_SUBJECTS)))
+        subject = draw(st.one_of(_sampled(_natural(cls)), _sampled(ALL_SUBJECTS)))
         fields = _resolve(cls, draw(_PAYLOADS.get(cls, _NO_PAYLOAD)), subject, today)
         events.append(cls(subject=subject, effective=today, **fields))
     return events
@@ -604,36 +611,14 @@ class RegistryMachine(RuleBasedStateMachine):
     def admit(self, subject: str, admission: Admission) -> bool:
         """Apply, pass due diligence (companies) and be admitted; returns whether it was admitted."""
         natural = _NATURAL_APPLICANT.get(subject, ApplicantKind.OTHER)
-        fields: dict[str, Any] = {"applicant": natural, "name": f"Organisation {subject}"}
-        if natural is ApplicantKind.COMPANY and subject != CONSULTANCY:
-            fields.update(provides_security_services=True, services=(ServiceDomain.LAND,))
-        events: list[Event] = [ApplicationSubmitted(subject=subject, effective=self.today, **fields)]
-        if natural is ApplicantKind.COMPANY:
-            events.append(DueDiligenceStarted(subject=subject, effective=self.today))
-        events.append(Admitted(subject=subject, effective=self.today, admission=admission))
-        return self.submit_batch(events)
+        security = natural is ApplicantKind.COMPANY and subject != CONSULTANCY
+        return self.submit_batch(
+            admit(subject, self.today, admission=admission, applicant=natural, provides_security_services=security)
+        )
 
     def certify_company(self, company: str, years: int) -> bool:
         """Both stages of certification in one batch: a PSC.1 certificate, ICoCA's review and grant."""
-        day = self.today
-        expires = day + years * 365 * _DAYS
-        certificate = ExternalCertificate(
-            id=CertificateId(f"ext-{company}"),
-            company=MemberId(company),
-            standard=StandardId("PSC.1-2012"),
-            body=CertificationBodyId("body-1"),
-            issued=day,
-            expires=expires,
-        )
-        return self.submit_batch(
-            [
-                ExternalCertificateRecorded(subject=company, effective=day, certificate=certificate),
-                IcocaApplicationSubmitted(subject=company, effective=day),
-                IcocaCertificationGranted(
-                    subject=company, effective=day, certification=CertificateId(f"icoca-{company}"), expires=expires
-                ),
-            ]
-        )
+        return self.submit_batch(certify(company, self.today, years=years))
 
     # --- rules ---------------------------------------------------------------------------------
 

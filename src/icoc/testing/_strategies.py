@@ -759,12 +759,18 @@ def _fresh(draw: st.DrawFn, used: set[str]) -> str:
 
 @st.composite
 def registries(draw: st.DrawFn, *, max_companies: int = 5, as_of: date | None = None) -> RegistryDocument:
-    """A registry document whose every cross-reference holds (see ``_cross_check``).
+    """A registry document whose every cross-reference holds (see ``_cross_check``), with at
+    most ``max_companies`` companies and every recorded date on or before ``as_of`` (drawn when
+    not given).
 
-    Built company by company: each one's certificates, ICoCA certifications, self-assessments,
+    Shrinks towards no members, and towards only the standards and certification bodies its
+    certificates name. Built company by company: each one's certificates, ICoCA certifications, self-assessments,
     cases, plans and complaints point at it, and every recorded date is on or before ``as_of``.
     """
     as_of = as_of if as_of is not None else _day(draw, MIN_DATE, MAX_DATE)
+    # Standards and bodies no certificate names are kept only when this says so: it shrinks to
+    # False, so a shrunk registry holds only what its failure needs.
+    keep_unused = draw(st.booleans())
     members: set[str] = set()
 
     def new_member() -> MemberId:
@@ -907,6 +913,11 @@ def registries(draw: st.DrawFn, *, max_companies: int = 5, as_of: date | None = 
         for m in everyone
         for _ in range(draw(st.integers(0, 1)))
     ]
+    if not keep_unused:
+        named_standards = {c.standard for c in certificates}
+        named_bodies = {c.body for c in certificates}
+        all_standards = tuple(s for s in all_standards if s.id in named_standards)
+        bodies = [b for b in bodies if b.id in named_bodies]
     return RegistryDocument(
         as_of=as_of,
         companies=tuple(company_list),
@@ -963,6 +974,12 @@ _ID_TYPES: tuple[Any, ...] = (
     ComplaintId,
     DirectorId,
 )
+
+
+def strategy_for_model(cls: type[Any]) -> st.SearchStrategy[Any] | None:
+    """The strategy for a public model class, or None if ``cls`` is not one."""
+    factory = _BY_TYPE.get(cls)
+    return factory() if factory is not None else None
 
 
 def _register_types() -> None:

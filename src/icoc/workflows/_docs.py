@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from icoc.model.events import Event
 from icoc.workflows._table import NONE, PREVIOUS, TransitionTable
 
 
@@ -23,3 +26,23 @@ def process_markdown(table: TransitionTable) -> str:
         names = ", ".join(f"`{e.TYPE}`" for e in sorted(table.follows, key=lambda e: e.TYPE))
         out += ["", f"This process follows {names} when it has a transition for them and ignores them otherwise."]
     return "\n".join(out) + "\n"
+
+
+def event_transitions_markdown(event: type[Event], tables: Iterable[TransitionTable]) -> str:
+    """What ``event`` drives, read from the transition tables: one row per transition (process,
+    from, to, guards, source), or a sentence saying no process moves on it."""
+    rows = []
+    for table in tables:
+        for t in table.transitions:
+            if t.event is not event:
+                continue
+            src = "(start)" if t.source == NONE else f"`{t.source}`"
+            target = "the status before" if t.target == PREVIOUS else f"`{t.target}`"
+            label = f" ({t.label})" if t.label else ""
+            guards = "; ".join(g.description or g.name for g in t.guards)
+            link = f"[{table.process}](../processes/{table.process}.md)"
+            rows.append(f"| {link} | {src}{label} | {target} | {guards} | {t.citation or table.citation} |")
+    if not rows:
+        return f"No process moves on `{event.TYPE}`: it records a fact.\n"
+    head = [f"`{event.TYPE}` drives:", "", "| process | from | to | guards | source |", "|---|---|---|---|---|"]
+    return "\n".join([*head, *rows]) + "\n"
