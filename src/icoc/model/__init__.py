@@ -31,6 +31,7 @@ from icoc.model.ids import (
     PlanId,
     StandardId,
 )
+from icoc.model.listed import LISTED_FIELDS, ListedFact, UnregisteredCompany
 from icoc.model.members import (
     CivilSocietyOrganisation,
     Company,
@@ -72,6 +73,7 @@ __all__ = [
     "DEFAULT_STANDARDS",
     "FORMAT_VERSION",
     "ISO_9001",
+    "LISTED_FIELDS",
     "ISO_18788",
     "ISO_28007",
     "PSC_1",
@@ -111,6 +113,7 @@ __all__ = [
     "GovernmentKind",
     "IcocaCertification",
     "IcocaCertificationStatus",
+    "ListedFact",
     "Member",
     "MemberId",
     "MembershipStatus",
@@ -126,6 +129,7 @@ __all__ = [
     "Standard",
     "StandardId",
     "SurveillanceAudit",
+    "UnregisteredCompany",
     "code_section",
     "is_code_paragraph",
 ]
