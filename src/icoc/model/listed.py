@@ -23,6 +23,8 @@ __all__ = ["LISTED_FIELDS", "ListedFact", "UnregisteredCompany"]
 LISTED_FIELDS: Mapping[str, frozenset[str] | None] = {
     "status": None,
     "joined": None,
+    "status_since": None,
+    "suspended_from": None,
     "country": None,
     "certification": frozenset({"none"}),
     "self_assessment": frozenset(),
