@@ -8,7 +8,7 @@ file that reads back as the same bidder list.
 """
 
 from icoc.bidders._columns import COLUMNS, REPORT_COLUMNS, Column
-from icoc.bidders._read import read_bidders, read_rows
+from icoc.bidders._read import read_bidders, read_rows, row_id
 from icoc.bidders._write import bidder_rows, policy_version, report_metadata, write_report, write_template
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "read_bidders",
     "read_rows",
     "report_metadata",
+    "row_id",
     "write_report",
     "write_template",
 ]

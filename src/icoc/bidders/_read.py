@@ -13,7 +13,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from icoc.model import (
 from icoc.model._validate import COUNTRY_PATTERN, ID_PATTERN
 from icoc.rules import DEFAULT_PARAMETERS, ParameterSet
 
-__all__ = ["read_bidders", "read_rows"]
+__all__ = ["read_bidders", "read_rows", "row_id"]
 
 _HEADERS = {c.header: c for c in COLUMNS}
 _NOT_MEMBER = {"not a member", "not_a_member", "none", "no", "non-member", "non member"}
@@ -175,6 +175,17 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-")
 
 
+def row_id(cells: Mapping[str, Cell]) -> str:
+    """The company id a row of :func:`read_rows` stands for: its ``id`` cell, else the id made
+    from the company name (lower case, runs of other characters as ``-``: ``North Shield Ltd`` is
+    ``north-shield-ltd``)."""
+    given = cells.get("id")
+    if given is not None and str(given).strip():
+        return str(given).strip()
+    name = cells.get("company")
+    return _slug(str(name)) if name is not None else ""
+
+
 class _Row:
     """One row's cells with the file, row and column of each, parsed one cell at a time."""
 
@@ -272,7 +283,7 @@ def read_bidders(
         r = _Row(name, n, cells, problems)
         before = len(problems)
         company = r.text("company")
-        cid = r.text("id") or (_slug(company) if company else None)
+        cid = row_id(cells) or None
         if company is None:
             r.bad("company", "the company's name is required")
             continue

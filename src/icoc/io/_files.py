@@ -26,6 +26,8 @@ def dumps(obj: object, *, indent: int | None = 2, audience: Audience = Audience.
 
 def loads(text: str | bytes, cls: type[T]) -> T:
     """Parse JSON text into a ``cls``; any problem raises InvalidInput with its path."""
+    if isinstance(text, str):
+        text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write it
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -51,7 +53,7 @@ def read_data(path: str | os.PathLike[str]) -> Any:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # a byte-order mark is skipped
     except OSError as exc:
         raise InvalidInput(Problem(str(p), f"cannot read file: {exc.strerror or exc}")) from None
     except UnicodeDecodeError:
