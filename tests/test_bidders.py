@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from icoc.bidders import COLUMNS, read_bidders, read_rows, write_template
+from icoc.bidders import COLUMNS, read_bidders, read_rows
 from icoc.cli import EXIT_ERROR, EXIT_NOT_ELIGIBLE, EXIT_OK, EXIT_UNDETERMINED, main
 from icoc.eligibility import BUILTIN_POLICIES, Decision, Result, Verdict, check_document
 from icoc.errors import InvalidInput
@@ -178,7 +178,10 @@ def test_the_report_says_how_to_reproduce_the_decision(tmp_path: Path, capsys: p
 
 def test_exit_status_for_undetermined_is_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bidders = tmp_path / "bidders.csv"
-    write_csv(bidders, [HEADERS, _row(**dict(FULL, company="Known Co")), _row(**dict(FULL, company="Vague Co", proceedings=""))])
+    write_csv(
+        bidders,
+        [HEADERS, _row(**dict(FULL, company="Known Co")), _row(**dict(FULL, company="Vague Co", proceedings=""))],
+    )
     assert main(["check", str(bidders), "--as-of", "2026-03-01"]) == EXIT_UNDETERMINED
     assert main(["check", str(bidders), "--as-of", "2026-03-01", "--member", "known-co"]) == EXIT_OK
     capsys.readouterr()
@@ -193,7 +196,9 @@ def test_exit_status_for_undetermined_is_3(tmp_path: Path, capsys: pytest.Captur
 
 def test_an_undetermined_decision_lists_what_would_settle_it(tmp_path: Path) -> None:
     bidders = tmp_path / "bidders.csv"
-    write_csv(bidders, [HEADERS, _row(**dict(FULL, company="Vague Co", csa_cycle="", proceedings="", joined="2021-05-01"))])
+    write_csv(
+        bidders, [HEADERS, _row(**dict(FULL, company="Vague Co", csa_cycle="", proceedings="", joined="2021-05-01"))]
+    )
     (d,) = check_document(read_bidders(bidders, as_of=AS_OF), as_of=AS_OF)
     assert d.verdict is Verdict.UNDETERMINED and not d.eligible
     assert d.settle == (
@@ -296,9 +301,7 @@ def _verdict(tmp: Path, cells: dict[str, str], policy: str) -> Verdict | None:
     blank=st.sampled_from(sorted(_DOMAINS)),
     policy=st.sampled_from(sorted(BUILTIN_POLICIES)),
 )
-def test_an_unknown_cell_never_decides(
-    tmp_path: Path, base: dict[str, str], blank: str, policy: str
-) -> None:
+def test_an_unknown_cell_never_decides(tmp_path: Path, base: dict[str, str], blank: str, policy: str) -> None:
     """Blank one cell: if the verdict is eligible, or not eligible, it is the same whatever the
     cell holds; otherwise the company is undetermined. The unknown cell never carries the verdict."""
     cells = dict(FULL, company="Prop Co", csa_cycle="2025", **base)

@@ -326,7 +326,20 @@ class _Context:
 # company at a time, because at registry scale the per-call overhead is most of the cost.
 _Check = Callable[[_Context, int, Requirement, Sequence[str], Sequence[Instance | None]], list[Outcome]]
 _PASSED, _FAILED, _UNKNOWN = Result.PASSED, Result.FAILED, Result.UNKNOWN
-_NOT_ADMITTED = "not admitted on this date"
+_NOT_ADMITTED = "not a member on this date (applied, not admitted)"
+_LEFT = frozenset({"terminated", "withdrawn"})
+
+
+def _left(ctx: _Context, i: int, req: Requirement, inst: Instance) -> Outcome:
+    """The outcome of a membership requirement for a company that has left the Association."""
+    key = (i, "left", inst.state, inst.since)
+    return ctx.memo.get(key) or ctx.build(
+        key,
+        req,
+        _FAILED,
+        f"no longer a member: {inst.state} on {inst.since.isoformat()}",
+        {"status": inst.state, "since": inst.since},
+    )
 
 
 def _status_in(
@@ -362,6 +375,8 @@ def _not_suspended(
         if inst is None:
             key: tuple[Any, ...] = (i, "not admitted")
             hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {})
+        elif inst.state in _LEFT:
+            hit = _left(ctx, i, req, inst)
         elif inst.state == "suspended":
             by = inst.data.get("reason")
             key = (i, "suspended", inst.since, by)
@@ -389,6 +404,8 @@ def _certification_deadline(
         if inst is None:
             key: tuple[Any, ...] = (i, "not admitted")
             hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {})
+        elif inst.state in _LEFT:
+            hit = _left(ctx, i, req, inst)
         elif cert is not None and cert.state == "icoca_certified":
             key = (i, "certified")
             hit = memo.get(key) or build(
@@ -461,6 +478,8 @@ def _self_assessment(
         if inst is None:
             key: tuple[Any, ...] = (i, "not admitted")
             hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {})
+        elif inst.state in _LEFT:
+            hit = _left(ctx, i, req, inst)
         elif worst is not None:
             cycle, due = worst.data["cycle"], worst.data["due"]
             key = (i, "overdue", cycle, due, worst.state)
