@@ -136,3 +136,21 @@ def test_stdin_reads_yaml_and_byte_order_marks(
     monkeypatch.setattr("sys.stdin", io.StringIO("{not json: [nor yaml"))
     assert main(["validate", "-"]) == 2
     assert "<stdin>" in capsys.readouterr().err
+
+
+def test_the_contract_period_is_the_same_on_a_copy_and_in_place() -> None:
+    """``check_document`` runs the rules forward on its own registry; ``check_all`` on a copy
+    of the caller's. Both give the same consequences, and the caller's registry is untouched."""
+    from icoc.eligibility import check_document
+    from icoc.sample import load_sample
+
+    doc = load_sample()
+    until = date(2029, 6, 30)
+    own = check_document(doc, "us-dos-protective-services", until=until)
+    reg = icoc.Registry.from_document(doc)
+    reg.advance_to(doc.as_of)
+    before = len(reg)
+    ids = [c.id for c in doc.companies]
+    copy = list(check_all(reg, "us-dos-protective-services", as_of=doc.as_of, members=ids, until=until))
+    assert [(d.member, d.verdict, d.consequences) for d in own] == [(d.member, d.verdict, d.consequences) for d in copy]
+    assert any(d.consequences for d in own) and len(reg) == before and reg.clock == doc.as_of

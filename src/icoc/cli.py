@@ -405,13 +405,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     ids: list[str]
     rule_set: Any
     if args.registry != "-" and Path(args.registry).suffix.lower() in _BIDDER_SUFFIXES:
-        from icoc.bidders import read_bidders, read_rows, row_id
+        from icoc.bidders import document_from_rows, read_rows, row_id
         from icoc.rules import DEFAULT_PARAMETERS, DEFAULT_RULES, load_rules
 
         as_of = args.as_of or date.today()  # the CLI may default the date; the library never does
         rules = load_rules(args.rules) if args.rules else DEFAULT_RULES
-        doc = read_bidders(args.registry, as_of=as_of)
         _, raw = read_rows(args.registry)
+        doc = document_from_rows(raw, source=str(Path(args.registry)), as_of=as_of)
         rows = [cells for _, cells in raw]
         ids = [row_id(cells) for cells in rows]
         if args.member:

@@ -13,7 +13,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from icoc.model import (
 from icoc.model._validate import COUNTRY_PATTERN, ID_PATTERN
 from icoc.rules import DEFAULT_PARAMETERS, ParameterSet
 
-__all__ = ["read_bidders", "read_rows", "row_id"]
+__all__ = ["document_from_rows", "read_bidders", "read_rows", "row_id"]
 
 _HEADERS = {c.header: c for c in COLUMNS}
 _NOT_MEMBER = {"not a member", "not_a_member", "none", "no", "non-member", "non member"}
@@ -189,7 +189,7 @@ def row_id(cells: Mapping[str, Cell]) -> str:
 class _Row:
     """One row's cells with the file, row and column of each, parsed one cell at a time."""
 
-    def __init__(self, path: str, n: int, cells: dict[str, Cell], problems: list[Problem]) -> None:
+    def __init__(self, path: str, n: int, cells: Mapping[str, Cell], problems: list[Problem]) -> None:
         self.path, self.n, self.cells, self.problems = path, n, cells, problems
 
     def where(self, key: str) -> str:
@@ -268,8 +268,20 @@ def read_bidders(
     ART11.CERT_EXPIRY). Raises :class:`~icoc.errors.InvalidInput` listing every problem as
     ``FILE:row N:COLUMN: message``.
     """
-    name = str(Path(path))
     _, rows = read_rows(path)
+    return document_from_rows(rows, source=str(Path(path)), as_of=as_of, parameters=parameters)
+
+
+def document_from_rows(
+    rows: Sequence[tuple[int, Mapping[str, Cell]]],
+    *,
+    source: str,
+    as_of: date,
+    parameters: ParameterSet = DEFAULT_PARAMETERS,
+) -> RegistryDocument:
+    """:func:`read_bidders` on rows already read by :func:`read_rows` (``source`` names the file
+    in problems): a caller that also needs the cells, to write a report, reads the file once."""
+    name = source
     problems: list[Problem] = []
     companies: list[Company] = []
     unregistered: list[UnregisteredCompany] = []

@@ -947,15 +947,18 @@ def _stream(
     until: date | None,
 ) -> Iterator[Decision]:
     registry, plan = ctx.registry, _plan(pol)
-    forward = None
-    for start in range(0, len(chosen), _BATCH):
-        if (len(registry), registry.clock) != version:
-            raise RegistryChanged("check_all", ctx.as_of.isoformat())
-        batch = _decide(ctx, chosen[start : start + _BATCH], pol, plan, companies=companies, listed=listed)
-        if until is not None:
-            from icoc.eligibility._contract import Forward
+    if until is None:
+        for start in range(0, len(chosen), _BATCH):
+            if (len(registry), registry.clock) != version:
+                raise RegistryChanged("check_all", ctx.as_of.isoformat())
+            yield from _decide(ctx, chosen[start : start + _BATCH], pol, plan, companies=companies, listed=listed)
+        return
+    # The contract period needs every decision on as_of before the rules run forward (on a copy).
+    from icoc.eligibility._contract import Forward
 
-            forward = forward or Forward(registry, ctx.as_of, until)
-            found = forward.consequences(pol, batch, listed)
-            batch = [d.with_consequences(found.get(d.member, ()), until) for d in batch]
-        yield from batch
+    if (len(registry), registry.clock) != version:
+        raise RegistryChanged("check_all", ctx.as_of.isoformat())
+    decisions = _decide(ctx, chosen, pol, plan, companies=companies, listed=listed)
+    found = Forward(registry, ctx.as_of, until).consequences(pol, decisions, listed)
+    for d in decisions:
+        yield d.with_consequences(found.get(d.member, ()), until)

@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 from icoc.eligibility._check import Decision, _by_subject, _policy, _unregistered, check_all
+from icoc.eligibility._contract import Forward
 from icoc.eligibility._policy import Policy
+from icoc.errors import InvalidInput, Problem
 from icoc.model.document import RegistryDocument
 from icoc.model.listed import UnregisteredCompany
 
@@ -52,8 +54,14 @@ def check_document(
         chosen_outside = [outside[m] for m in wanted if m in outside]
     else:
         chosen_outside = list(outside.values())
-    decisions = list(check_all(reg, pol, as_of=when, members=registered, until=until, listed=doc.listed))
+    decisions = list(check_all(reg, pol, as_of=when, members=registered, listed=doc.listed))
     facts = _by_subject(doc.listed)
+    if until is not None:
+        if until <= when:
+            raise InvalidInput(Problem("until", f"{until.isoformat()} is not after the decision date {when}"))
+        # The registry is this call's own: the rules run forward on it, no copy needed.
+        found = Forward(reg, when, until, in_place=True).consequences(pol, decisions, facts)
+        decisions = [d.with_consequences(found.get(d.member, ()), until) for d in decisions]
     for u in chosen_outside:
         d = _unregistered(u, facts.get(u.id, {}), pol, when)
         decisions.append(d.with_consequences((), until) if until is not None else d)
