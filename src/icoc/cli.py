@@ -45,7 +45,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     doc = _read_registry(args.file) if args.file else _sample()
     source = str(args.file) if args.file else "the built-in sample registry (fictional data)"
-    console = Console(file=sys.stdout, highlight=False)
+    console = Console(file=sys.stdout, highlight=False, width=_width())
     console.print(f"[bold]icoc[/bold]: {source}, as of {doc.as_of.isoformat()}")
     for table in _demo_tables(doc):
         console.print()
@@ -83,21 +83,23 @@ def _demo_eligibility(doc: RegistryDocument) -> Table:
     """Eligibility of every company under each built-in policy, after the rules have run."""
     from collections import Counter
 
-    from icoc.eligibility import BUILTIN_POLICIES, Result, check_all
+    from icoc.eligibility import BUILTIN_POLICIES, Result, Verdict, check_all
     from icoc.registry import Registry
 
     reg = Registry.from_document(doc)
     reg.advance_to(doc.as_of)
     table = _table(
         f"Procurement eligibility on {doc.as_of.isoformat()} (rules applied up to that date)",
-        ["policy", "eligible", "not eligible", "most common reason"],
+        ["policy", "eligible", "not eligible", "undetermined", "most common reason"],
+        no_wrap=("policy",),
     )
     for policy in BUILTIN_POLICIES.values():
         decisions = list(check_all(reg, policy, as_of=doc.as_of))
         reasons = Counter(o.title for d in decisions for o in d.outcomes if o.result is not Result.PASSED)
         top = ", ".join(f"{title} ({n})" for title, n in reasons.most_common(1)) or "-"
-        ok = sum(d.eligible for d in decisions)
-        table.add_row(policy.id, str(ok), str(len(decisions) - ok), top)
+        verdicts = Counter(d.verdict for d in decisions)
+        counts = [str(verdicts[v]) for v in (Verdict.ELIGIBLE, Verdict.NOT_ELIGIBLE, Verdict.UNDETERMINED)]
+        table.add_row(policy.id, *counts, top)
     return table
 
 
