@@ -315,3 +315,22 @@ def test_an_unknown_cell_never_decides(tmp_path: Path, base: dict[str, str], bla
         return
     filled = {_verdict(tmp_path, dict(cells, **{blank: value}), policy) for value in _DOMAINS[blank]} - {None}
     assert filled <= {unknown}, f"blank {blank}: {unknown} but a filling gives {filled}"
+
+
+def test_a_row_the_workflows_refuse_is_named_by_its_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "lapsed.csv"
+    lapsed = dict(
+        FULL,
+        company="Lapsed Co",
+        status="certified member",
+        joined="2024-01-01",
+        standard="ISO-18788",
+        body="Body",
+        issued="2020-01-01",
+        expires="2022-01-01",
+        icoca_certified="2020-03-01",
+    )
+    write_csv(path, [HEADERS, _row(**dict(FULL, company="Fine Co")), _row(**lapsed)])
+    assert main(["check", str(path), "--as-of", "2026-03-01"]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert f"{path}:row 3: certified, but it lapses on 2022-01-01" in err and err.count("\n") == 1

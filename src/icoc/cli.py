@@ -407,7 +407,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     ids: list[str]
     rule_set: Any
     if args.registry != "-" and Path(args.registry).suffix.lower() in _BIDDER_SUFFIXES:
-        from icoc.bidders import document_from_rows, read_rows, row_id
+        from icoc.bidders import document_from_rows, locate, read_rows, row_id
         from icoc.rules import DEFAULT_PARAMETERS, DEFAULT_RULES, load_rules
 
         as_of = args.as_of or date.today()  # the CLI may default the date; the library never does
@@ -419,7 +419,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if args.member:
             wanted = set(args.member)
             rows, ids = [r for r, i in zip(rows, ids, strict=True) if i in wanted], [i for i in ids if i in wanted]
-        decisions = check_document(doc, policy, as_of=as_of, until=args.until, members=args.member, rules=rules)
+        try:
+            decisions = check_document(doc, policy, as_of=as_of, until=args.until, members=args.member, rules=rules)
+        except InvalidInput as exc:  # a record the workflows refuse: name the list's row
+            raise InvalidInput(locate(exc.problems, doc, raw, str(Path(args.registry)))) from None
         parameters, rule_set = DEFAULT_PARAMETERS, rules
     else:
         reg, as_of, doc_or_none = _open_registry_and_document(args.registry, args.as_of, args.rules)

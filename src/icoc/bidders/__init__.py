@@ -8,7 +8,7 @@ file that reads back as the same bidder list.
 """
 
 from icoc.bidders._columns import COLUMNS, REPORT_COLUMNS, Column
-from icoc.bidders._read import document_from_rows, read_bidders, read_rows, row_id
+from icoc.bidders._read import document_from_rows, locate, read_bidders, read_rows, row_id
 from icoc.bidders._write import bidder_rows, policy_version, report_metadata, write_report, write_template
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Column",
     "bidder_rows",
     "document_from_rows",
+    "locate",
     "policy_version",
     "read_bidders",
     "read_rows",

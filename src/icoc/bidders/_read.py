@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from icoc.bidders._columns import COLUMNS, REPORT_COLUMNS
 from icoc.errors import InvalidInput, Problem
@@ -38,7 +39,7 @@ from icoc.model import (
 from icoc.model._validate import COUNTRY_PATTERN, ID_PATTERN
 from icoc.rules import DEFAULT_PARAMETERS, ParameterSet
 
-__all__ = ["document_from_rows", "read_bidders", "read_rows", "row_id"]
+__all__ = ["document_from_rows", "locate", "read_bidders", "read_rows", "row_id"]
 
 _HEADERS = {c.header: c for c in COLUMNS}
 _NOT_MEMBER = {"not a member", "not_a_member", "none", "no", "non-member", "non member"}
@@ -481,4 +482,30 @@ def _locate(problems: tuple[Problem, ...], name: str, companies: list[Company], 
             out.append(Problem(f"{name}:row {row}:{_COLUMN.get(m.group(2), m.group(2) or 'company')}", p.message))
         else:
             out.append(Problem(f"{name}:{p.path}", p.message))
+    return out
+
+
+_RECORD = re.compile(r"\$\.(companies|certificates|icoca_certifications|self_assessments)\[(\d+)\]")
+
+
+def locate(
+    problems: Sequence[Problem], doc: RegistryDocument, rows: Sequence[tuple[int, Mapping[str, Cell]]], source: str
+) -> list[Problem]:
+    """Problems found in a document read from a bidder list (a record the workflows refuse,
+    ``$.companies[3]...``) placed on the list's file and row (``bidders.xlsx:row 5``)."""
+    row_of = {row_id(cells): n for n, cells in rows}
+    out = []
+    for p in problems:
+        m = _RECORD.search(p.path)
+        company = None
+        if m is not None:
+            records: Sequence[Any] = getattr(doc, m.group(1))
+            i = int(m.group(2))
+            if i < len(records):
+                record = records[i]
+                company = record.id if m.group(1) == "companies" else record.company
+        if company is not None and company in row_of:
+            out.append(Problem(f"{source}:row {row_of[company]}", p.message))
+        else:
+            out.append(Problem(f"{source}:{p.path}", p.message))
     return out
