@@ -334,3 +334,18 @@ def test_a_row_the_workflows_refuse_is_named_by_its_row(tmp_path: Path, capsys: 
     assert main(["check", str(path), "--as-of", "2026-03-01"]) == EXIT_ERROR
     err = capsys.readouterr().err
     assert f"{path}:row 3: certified, but it lapses on 2022-01-01" in err and err.count("\n") == 1
+
+
+def test_a_document_written_back_as_a_list_decides_the_same(tmp_path: Path) -> None:
+    from icoc.bidders import bidder_rows
+
+    path = tmp_path / "bidders.csv"
+    write_csv(path, [HEADERS, *thirty_bidders()])
+    doc = read_bidders(path, as_of=AS_OF)
+    again = tmp_path / "again.csv"
+    write_csv(again, [HEADERS, *([row.get(c.key, "") for c in COLUMNS] for row in bidder_rows(doc))])
+
+    def verdicts(p: Path) -> dict[str, Verdict]:
+        return {d.member: d.verdict for d in check_document(read_bidders(p, as_of=AS_OF), as_of=AS_OF)}
+
+    assert verdicts(again) == verdicts(path)
