@@ -72,10 +72,21 @@ def test_check_exit_codes_and_formats(capsys: pytest.CaptureFixture[str], histor
     code, out, _ = run(capsys, "check", str(history), "--as-of", "2026-03-01", "--format", "json")
     data = json.loads(out)
     assert code == 1 and {d["member"]: d["eligible"] for d in data} == {"bad-co": False, "good-co": True}
-    code, out, _ = run(capsys, "check", str(history), "--as-of", "2026-03-01", "--format", "csv")
+    # One row per requirement: the long layout (``csv`` was this layout before issue 13).
+    code, out, _ = run(capsys, "check", str(history), "--as-of", "2026-03-01", "--format", "csv-long")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["requirement"] for r in rows} >= {"active", "not-suspended", "self-assessment"}
     assert any(r["member"] == "bad-co" and r["result"] == "failed" for r in rows)
+    # One row per company, below a header block saying how to reproduce the decision.
+    code, out, _ = run(capsys, "check", str(history), "--as-of", "2026-03-01", "--format", "csv")
+    lines = out.splitlines()
+    meta = [line for line in lines if line.startswith("# ")]
+    assert "# policy: icoca-good-standing" in meta and "# as of: 2026-03-01" in meta
+    assert any(line.startswith("# parameter self_assessment.due: ") for line in meta)
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[len(meta) :]))))
+    assert code == 1 and {r["id"]: r["verdict"] for r in rows} == {"bad-co": "not eligible", "good-co": "eligible"}
+    bad = next(r for r in rows if r["id"] == "bad-co")
+    assert "not-suspended" in bad["failed"] and "suspended on 2026-01-10" in bad["reasons"]
 
 
 def test_check_with_a_policy_file(capsys: pytest.CaptureFixture[str], history: Path, tmp_path: Path) -> None:

@@ -25,15 +25,19 @@ if TYPE_CHECKING:
 
     _Sub: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
-__all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
+__all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_NOT_ELIGIBLE", "EXIT_OK", "EXIT_UNDETERMINED", "build_parser", "main"]
 
 T = TypeVar("T")
 
 EXIT_OK = 0
 """Exit status for success."""
+EXIT_NOT_ELIGIBLE = 1
+"""``icoc check``: at least one company is not eligible."""
 EXIT_ERROR = 2
 """Exit status for bad input, unreadable files and usage errors (argparse uses 2 too)."""
-EXIT_INTERNAL = 3
+EXIT_UNDETERMINED = 3
+"""``icoc check``: no company is not eligible, but at least one is undetermined (unknowns only)."""
+EXIT_INTERNAL = 4
 """An unexpected failure inside icoc (a bug): one line on stderr, never a traceback, and never
 the 1 that ``icoc check`` uses for "not eligible"."""
 
@@ -45,7 +49,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     doc = _read_registry(args.file) if args.file else _sample()
     source = str(args.file) if args.file else "the built-in sample registry (fictional data)"
-    console = Console(file=sys.stdout, highlight=False)
+    console = Console(file=sys.stdout, highlight=False, width=_width())
     console.print(f"[bold]icoc[/bold]: {source}, as of {doc.as_of.isoformat()}")
     for table in _demo_tables(doc):
         console.print()
@@ -83,21 +87,23 @@ def _demo_eligibility(doc: RegistryDocument) -> Table:
     """Eligibility of every company under each built-in policy, after the rules have run."""
     from collections import Counter
 
-    from icoc.eligibility import BUILTIN_POLICIES, Result, check_all
+    from icoc.eligibility import BUILTIN_POLICIES, Result, Verdict, check_all
     from icoc.registry import Registry
 
     reg = Registry.from_document(doc)
     reg.advance_to(doc.as_of)
     table = _table(
         f"Procurement eligibility on {doc.as_of.isoformat()} (rules applied up to that date)",
-        ["policy", "eligible", "not eligible", "most common reason"],
+        ["policy", "eligible", "not eligible", "undetermined", "most common reason"],
+        no_wrap=("policy",),
     )
     for policy in BUILTIN_POLICIES.values():
         decisions = list(check_all(reg, policy, as_of=doc.as_of))
         reasons = Counter(o.title for d in decisions for o in d.outcomes if o.result is not Result.PASSED)
         top = ", ".join(f"{title} ({n})" for title, n in reasons.most_common(1)) or "-"
-        ok = sum(d.eligible for d in decisions)
-        table.add_row(policy.id, str(ok), str(len(decisions) - ok), top)
+        verdicts = Counter(d.verdict for d in decisions)
+        counts = [str(verdicts[v]) for v in (Verdict.ELIGIBLE, Verdict.NOT_ELIGIBLE, Verdict.UNDETERMINED)]
+        table.add_row(policy.id, *counts, top)
     return table
 
 
@@ -317,7 +323,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         if args.format == "json":
             sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
             return EXIT_OK
-        table = _table("Parameters", ["name", "mark", "value", "reference"])
+        table = _table("Parameters", ["name", "mark", "value", "reference"], no_wrap=("name",))
         for row in rows:
             values = row["values"]
             assert isinstance(values, dict)
@@ -329,10 +335,10 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         data = {"base": "none", "rules": [rule_to_data(r) for r in rules]}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
-    table = _table("Rules", ["id", "title", "citation", "in force"])
+    table = _table("Rules", ["id", "title", "citation", "in force"], no_wrap=("id",))
     for r in rules:
-        rid = r.id if r.exception_of is None else f"  {r.id} (exception)"
-        table.add_row(rid, r.title, str(r.citation), r.effective.describe())
+        rid, title = (r.id, r.title) if r.exception_of is None else (f"  {r.id}", f"(exception) {r.title}")
+        table.add_row(rid, title, str(r.citation), r.effective.describe())
     _print(table)
     return EXIT_OK
 
@@ -382,68 +388,177 @@ def _add_explain(sub: _Sub) -> None:
 
 # --- icoc check -------------------------------------------------------------------------------
 
+_BIDDER_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    import csv
-    import json
     from pathlib import Path
 
-    from icoc.eligibility import BUILTIN_POLICIES, check_all, load_policy
-    from icoc.io import unstructure
+    from icoc.eligibility import BUILTIN_POLICIES, Verdict, check_all, check_document, load_policy
+    from icoc.errors import InvalidInput, Problem
     from icoc.workflows import SubjectKind
 
     policy = load_policy(args.policy) if Path(args.policy).suffix.lower() in (".json", ".yaml", ".yml") else None
     if policy is None:
         if args.policy not in BUILTIN_POLICIES:
-            from icoc.errors import InvalidInput, Problem
-
             raise InvalidInput(
                 Problem("--policy", f"unknown policy {args.policy!r} (built in: {', '.join(BUILTIN_POLICIES)})")
             )
         policy = BUILTIN_POLICIES[args.policy]
-    reg, as_of = _open_registry(args.registry, args.as_of, args.rules)
-    members = args.member or reg.subjects(SubjectKind.COMPANY)
-    for m in members:
-        reg.state_of(m)  # unknown ids fail before any output
-    decisions = _with_progress(check_all(reg, policy, as_of=as_of, members=members), len(members))
-    if args.format == "json":
-        data = [unstructure(d, audience=args.audience) for d in decisions]
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["member", "policy", "as_of", "eligible", "requirement", "result", "reason", "citation"])
-        for d in decisions:
-            for o in d.outcomes:
-                writer.writerow(
-                    [
-                        d.member,
-                        d.policy,
-                        d.as_of.isoformat(),
-                        d.eligible,
-                        o.requirement,
-                        o.result.value,
-                        o.reason,
-                        o.citation,
-                    ]
-                )
+    if args.format == "xlsx" and not args.out:
+        raise InvalidInput(Problem("--format xlsx", "an XLSX report is written to a file: give --out FILE.xlsx"))
+    rows: list[dict[str, Any]]
+    ids: list[str]
+    rule_set: Any
+    if args.registry != "-" and Path(args.registry).suffix.lower() in _BIDDER_SUFFIXES:
+        from icoc.bidders import document_from_rows, locate, read_rows, row_id
+        from icoc.rules import DEFAULT_PARAMETERS, DEFAULT_RULES, load_rules
+
+        as_of = args.as_of or date.today()  # the CLI may default the date; the library never does
+        rules = load_rules(args.rules) if args.rules else DEFAULT_RULES
+        _, raw = read_rows(args.registry)
+        doc = document_from_rows(raw, source=str(Path(args.registry)), as_of=as_of)
+        rows = [cells for _, cells in raw]
+        ids = [row_id(cells) for cells in rows]
+        if args.member:
+            wanted = set(args.member)
+            rows, ids = [r for r, i in zip(rows, ids, strict=True) if i in wanted], [i for i in ids if i in wanted]
+        try:
+            decisions = check_document(doc, policy, as_of=as_of, until=args.until, members=args.member, rules=rules)
+        except InvalidInput as exc:  # a record the workflows refuse: name the list's row
+            raise InvalidInput(locate(exc.problems, doc, raw, str(Path(args.registry)))) from None
+        parameters, rule_set = DEFAULT_PARAMETERS, rules
     else:
-        table = _table(f"{policy.id} as of {as_of.isoformat()}", ["member", "verdict", "reasons"])
-        for d in decisions:
-            reasons = [f"{o.result.mark} {o.title}: {o.reason}" for o in d.outcomes if o.result.value != "passed"]
-            table.add_row(d.member, "eligible" if d.eligible else "NOT ELIGIBLE", "\n".join(reasons) or "all passed")
-        _print(table)
-    return EXIT_OK if all(d.eligible for d in decisions) else 1
+        reg, as_of, doc_or_none = _open_registry_and_document(args.registry, args.as_of, args.rules)
+        members = args.member or reg.subjects(SubjectKind.COMPANY)
+        for m in members:
+            reg.state_of(m)  # unknown ids fail before any output
+        listed = doc_or_none.listed if doc_or_none is not None else ()
+        decisions = _with_progress(
+            check_all(reg, policy, as_of=as_of, members=members, until=args.until, listed=listed), len(members)
+        )
+        names = _names(reg, doc_or_none)
+        ids = [d.member for d in decisions]
+        rows = [{"id": d.member, "company": names.get(d.member, "")} for d in decisions]
+        parameters, rule_set = reg.parameters, reg.rules
+    names = {i: str(r.get("company") or "") for i, r in zip(ids, rows, strict=True)}
+    if args.format == "json":
+        _check_json(decisions, names, args.audience)
+    elif args.format == "csv-long":
+        _check_csv_long(decisions)
+    elif args.format in ("csv", "xlsx"):
+        from collections import Counter
+
+        from icoc.bidders import report_metadata, write_report
+
+        found = Counter(d.verdict.label.lower() for d in decisions)
+        counts = {k: found.get(k, 0) for k in ("eligible", "not eligible", "undetermined")}
+        meta = report_metadata(
+            policy,
+            as_of,
+            parameters,
+            rule_set,
+            until=args.until,
+            source=str(args.registry),
+            rules_name=args.rules or "default",
+            counts=counts,
+        )
+        write_report(args.out or sys.stdout, rows, ids, decisions, meta, format=args.format)
+        if args.out:
+            sys.stderr.write(f"wrote {args.out}: {len(decisions)} companies, " + _counts_text(counts) + "\n")
+    else:
+        _check_table(decisions, names, policy.id, as_of, args.until)
+    verdicts = {d.verdict for d in decisions}
+    if Verdict.NOT_ELIGIBLE in verdicts:
+        return EXIT_NOT_ELIGIBLE
+    if Verdict.UNDETERMINED in verdicts:
+        return EXIT_UNDETERMINED
+    return EXIT_OK
+
+
+def _counts_text(counts: Any) -> str:
+    return ", ".join(f"{counts.get(k, 0)} {k}" for k in ("eligible", "not eligible", "undetermined"))
+
+
+def _names(reg: Registry, doc: RegistryDocument | None) -> dict[str, str]:
+    if doc is not None:
+        return {c.id: c.name for c in doc.companies}
+    from icoc.model.events import ApplicationSubmitted
+
+    return {e.subject: e.name for e in reg.history if isinstance(e, ApplicationSubmitted) and e.name}
+
+
+def _check_json(decisions: Sequence[Any], names: dict[str, str], audience: Any) -> None:
+    import json
+
+    from icoc.io import unstructure
+
+    data = []
+    for d in decisions:
+        item = {"member": d.member, "name": names.get(d.member, "")}
+        item.update(unstructure(d, audience=audience))
+        item["settle"] = list(d.settle)
+        data.append(item)
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _check_csv_long(decisions: Sequence[Any]) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(
+        ["member", "policy", "as_of", "eligible", "verdict", "requirement", "result", "reason", "citation"]
+    )
+    for d in decisions:
+        for o in d.outcomes:
+            writer.writerow(
+                [
+                    d.member,
+                    d.policy,
+                    d.as_of.isoformat(),
+                    d.eligible,
+                    d.verdict.value,
+                    o.requirement,
+                    o.result.value,
+                    o.reason,
+                    o.citation,
+                ]
+            )
+
+
+def _check_table(
+    decisions: Sequence[Any], names: dict[str, str], policy: str, as_of: date, until: date | None
+) -> None:
+    title = f"{policy} as of {as_of.isoformat()}" + (f", contract period to {until.isoformat()}" if until else "")
+    columns = ["id", "company", "verdict", "reasons"] + (["contract period"] if until else [])
+    table = _table(title, columns, no_wrap=("id", "verdict"))
+    for d in decisions:
+        reasons = [f"{o.result.mark} {o.title}: {o.reason}" for o in d.outcomes if o.result.value != "passed"]
+        if d.settle:
+            reasons.append("to settle: " + ", ".join(d.settle))
+        row = [d.member, names.get(d.member, ""), d.verdict.label, "\n".join(reasons) or "all passed"]
+        if until:
+            row.append("\n".join(f"{c.on.isoformat()} {c.what}: {c.verdict.label}" for c in d.consequences) or "-")
+        table.add_row(*row)
+    _print(table)
 
 
 def _add_check(sub: _Sub) -> None:
     p = sub.add_parser(
         "check",
-        help="check companies against a procurement policy (exit 1 if any is not eligible)",
-        description="Decide, for every company of REGISTRY (or each --member), whether it meets the policy on "
-        "--as-of, with every requirement's outcome and reason. Exit status: 0 all eligible, 1 any not "
-        "eligible, 2 bad input.",
+        help="check bidders against a procurement policy (exit 1 not eligible, 3 undetermined)",
+        description="Decide, for every company of a bidder list (CSV or XLSX, see `icoc template`) or of a "
+        "registry document or history (JSON or YAML), whether it meets the policy on --as-of, with every "
+        "requirement's outcome and reason. An empty cell of a bidder list is unknown: a company that fails "
+        "nothing but has unknowns is UNDETERMINED, with the cells that would settle it. Exit status: "
+        f"{EXIT_OK} all eligible, {EXIT_NOT_ELIGIBLE} any not eligible, {EXIT_UNDETERMINED} none not eligible "
+        f"but some undetermined, {EXIT_ERROR} bad input.",
     )
-    p.add_argument("registry", metavar="REGISTRY", help="a registry document or history file (JSON or YAML)")
+    p.add_argument(
+        "registry",
+        metavar="FILE",
+        help="a bidder list (.csv, .xlsx) or a registry document or history (.json, .yaml; '-': stdin)",
+    )
     p.add_argument("--member", action="append", metavar="ID", help="check only this company (repeatable)")
     p.add_argument(
         "--policy",
@@ -451,10 +566,63 @@ def _add_check(sub: _Sub) -> None:
         metavar="NAME|FILE",
         help="a built-in policy name or a policy file (default: icoca-good-standing)",
     )
-    _registry_options(p)
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="DATE",
+        help="decision date (default: a registry document's as_of, a history's last event, or today for a "
+        "bidder list)",
+    )
+    p.add_argument(
+        "--until",
+        type=_iso_date,
+        metavar="DATE",
+        help="the contract period's last day: list the scheduled changes up to it that change a verdict",
+    )
+    p.add_argument("--rules", metavar="FILE", help="a rule-set file (JSON or YAML) instead of the default rules")
+    p.add_argument(
+        "--format",
+        choices=("table", "json", "csv", "csv-long", "xlsx"),
+        default="table",
+        help="table (default); json; csv or xlsx: the report a tender board files, one row per company, "
+        "with the policy, its version, the date and the parameters; csv-long: one row per requirement",
+    )
+    p.add_argument("--out", "-o", metavar="FILE", help="write the csv or xlsx report to FILE (xlsx needs it)")
     _audience_option(p)
     p.set_defaults(handler=_cmd_check)
+
+
+# --- icoc template ---------------------------------------------------------------------------
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from icoc.bidders import write_template
+    from icoc.errors import InvalidInput, Problem
+
+    fmt = args.format or (Path(args.out).suffix.lower().lstrip(".") if args.out else "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise InvalidInput(Problem("--format", f"a template is csv or xlsx, not {fmt!r}"))
+    if fmt == "xlsx" and not args.out:
+        raise InvalidInput(Problem("--format xlsx", "an XLSX template is written to a file: give --out FILE.xlsx"))
+    write_template(args.out or sys.stdout, format=fmt)
+    if args.out:
+        sys.stderr.write(f"wrote {args.out}: fill one row per bidder, then run: icoc check {args.out}\n")
+    return EXIT_OK
+
+
+def _add_template(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "template",
+        help="write an empty bidder list (CSV or XLSX) to fill and check",
+        description="Write a bidder list with the header row and one filled example row (fictional): one row "
+        "per company, one column per fact (company, country, ICoCA status, joined, certificate, latest "
+        "self-assessment, open proceedings...). Leave a cell empty when you do not know it.",
+    )
+    p.add_argument("--format", choices=("csv", "xlsx"), help="csv (default, to stdout) or xlsx (needs --out)")
+    p.add_argument("--out", "-o", metavar="FILE", help="write to FILE (format by suffix unless --format)")
+    p.set_defaults(handler=_cmd_template)
 
 
 # --- icoc simulate ---------------------------------------------------------------------------
@@ -529,12 +697,36 @@ def _sample() -> RegistryDocument:
 
 
 def _read_registry(path: str) -> RegistryDocument:
-    from icoc.io import load, loads
+    from icoc.io import load, structure
     from icoc.model import RegistryDocument
 
     if path == "-":
-        return loads(sys.stdin.read(), RegistryDocument)
+        return structure(_stdin_data(), RegistryDocument)
     return load(path, RegistryDocument)
+
+
+def _stdin_data() -> Any:
+    """Plain data from stdin: JSON, or YAML when it is not JSON (a byte-order mark is skipped)."""
+    import json
+
+    from icoc.errors import InvalidInput, Problem
+
+    from icoc.io import parse_json, parse_yaml
+
+    text = sys.stdin.read().removeprefix("\ufeff")
+    try:
+        return parse_json(text, "<stdin>")
+    except InvalidInput as exc:
+        json_error = exc
+    if text.lstrip()[:1] in ("{", "["):  # JSON that is wrong: say why, not what YAML thinks
+        raise json_error
+    try:
+        data = parse_yaml(text, "<stdin>")
+    except InvalidInput:
+        raise json_error from None
+    if not isinstance(data, dict | list):
+        raise InvalidInput(Problem("<stdin>", f"neither a JSON nor a YAML document: {json_error}"))
+    return data
 
 
 def _iso_date(text: str) -> date:
@@ -583,6 +775,15 @@ def _registry_options(p: argparse.ArgumentParser) -> None:
 
 def _open_registry(path: str, as_of: date | None, rules_file: str | None) -> tuple[Registry, date]:
     """A live registry from a registry document or a history file, advanced to ``as_of``."""
+    reg, when, _ = _open_registry_and_document(path, as_of, rules_file)
+    return reg, when
+
+
+def _open_registry_and_document(
+    path: str, as_of: date | None, rules_file: str | None
+) -> tuple[Registry, date, RegistryDocument | None]:
+    """A live registry from a registry document or a history file (JSON or YAML; '-': stdin),
+    advanced to ``as_of``, and the document when it was one."""
     from icoc.errors import InvalidInput, Problem
     from icoc.io import parse_json, read_data, structure
     from icoc.model import RegistryDocument
@@ -591,10 +792,8 @@ def _open_registry(path: str, as_of: date | None, rules_file: str | None) -> tup
     from icoc.rules import DEFAULT_RULES, load_rules
 
     rules = load_rules(rules_file) if rules_file else DEFAULT_RULES
-    if path == "-":
-        data = parse_json(sys.stdin.read(), "<stdin>")
-    else:
-        data = read_data(path)
+    data = _stdin_data() if path == "-" else read_data(path)
+    doc: RegistryDocument | None = None
     where = "<stdin>" if path == "-" else path
     if isinstance(data, dict) and "events" in data:
         try:
@@ -615,22 +814,43 @@ def _open_registry(path: str, as_of: date | None, rules_file: str | None) -> tup
         raise InvalidInput(Problem(path, "an empty history: give --as-of"))
     if reg.clock is None or reg.clock < when:
         reg.advance_to(when)
-    return reg, when
+    return reg, when, doc
 
 
-def _table(title: str, columns: list[str]) -> Table:
+def _table(title: str, columns: list[str], no_wrap: Sequence[str] = ()) -> Table:
+    """A table whose ``no_wrap`` columns (ids, names users type) are never wrapped nor cut: the
+    other columns wrap to make room."""
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
     for c in columns:
-        table.add_column(c)
+        if c in no_wrap:
+            table.add_column(c, no_wrap=True, overflow="fold")
+        else:
+            table.add_column(c, overflow="fold")
     return table
+
+
+def _width() -> int | None:
+    """The output width: ``COLUMNS`` when set, the terminal's when stdout is one, else the
+    terminal the user sits at (stderr's) when output is redirected, else 100."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return None
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return 100
 
 
 def _print(renderable: object) -> None:
     from rich.console import Console
 
-    Console(file=sys.stdout, highlight=False, width=160 if not sys.stdout.isatty() else None).print(renderable)
+    Console(file=sys.stdout, highlight=False, width=_width()).print(renderable)
 
 
 def _with_progress(items: Iterable[T], total: int) -> list[T]:
@@ -651,6 +871,7 @@ _REGISTRATIONS: tuple[Callable[[_Sub], None], ...] = (
     _add_rules,
     _add_explain,
     _add_check,
+    _add_template,
     _add_simulate,
 )
 """One entry per command, in the order ``icoc --help`` lists them."""

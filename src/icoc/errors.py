@@ -19,6 +19,7 @@ __all__ = [
     "RuleConflict",
     "RuleError",
     "InvalidRuleSet",
+    "RegistryChanged",
     "StoreConflict",
     "StoreCorrupted",
     "StoreFull",
@@ -225,4 +226,21 @@ class StoreConflict(IcocError):
         return (
             f"event store {self.path}: expected last sequence number {self.expected}, but it is {self.actual} "
             "(another writer appended; read the new events and retry)"
+        )
+
+
+class RegistryChanged(IcocError):
+    """A registry changed while a computation over one of its states was still running (a
+    ``check_all`` stream being consumed while events were submitted): refused rather than mixing
+    two states in one answer."""
+
+    def __init__(self, what: str, as_of: str) -> None:
+        self.what = what
+        self.as_of = as_of
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return (
+            f"the registry changed while {self.what} (as of {self.as_of}) was being consumed; "
+            "collect the results first (list(...)) or start again after the change"
         )

@@ -1,10 +1,12 @@
 """Procurement eligibility: is a company in good standing, by which policy, and why.
 
 Policies are data (requirements, each citing its source); decisions list every requirement's
-outcome — passed, failed or unknown — with a reason, the facts used and the citation.
+outcome — passed, failed or unknown — with a reason, the facts used and the citation, and a
+verdict: eligible, not eligible, or undetermined (only unknowns stand in the way).
 """
 
-from icoc.eligibility._check import Decision, Outcome, Result, check, check_all
+from icoc.eligibility._check import Consequence, Decision, Outcome, Result, Verdict, check, check_all, verdict_of
+from icoc.eligibility._document import check_document
 from icoc.eligibility._files import load_policy, policy_from_data, policy_to_data
 from icoc.eligibility._policy import CHECKS, Policy, Requirement
 from icoc.eligibility.builtin import BUILTIN_POLICIES, accept_affiliates
@@ -12,15 +14,19 @@ from icoc.eligibility.builtin import BUILTIN_POLICIES, accept_affiliates
 __all__ = [
     "BUILTIN_POLICIES",
     "CHECKS",
+    "Consequence",
     "Decision",
     "Outcome",
     "Policy",
     "Requirement",
     "Result",
+    "Verdict",
     "accept_affiliates",
     "check",
     "check_all",
+    "check_document",
     "load_policy",
     "policy_from_data",
     "policy_to_data",
+    "verdict_of",
 ]

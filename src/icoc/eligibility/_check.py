@@ -10,15 +10,16 @@ from typing import Any
 import attrs
 
 from icoc.eligibility._policy import Policy, Requirement
-from icoc.errors import InvalidInput, Problem, UnknownMember
+from icoc.errors import InvalidInput, Problem, RegistryChanged, UnknownMember
 from icoc.model.events import Fact, cycle_suffix
+from icoc.model.listed import ListedFact, UnregisteredCompany
 from icoc.model.monitoring import Severity
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Exists, In, Not, Or
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, ParamDate
 from icoc.rules._facts import LazyFacts, fact_reader
 from icoc.workflows._table import Instance, SubjectKind
 
-__all__ = ["Decision", "Outcome", "Result", "check", "check_all"]
+__all__ = ["Consequence", "Decision", "Outcome", "Result", "Verdict", "check", "check_all", "verdict_of"]
 
 
 class Result(StrEnum):
@@ -33,9 +34,28 @@ class Result(StrEnum):
         return {"passed": "✓", "failed": "✗", "unknown": "?"}[self.value]
 
 
+class Verdict(StrEnum):
+    """A decision in one word: ``eligible`` (every requirement passed), ``not_eligible`` (one
+    failed) or ``undetermined`` (none failed, but some are unknown: only missing information
+    stands in the way, and the decision lists it)."""
+
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    UNDETERMINED = "undetermined"
+
+    @property
+    def label(self) -> str:
+        """How tables and text show it: ``eligible``, ``NOT ELIGIBLE``, ``UNDETERMINED``."""
+        return {"eligible": "eligible", "not_eligible": "NOT ELIGIBLE", "undetermined": "UNDETERMINED"}[self.value]
+
+
 @attrs.frozen(kw_only=True)
 class Outcome:
-    """One requirement's result, the reason in plain words, the facts used and the source."""
+    """One requirement's result, the reason in plain words, the facts used and the source.
+
+    ``missing`` (unknown outcomes only) names the information that would settle it: a record
+    ("self-assessment record for cycle 2025") or a cell (``bidders.xlsx:row 7:joined``).
+    """
 
     requirement: str
     title: str
@@ -43,6 +63,33 @@ class Outcome:
     reason: str
     citation: str
     facts: tuple[Fact, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+def verdict_of(outcomes: Iterable[Outcome]) -> Verdict:
+    """``not_eligible`` if any outcome failed, else ``undetermined`` if any is unknown, else ``eligible``."""
+    unknown = False
+    for o in outcomes:
+        if o.result is Result.FAILED:
+            return Verdict.NOT_ELIGIBLE
+        if o.result is Result.UNKNOWN:
+            unknown = True
+    return Verdict.UNDETERMINED if unknown else Verdict.ELIGIBLE
+
+
+@attrs.frozen(kw_only=True)
+class Consequence:
+    """A change scheduled inside a contract period that changes a decision's verdict: from
+    ``on``, by ``rule`` (a rule id, or ``self_assessment.due`` for a cycle falling due), the
+    company's verdict becomes ``verdict``; ``what`` says what happens in plain words."""
+
+    on: date
+    rule: str
+    what: str
+    verdict: Verdict
+
+    def text(self) -> str:
+        return f"{self.what} ({self.rule}): {self.verdict.label} from {self.on.isoformat()}"
 
 
 def _eligible(instance: Decision, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -50,11 +97,23 @@ def _eligible(instance: Decision, attribute: attrs.Attribute[Any], value: Any) -
         raise InvalidInput(Problem("Decision.eligible", "eligible is exactly 'every requirement passed'"))
 
 
+def _verdict(instance: Decision, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not verdict_of(instance.outcomes):
+        raise InvalidInput(Problem("Decision.verdict", "the verdict follows from the outcomes"))
+
+
+def _default_verdict(instance: Decision) -> Verdict:
+    return verdict_of(instance.outcomes)
+
+
 @attrs.frozen(kw_only=True)
 class Decision:
     """Whether a member is eligible under a policy on a date, and why, requirement by requirement.
 
-    ``eligible`` is the conjunction of the outcomes: an ``unknown`` is never a pass.
+    ``eligible`` is the conjunction of the outcomes: an ``unknown`` is never a pass. ``verdict``
+    tells a failure from missing information (``undetermined``: nothing failed, something is
+    unknown; :attr:`settle` lists what would decide it). ``consequences`` (with ``until``) are the
+    scheduled changes inside a contract period that change the verdict, in date order.
     """
 
     member: str
@@ -62,14 +121,53 @@ class Decision:
     as_of: date
     outcomes: tuple[Outcome, ...]
     eligible: bool = attrs.field(validator=_eligible)
+    verdict: Verdict = attrs.field(default=attrs.Factory(_default_verdict, takes_self=True), validator=_verdict)
+    consequences: tuple[Consequence, ...] = ()
+    until: date | None = None
+
+    @property
+    def settle(self) -> tuple[str, ...]:
+        """The information that would settle an undetermined decision (empty otherwise): what
+        each unknown requirement is missing, once each, in requirement order."""
+        if self.verdict is not Verdict.UNDETERMINED:
+            return ()
+        out: dict[str, None] = {}
+        for o in self.outcomes:
+            if o.result is Result.UNKNOWN:
+                for m in o.missing or (f"{o.title}: {o.reason}",):
+                    out[m] = None
+        return tuple(out)
+
+    def summary(self) -> str:
+        """One line: the verdict on the date, then each consequence inside the contract period
+        ("eligible on 2026-03-01; certification deadline 2026-12-31 falls inside the contract
+        period ...")."""
+        head = f"{self.verdict.label} on {self.as_of.isoformat()}"
+        parts = [head]
+        for c in self.consequences:
+            parts.append(f"{c.what} falls inside the contract period ({c.rule}): {c.verdict.label} from {c.on}")
+        if self.until is not None and not self.consequences:
+            parts.append(f"no scheduled change to the verdict until {self.until.isoformat()}")
+        return "; ".join(parts)
 
     def text(self) -> str:
-        verdict = "ELIGIBLE" if self.eligible else "NOT ELIGIBLE"
-        lines = [f"{self.member}  {verdict}  (policy {self.policy}, as of {self.as_of.isoformat()})"]
+        lines = [f"{self.member}  {self.verdict.label.upper()}  (policy {self.policy}, as of {self.as_of.isoformat()})"]
         width = max((len(o.title) for o in self.outcomes), default=0)
         for o in self.outcomes:
             lines.append(f"  {o.result.mark} {o.title:<{width}}  {o.reason}   [{o.citation}]")
+        for m in self.settle:
+            lines.append(f"  to settle: {m}")
+        if self.until is not None:
+            lines.append(f"  contract period to {self.until.isoformat()}:")
+            for c in self.consequences:
+                lines.append(f"    {c.on.isoformat()}  {c.what} ({c.rule}): becomes {c.verdict.label}")
+            if not self.consequences:
+                lines.append("    no scheduled change to the verdict")
         return "\n".join(lines)
+
+    def with_consequences(self, consequences: Iterable[Consequence], until: date) -> Decision:
+        """A copy carrying the consequences found inside the contract period ending ``until``."""
+        return attrs.evolve(self, consequences=tuple(consequences), until=until)
 
     @classmethod
     def _trusted(cls, member: str, policy: str, as_of: date, outcomes: tuple[Outcome, ...], eligible: bool) -> Decision:
@@ -82,11 +180,16 @@ class Decision:
         _SET_AS_OF(self, as_of)
         _SET_OUTCOMES(self, outcomes)
         _SET_ELIGIBLE(self, eligible)
+        _SET_VERDICT(self, _ELIGIBLE if eligible else verdict_of(outcomes))
+        _SET_CONSEQUENCES(self, ())
+        _SET_UNTIL(self, None)
         return self
 
 
-_SET_MEMBER, _SET_POLICY, _SET_AS_OF, _SET_OUTCOMES, _SET_ELIGIBLE = (
-    Decision.__dict__[name].__set__ for name in ("member", "policy", "as_of", "outcomes", "eligible")
+_ELIGIBLE = Verdict.ELIGIBLE
+_SET_MEMBER, _SET_POLICY, _SET_AS_OF, _SET_OUTCOMES, _SET_ELIGIBLE, _SET_VERDICT, _SET_CONSEQUENCES, _SET_UNTIL = (
+    Decision.__dict__[name].__set__
+    for name in ("member", "policy", "as_of", "outcomes", "eligible", "verdict", "consequences", "until")
 )
 
 
@@ -187,7 +290,13 @@ class _Context:
                     self.csa_overdue[inst.subject] = inst
 
     def build(
-        self, key: tuple[Any, ...], req: Requirement, result: Result, reason: str, facts: dict[str, Any]
+        self,
+        key: tuple[Any, ...],
+        req: Requirement,
+        result: Result,
+        reason: str,
+        facts: dict[str, Any],
+        missing: tuple[str, ...] = (),
     ) -> Outcome:
         """Build the outcome for ``key`` and keep it for the rest of the run (every batch)."""
         out = self.memo[key] = Outcome(
@@ -197,6 +306,7 @@ class _Context:
             reason=reason,
             citation=req.citation,
             facts=tuple(Fact(name=k, value=_show(x)) for k, x in facts.items()),
+            missing=missing,
         )
         return out
 
@@ -218,7 +328,20 @@ class _Context:
 # company at a time, because at registry scale the per-call overhead is most of the cost.
 _Check = Callable[[_Context, int, Requirement, Sequence[str], Sequence[Instance | None]], list[Outcome]]
 _PASSED, _FAILED, _UNKNOWN = Result.PASSED, Result.FAILED, Result.UNKNOWN
-_NOT_ADMITTED = "not admitted on this date"
+_NOT_ADMITTED = "not a member on this date (applied, not admitted)"
+_LEFT = frozenset({"terminated", "withdrawn"})
+
+
+def _left(ctx: _Context, i: int, req: Requirement, inst: Instance) -> Outcome:
+    """The outcome of a membership requirement for a company that has left the Association."""
+    key = (i, "left", inst.state, inst.since)
+    return ctx.memo.get(key) or ctx.build(
+        key,
+        req,
+        _FAILED,
+        f"no longer a member: {inst.state} on {inst.since.isoformat()}",
+        {"status": inst.state, "since": inst.since},
+    )
 
 
 def _status_in(
@@ -254,6 +377,8 @@ def _not_suspended(
         if inst is None:
             key: tuple[Any, ...] = (i, "not admitted")
             hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {})
+        elif inst.state in _LEFT:
+            hit = _left(ctx, i, req, inst)
         elif inst.state == "suspended":
             by = inst.data.get("reason")
             key = (i, "suspended", inst.since, by)
@@ -281,6 +406,8 @@ def _certification_deadline(
         if inst is None:
             key: tuple[Any, ...] = (i, "not admitted")
             hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {})
+        elif inst.state in _LEFT:
+            hit = _left(ctx, i, req, inst)
         elif cert is not None and cert.state == "icoca_certified":
             key = (i, "certified")
             hit = memo.get(key) or build(
@@ -297,7 +424,12 @@ def _certification_deadline(
             elif ctx.rules is None:
                 key = (i, "no rules")
                 hit = memo.get(key) or build(
-                    key, req, _UNKNOWN, "the registry has no rules to compute the deadline", {}
+                    key,
+                    req,
+                    _UNKNOWN,
+                    "the registry has no rules to compute the deadline",
+                    {},
+                    ("a rule set to compute the certification deadline",),
                 )
             elif reads is not None:
                 key = (i, status, inst.data.get("admitted_on"))
@@ -322,7 +454,12 @@ def _deadline_outcome(
             return hit
     if found is None:
         return ctx.build(
-            key, req, _UNKNOWN, f"no certification deadline applies (joined {joined})", {"company.joined": joined}
+            key,
+            req,
+            _UNKNOWN,
+            f"no certification deadline applies (joined {joined})",
+            {"company.joined": joined},
+            (f"the certification deadline of a company that joined on {joined}",),
         )
     due, rid = found
     last_day = date.fromordinal(due.toordinal() - 1)  # rules fall due the day after the deadline
@@ -343,6 +480,8 @@ def _self_assessment(
         if inst is None:
             key: tuple[Any, ...] = (i, "not admitted")
             hit = memo.get(key) or build(key, req, _FAILED, _NOT_ADMITTED, {})
+        elif inst.state in _LEFT:
+            hit = _left(ctx, i, req, inst)
         elif worst is not None:
             cycle, due = worst.data["cycle"], worst.data["due"]
             key = (i, "overdue", cycle, due, worst.state)
@@ -366,6 +505,7 @@ def _self_assessment(
                 _UNKNOWN,
                 f"no record for cycle {year}",
                 {"cycle": year, "param self_assessment.due": ctx.csa_due},
+                (f"the self-assessment record for cycle {year}",),
             )
         else:
             key = (i, "on record", latest.state)
@@ -447,7 +587,12 @@ def _certified_to_standard(
         elif external is None:
             key = (i, "no certificate")
             hit = memo.get(key) or build(
-                key, req, _UNKNOWN, "the certificate behind the certification is not on record", {}
+                key,
+                req,
+                _UNKNOWN,
+                "the certificate behind the certification is not on record",
+                {},
+                ("the external certificate (standard) behind the ICoCA certification",),
             )
         else:
             key = (i, "certificate", external.id, external.standard)
@@ -546,6 +691,7 @@ def _stale(ctx: _Context, due: date, rule_id: str) -> Outcome:
         f"advance the registry to {ctx.as_of.isoformat()} first",
         citation="icoc: a decision reads the registry after every rule due by its date has fired",
         facts=(Fact(name="rule", value=rule_id), Fact(name="due", value=due.isoformat())),
+        missing=(f"the registry advanced to {ctx.as_of.isoformat()} (rule {rule_id} due {due.isoformat()})",),
     )
 
 
@@ -554,9 +700,15 @@ _BATCH = 1024  # companies decided together: large enough to amortize, small eno
 
 
 def _decide(
-    ctx: _Context, members: Sequence[str], policy: Policy, plan: _Plan, companies: bool = False
+    ctx: _Context,
+    members: Sequence[str],
+    policy: Policy,
+    plan: _Plan,
+    companies: bool = False,
+    listed: Mapping[str, Mapping[str, ListedFact]] | None = None,
 ) -> list[Decision]:
-    """Decisions for ``members`` (known subjects; all companies when ``companies``), in order."""
+    """Decisions for ``members`` (known subjects; all companies when ``companies``), in order;
+    ``listed`` holds what a bidder list leaves unknown or states, per company and field."""
     kinds, pending, as_of, company = ctx.kinds, ctx.pending, ctx.as_of, SubjectKind.COMPANY
     cids = members if companies else [m for m in members if kinds.get(m) is company]
     insts = list(map(ctx.statuses.get, cids))
@@ -568,10 +720,18 @@ def _decide(
         outcomes: tuple[Outcome, ...]
         if companies or kinds.get(member) is company:
             outcomes = next(rows)
+            if listed and member in listed:
+                outcomes = tuple(
+                    _overlay(o, req, listed[member]) for o, (_, req, _) in zip(outcomes, plan, strict=True)
+                )
         else:
-            kind = kinds.get(member) or ctx.registry.kind_of(member)
-            assert kind is not None
-            reason = f"{member!r} is a {kind.value}, not a private security company"
+            kind = kinds.get(member)
+            if kind is None:  # known to the registry, but not yet on the decision date
+                reason = f"not yet a member on {as_of.isoformat()}"
+                if ctx.registry.kind_of(member) is not company:
+                    reason = f"{member!r} does not exist yet on {as_of.isoformat()}"
+            else:
+                reason = f"{member!r} is a {kind.value}, not a private security company"
             outcomes = tuple(ctx.build((i, "not a company", reason), req, _FAILED, reason, {}) for i, req, _ in plan)
         stale = pending.get(member) if pending else None
         if stale is not None:
@@ -583,6 +743,113 @@ def _decide(
                 break
         decisions.append(trusted(member, pid, as_of, outcomes, eligible))
     return decisions
+
+
+# What each check reads that a bidder list may leave unknown or state without a record. The
+# deadline reads the self-assessment too: a member past its deadline becomes an affiliate or
+# faces termination according to its latest rating.
+_READS: Mapping[str, tuple[str, ...]] = {
+    "certification_deadline": ("certification", "self_assessment"),
+    "icoca_certified": ("certification",),
+    "certified_to_standard": ("certification",),
+    "self_assessment_submitted": ("self_assessment",),
+    "no_disciplinary_proceedings": ("proceedings",),
+    "no_open_complaints": ("complaints",),
+    "no_open_cases": ("cases",),
+}
+# Outcomes that hold whatever the unknown value is: an affiliate or a deadline still ahead passes
+# the deadline check certified or not; "no self-assessment due yet since joining" needs no record.
+_PASS_STANDS = frozenset({"certification_deadline", "self_assessment_submitted"})
+
+
+def _where(fact: ListedFact) -> str:
+    return fact.where or f"{fact.subject}: {fact.field.replace('_', ' ')}"
+
+
+def _overlay(out: Outcome, req: Requirement, facts: Mapping[str, ListedFact]) -> Outcome:
+    """The outcome as the bidder list's unknown cells and statements leave it."""
+    fields = _READS.get(req.check, ())
+    gaps = [f for f in (facts.get(name) for name in fields) if f is not None and f.value is None]
+    if gaps:
+        if req.check in _PASS_STANDS and out.result is _PASSED:
+            return out
+        return attrs.evolve(
+            out,
+            result=_UNKNOWN,
+            reason="; ".join(f"{f.field.replace('_', ' ')} not given ({_where(f)})" for f in gaps),
+            facts=tuple(Fact(name=f.field, value="unknown") for f in gaps),
+            missing=tuple(_where(f) for f in gaps),
+        )
+    fact = facts.get(fields[0]) if fields else None
+    if fact is None or fact.value is None:
+        return out
+    stated = (Fact(name=fact.field, value=fact.value), Fact(name="source", value=_where(fact)))
+    if req.check == "no_disciplinary_proceedings" and fact.value == "open":
+        return attrs.evolve(out, result=_FAILED, reason=f"proceedings open ({_where(fact)})", facts=stated)
+    if req.check == "no_open_complaints" and fact.value == "open":
+        if req.args.get("categories"):
+            return attrs.evolve(
+                out,
+                result=_UNKNOWN,
+                reason=f"open complaints of unstated category ({_where(fact)})",
+                facts=stated,
+                missing=(f"{_where(fact)}: the category of each open complaint",),
+            )
+        return attrs.evolve(out, result=_FAILED, reason=f"open complaints ({_where(fact)})", facts=stated)
+    if req.check == "no_open_cases" and fact.value != "none":
+        worst, threshold = Severity(fact.value), Severity(req.args["min_severity"])
+        if _SEVERITY_ORDER[worst] >= _SEVERITY_ORDER[threshold]:
+            return attrs.evolve(
+                out, result=_FAILED, reason=f"open case of severity {worst.value} ({_where(fact)})", facts=stated
+            )
+    return out
+
+
+def _unregistered(u: UnregisteredCompany, facts: Mapping[str, ListedFact], policy: Policy, as_of: date) -> Decision:
+    """A decision for a company the register cannot hold: what its listed status decides, the rest unknown."""
+    core = ("status", "joined", "status_since", "suspended_from")
+    gaps = tuple(_where(facts[name]) for name in core if name in facts and facts[name].value is None)
+    outcomes = []
+    for req in policy.requirements:
+        own = tuple(
+            _where(facts[name]) for name in _READS.get(req.check, ()) if name in facts and facts[name].value is None
+        )
+        if req.check in ("status_in", "not_suspended"):
+            own, core_gaps = (), tuple(_where(facts["status"]) for _ in (1,) if "status" in facts)
+        else:
+            core_gaps = gaps
+        result, reason, missing = _UNKNOWN, "", (*core_gaps, *own)
+        if u.not_a_member:
+            result, reason, missing = _FAILED, "not an ICoCA member" + (f" ({u.where})" if u.where else ""), ()
+        elif req.check in ("status_in", "not_suspended") and u.status is not None:
+            status = u.status.value
+            if req.check == "status_in":
+                ok = status in req.args["statuses"]
+                accepted = "" if ok else f" (accepted: {', '.join(req.args['statuses'])})"
+                result, reason, missing = (_PASSED if ok else _FAILED), f"{status} as listed{accepted}", ()
+            else:
+                ok = status != "suspended"
+                result, reason, missing = (_PASSED if ok else _FAILED), f"{status} as listed", ()
+        else:
+            reason = "not decidable without " + ", ".join(m.rsplit(":", 1)[-1] for m in missing) if missing else ""
+            reason = reason or "the company cannot be entered in the register from the list"
+        outcomes.append(
+            Outcome(
+                requirement=req.id,
+                title=req.title,
+                result=result,
+                reason=reason,
+                citation=req.citation,
+                missing=missing if result is _UNKNOWN else (),
+            )
+        )
+    return Decision(
+        member=u.id,
+        policy=policy.id,
+        as_of=as_of,
+        outcomes=tuple(outcomes),
+        eligible=all(o.result is _PASSED for o in outcomes),
+    )
 
 
 def _plan(policy: Policy) -> _Plan:
@@ -608,20 +875,56 @@ def _policy(policy: Policy | str) -> Policy:
         ) from None
 
 
-def check(registry: Any, member: str, policy: Policy | str = "icoca-good-standing", *, as_of: date) -> Decision:
-    """Is ``member`` eligible under ``policy`` on ``as_of``? Every requirement, with reasons."""
-    pol = _policy(policy)
-    ctx = _Context(registry, as_of)
-    return _decide(ctx, [_known(ctx, member)], pol, _plan(pol))[0]
+def _by_subject(listed: Iterable[ListedFact]) -> dict[str, dict[str, ListedFact]]:
+    out: dict[str, dict[str, ListedFact]] = {}
+    for f in listed:
+        out.setdefault(f.subject, {})[f.field] = f
+    return out
+
+
+def check(
+    registry: Any,
+    member: str,
+    policy: Policy | str = "icoca-good-standing",
+    *,
+    as_of: date,
+    until: date | None = None,
+    listed: Iterable[ListedFact] = (),
+) -> Decision:
+    """Is ``member`` eligible under ``policy`` on ``as_of``? Every requirement, with reasons.
+
+    ``until`` (a contract period's last day) adds the consequences scheduled up to it that change
+    the verdict (see :func:`check_all`); ``listed`` the facts a bidder list leaves unknown.
+    Raises :class:`~icoc.errors.UnknownMember` for an id the registry has never seen.
+    """
+    return next(iter(check_all(registry, policy, as_of=as_of, members=[member], until=until, listed=listed)))
 
 
 def check_all(
-    registry: Any, policy: Policy | str = "icoca-good-standing", *, as_of: date, members: Iterable[str] | None = None
+    registry: Any,
+    policy: Policy | str = "icoca-good-standing",
+    *,
+    as_of: date,
+    members: Iterable[str] | None = None,
+    until: date | None = None,
+    listed: Iterable[ListedFact] = (),
 ) -> Iterator[Decision]:
     """Decisions for every company (or ``members``), streamed; one snapshot serves them all.
 
-    Every one of ``members`` is looked up before the first decision: an unknown id raises
-    :class:`~icoc.errors.UnknownMember` before anything is yielded.
+    Every one of ``members`` is looked up, and the snapshot taken, when ``check_all`` is called:
+    an unknown id raises :class:`~icoc.errors.UnknownMember` before anything is yielded, and a
+    registry that changes (a submitted event, an advance) while the stream is being consumed
+    raises :class:`~icoc.errors.RegistryChanged` at the next batch instead of mixing two states.
+
+    ``listed`` (a bidder list's :class:`~icoc.model.ListedFact` entries, ``RegistryDocument.listed``)
+    makes every outcome that reads an unknown cell ``unknown``, naming the cell, and applies the
+    list's statements (open proceedings, open complaints, the worst open case).
+
+    ``until`` (a date after ``as_of``: the end of a contract period) runs the rules forward on a
+    copy of the registry and gives each decision the scheduled changes up to ``until``
+    (inclusive) that change its verdict — a certification deadline, a self-assessment falling
+    due, a certification lapsing — with their dates and rules (:attr:`Decision.consequences`).
+    The registry itself is not advanced.
     """
     ctx = _Context(registry, as_of)
     pol = _policy(policy)
@@ -629,6 +932,35 @@ def check_all(
         chosen = ctx.snapshot.subjects(SubjectKind.COMPANY)
     else:
         chosen = [_known(ctx, m) for m in members]
-    plan = _plan(pol)
-    for start in range(0, len(chosen), _BATCH):
-        yield from _decide(ctx, chosen[start : start + _BATCH], pol, plan, companies=members is None)
+    if until is not None and until <= as_of:
+        raise InvalidInput(Problem("until", f"{until.isoformat()} is not after the decision date {as_of.isoformat()}"))
+    by_subject = _by_subject(listed)
+    version = (len(registry), registry.clock)
+    return _stream(ctx, pol, chosen, members is None, by_subject, version, until)
+
+
+def _stream(
+    ctx: _Context,
+    pol: Policy,
+    chosen: Sequence[str],
+    companies: bool,
+    listed: Mapping[str, Mapping[str, ListedFact]],
+    version: tuple[int, date | None],
+    until: date | None,
+) -> Iterator[Decision]:
+    registry, plan = ctx.registry, _plan(pol)
+    if until is None:
+        for start in range(0, len(chosen), _BATCH):
+            if (len(registry), registry.clock) != version:
+                raise RegistryChanged("check_all", ctx.as_of.isoformat())
+            yield from _decide(ctx, chosen[start : start + _BATCH], pol, plan, companies=companies, listed=listed)
+        return
+    # The contract period needs every decision on as_of before the rules run forward (on a copy).
+    from icoc.eligibility._contract import Forward
+
+    if (len(registry), registry.clock) != version:
+        raise RegistryChanged("check_all", ctx.as_of.isoformat())
+    decisions = _decide(ctx, chosen, pol, plan, companies=companies, listed=listed)
+    found = Forward(registry, ctx.as_of, until).consequences(pol, decisions, listed)
+    for d in decisions:
+        yield d.with_consequences(found.get(d.member, ()), until)

@@ -32,6 +32,8 @@ def loads(text: str | bytes, cls: type[T]) -> T:
 
     The text is read under the input limits of ``docs/io.md`` (nesting, integer size, duplicate
     keys, valid Unicode, the supported dates)."""
+    if isinstance(text, str):
+        text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors write it
     try:
         return _guarded(lambda: structure(parse_json(text), cls), "")
     except InvalidInput as exc:
@@ -66,7 +68,7 @@ def read_data(path: str | os.PathLike[str]) -> Any:
         raise InvalidInput(Problem("path", f"expected a file path, got {type(path).__name__}"))
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = p.read_text(encoding="utf-8-sig")  # a byte-order mark is skipped
     except OSError as exc:
         raise InvalidInput(Problem(str(p), f"cannot read file: {exc.strerror or exc}")) from None
     except UnicodeDecodeError:

@@ -32,6 +32,7 @@ from icoc.model.ids import (
     PlanId,
     StandardId,
 )
+from icoc.model.listed import LISTED_FIELDS, ListedFact, UnregisteredCompany
 from icoc.model.members import (
     CivilSocietyOrganisation,
     Company,
@@ -76,6 +77,7 @@ __all__ = [
     "FORMAT_VERSION",
     "LAST_DATE",
     "ISO_9001",
+    "LISTED_FIELDS",
     "ISO_18788",
     "ISO_28007",
     "PSC_1",
@@ -115,6 +117,7 @@ __all__ = [
     "GovernmentKind",
     "IcocaCertification",
     "IcocaCertificationStatus",
+    "ListedFact",
     "Member",
     "MemberId",
     "MembershipStatus",
@@ -130,6 +133,7 @@ __all__ = [
     "Standard",
     "StandardId",
     "SurveillanceAudit",
+    "UnregisteredCompany",
     "code_section",
     "is_code_paragraph",
 ]

@@ -18,6 +18,7 @@ from icoc.model.certificates import ExternalCertificate, IcocaCertification, Ico
 from icoc.model.complaints import Complaint
 from icoc.model.fees import FeeSchedule, Payment
 from icoc.model.governance import Board
+from icoc.model.listed import ListedFact, UnregisteredCompany
 from icoc.model.members import (
     CivilSocietyOrganisation,
     Company,
@@ -63,6 +64,10 @@ class RegistryDocument:
     board: Board = attrs.field(factory=Board, validator=v.typed(Board))
     fees: FeeSchedule = attrs.field(factory=FeeSchedule, validator=v.typed(FeeSchedule))
     payments: tuple[Payment, ...] = _tuple(Payment)
+    listed: tuple[ListedFact, ...] = _tuple(ListedFact)
+    """Facts a bidder list leaves unknown or states without a record (see :mod:`icoc.model.listed`)."""
+    unregistered: tuple[UnregisteredCompany, ...] = _tuple(UnregisteredCompany)
+    """Companies a bidder list names that the register cannot hold (not members, or incomplete)."""
 
     def __attrs_post_init__(self) -> None:
         problems = list(_cross_check(self))
@@ -231,6 +236,15 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
                     f"board.directors[{i}].pillar",
                     f"{d.organisation!r} belongs to pillar {org.pillar}, not {d.pillar.value}",
                 )
+
+    outside: set[str] = set()
+    for i, u in enumerate(doc.unregistered):
+        if u.id in members or u.id in outside:
+            yield problem(f"unregistered[{i}].id", f"duplicate member id {u.id!r}")
+        outside.add(u.id)
+    for i, fact in enumerate(doc.listed):
+        if fact.subject not in companies and fact.subject not in outside:
+            yield problem(f"listed[{i}].subject", f"no company with id {fact.subject!r}")
 
     for i, pay in enumerate(doc.payments):
         if pay.member not in members:

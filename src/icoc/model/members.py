@@ -129,7 +129,8 @@ class Company:
 
     id: MemberId = attrs.field(validator=v.identifier)
     name: str = attrs.field(validator=v.text)
-    country: str = attrs.field(validator=v.country)
+    country: str | None = attrs.field(validator=v.optional(v.country))
+    """ISO 3166-1 alpha-2; ``None`` when the source does not say (a bidder list's empty cell)."""
     joined: date = attrs.field(validator=v.a_date)
     status: CompanyStatus = attrs.field(validator=v.enum(CompanyStatus))
     status_since: date = attrs.field(

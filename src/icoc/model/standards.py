@@ -87,15 +87,23 @@ class CertificationBody:
 
     id: CertificationBodyId = attrs.field(validator=v.identifier)
     name: str = attrs.field(validator=v.text)
-    accreditation_body: str = attrs.field(validator=v.text)
-    route: AccreditationRoute = attrs.field(validator=v.enum(AccreditationRoute))
+    accreditation_body: str | None = attrs.field(validator=v.optional(v.text))
+    """``None`` when the source does not say (a bidder list names the body only)."""
+    route: AccreditationRoute | None = attrs.field(validator=v.optional(v.enum(AccreditationRoute)))
+    """``None`` when the source does not say."""
     iaf_mla_signatory: bool = attrs.field(default=True, validator=v.typed(bool))
     """Whether ``accreditation_body`` signs the IAF multilateral recognition arrangement."""
     icoca_competency_checked: bool = attrs.field(default=False, validator=v.typed(bool))
+    icoca_listed: bool = attrs.field(default=False, validator=v.typed(bool))
+    """ICoCA itself names the body as accepted: on its list of bodies, or behind an ICoCA
+    certification the source records (ICoCA certifies only on an accepted body's certificate)."""
 
     @property
     def accepted(self) -> bool:
-        """Accepted by ICoCA: IAF/MLA-accredited, and competency-checked on the 17021 route."""
-        if not self.iaf_mla_signatory:
+        """Accepted by ICoCA: listed by ICoCA, or IAF/MLA-accredited and competency-checked on the
+        17021 route; a body whose accreditation is not known is not taken as accepted."""
+        if self.icoca_listed:
+            return True
+        if self.route is None or not self.iaf_mla_signatory:
             return False
         return self.route is AccreditationRoute.DIRECT_TO_STANDARD or self.icoca_competency_checked

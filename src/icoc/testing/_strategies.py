@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from icoc.model import (
     DEFAULT_STANDARDS,
     ISO_9001,
+    LISTED_FIELDS,
     AccreditationRoute,
     AuditOutcome,
     Board,
@@ -55,6 +56,7 @@ from icoc.model import (
     GovernmentKind,
     IcocaCertification,
     IcocaCertificationStatus,
+    ListedFact,
     Member,
     MemberId,
     MembershipStatus,
@@ -70,6 +72,7 @@ from icoc.model import (
     Standard,
     StandardId,
     SurveillanceAudit,
+    UnregisteredCompany,
 )
 from icoc.model.code import CODE_PARAGRAPHS, CODE_SECTIONS
 from icoc.model.governance import SEATS_PER_PILLAR
@@ -938,6 +941,33 @@ def registries(draw: st.DrawFn, *, max_companies: int = 5, as_of: date | None = 
     )
 
 
+@st.composite
+def listed_facts(draw: st.DrawFn, *, subject: MemberId | None = None) -> ListedFact:
+    """A fact as a bidder list gives it: unknown (``value`` None) or a statement it may make."""
+    field = draw(st.sampled_from(sorted(LISTED_FIELDS)))
+    allowed = sorted(LISTED_FIELDS[field] or ())
+    value = draw(st.none() | st.sampled_from(allowed)) if allowed else None
+    return ListedFact(
+        subject=subject if subject is not None else draw(member_ids()),
+        field=field,
+        value=value,
+        where=draw(st.just("") | st.from_regex(r"\Abidders\.csv:row [1-9][0-9]?:[a-z ]{1,12}\Z")),
+    )
+
+
+@st.composite
+def unregistered_companies(draw: st.DrawFn, *, id: MemberId | None = None) -> UnregisteredCompany:
+    """A company a bidder list names that the register cannot hold."""
+    not_member = draw(st.booleans())
+    return UnregisteredCompany(
+        id=id if id is not None else draw(member_ids()),
+        name=draw(_TEXT),
+        country=draw(_maybe(countries())),
+        status=None if not_member else draw(_maybe(_enum(CompanyStatus))),
+        not_a_member=not_member,
+    )
+
+
 # --- st.from_type ------------------------------------------------------------------------------
 
 _BY_TYPE: Mapping[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
@@ -963,6 +993,8 @@ _BY_TYPE: Mapping[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Payment: payments,
     CodeSection: code_sections,
     RegistryDocument: registries,
+    ListedFact: listed_facts,
+    UnregisteredCompany: unregistered_companies,
 }
 _ID_TYPES: tuple[Any, ...] = (
     MemberId,
