@@ -417,7 +417,9 @@ def _certified_until_2025(reg: icoc.Registry) -> None:
         [
             ExternalCertificateRecorded(subject="acme", effective=on, certificate=certificate("acme", 1, on, 1037)),
             IcocaApplicationSubmitted(subject="acme", effective=on),
-            IcocaCertificationGranted(subject="acme", effective=on, certification="acme-icoca", expires=date(2025, 1, 1)),
+            IcocaCertificationGranted(
+                subject="acme", effective=on, certification="acme-icoca", expires=date(2025, 1, 1)
+            ),
         ]
     )
 

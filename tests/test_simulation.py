@@ -206,7 +206,12 @@ def test_a_rule_change_changes_the_run() -> None:
     base = Scenario(years=6, population=Population(companies=40, initial_share=1.0, affiliate_share=0.0))
     default = run(base, seed=5)
     assert any(e.cause.rule == "ART3.CERT_DEADLINE.AFFILIATE" for e in default.history)
-    no_affiliates = run(attrs.evolve(base, rules=DEFAULT_RULES.without("ART3.CERT_DEADLINE.AFFILIATE", "ART11.RECERTIFICATION.AFFILIATE")), seed=5)
+    no_affiliates = run(
+        attrs.evolve(
+            base, rules=DEFAULT_RULES.without("ART3.CERT_DEADLINE.AFFILIATE", "ART11.RECERTIFICATION.AFFILIATE")
+        ),
+        seed=5,
+    )
     assert not any(e.TYPE == "moved_to_affiliate" for e in no_affiliates.history)
     assert no_affiliates.summary()["termination_proposals"] > default.summary()["termination_proposals"]
     check_invariants(no_affiliates)

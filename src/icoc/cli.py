@@ -707,10 +707,8 @@ def _read_registry(path: str) -> RegistryDocument:
 
 def _stdin_data() -> Any:
     """Plain data from stdin: JSON, or YAML when it is not JSON (a byte-order mark is skipped)."""
-    import json
 
     from icoc.errors import InvalidInput, Problem
-
     from icoc.io import parse_json, parse_yaml
 
     text = sys.stdin.read().removeprefix("\ufeff")
@@ -785,7 +783,7 @@ def _open_registry_and_document(
     """A live registry from a registry document or a history file (JSON or YAML; '-': stdin),
     advanced to ``as_of``, and the document when it was one."""
     from icoc.errors import InvalidInput, Problem
-    from icoc.io import parse_json, read_data, structure
+    from icoc.io import read_data, structure
     from icoc.model import RegistryDocument
     from icoc.model.events import History
     from icoc.registry import Registry

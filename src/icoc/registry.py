@@ -571,9 +571,7 @@ class Registry(_Queries):
             tx.journal.call(same.pop)
         self._history.append(event)
         if self._engine is not None:
-            self._engine.reschedule(
-                self._view(), (inst for _, _, inst in changes), event.effective, event.TYPE
-            )
+            self._engine.reschedule(self._view(), (inst for _, _, inst in changes), event.effective, event.TYPE)
 
     def _extend(self, event: DeadlineExtended) -> None:
         assert self._engine is not None

@@ -142,7 +142,7 @@ class Journal:
             self._undo.append((d, k, d[k]))
             del d[k]
 
-    def call(self, undo: Callable[[], None]) -> None:
+    def call(self, undo: Callable[[], object]) -> None:
         self._undo.append(undo)
 
     def rollback(self) -> None:
@@ -167,7 +167,7 @@ class _NoJournal(Journal):
     def pop(self, d: dict[Any, Any], k: Any) -> None:
         d.pop(k, None)
 
-    def call(self, undo: Callable[[], None]) -> None:
+    def call(self, undo: Callable[[], object]) -> None:
         pass
 
 
@@ -208,6 +208,7 @@ class RulesEngine:
         for r in rules.bases():
             if r.effective.start is not None and self._covers_existing(r):
                 start = r.effective.start_date(params)
+                assert start is not None
                 heapq.heappush(self._heap, (start, 0, self._order[r.id], "", "", r.id))
 
     def _covers_existing(self, rule: Rule) -> bool:
@@ -345,7 +346,13 @@ class RulesEngine:
                 self._open_first(family, rules, inst, facts, kind, on)
 
     def _open_first(
-        self, family: str, rules: list[Rule], inst: Instance, facts: Mapping[str, Any], kind: SubjectKind | None, on: date
+        self,
+        family: str,
+        rules: list[Rule],
+        inst: Instance,
+        facts: Mapping[str, Any],
+        kind: SubjectKind | None,
+        on: date,
     ) -> None:
         for rule in rules:
             if not rule.effective.contains(on, self.params):
@@ -359,8 +366,13 @@ class RulesEngine:
                 continue
             self._open_new(
                 Obligation(
-                    rule=rule.id, family=family, process=inst.process, key=inst.key, subject=inst.subject,
-                    opened=on, due=due,
+                    rule=rule.id,
+                    family=family,
+                    process=inst.process,
+                    key=inst.key,
+                    subject=inst.subject,
+                    opened=on,
+                    due=due,
                 )
             )
             return

@@ -154,7 +154,11 @@ def _due(x: Any, path: str, errs: _Errors) -> Due | None:
         years = _text(x.get("years"), f"{path}.years", errs)
         count = _text(x.get("count_joining_year"), f"{path}.count_joining_year", errs)
         return EndOfCalendarYear(inner, years, count) if inner else None
-    errs.add(path, f"unknown due-date form {sorted(x)} (fact, param, day_after, after, latest, latest_known, end_of_calendar_year)")
+    errs.add(
+        path,
+        f"unknown due-date form {sorted(x)} "
+        "(fact, param, day_after, after, latest, latest_known, end_of_calendar_year)",
+    )
     return None
 
 
@@ -182,8 +186,20 @@ def _bound(x: Any, path: str, errs: _Errors) -> date | str | None:
 
 def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
     keys = {
-        "id", "title", "citation", "process", "due", "when", "then", "effective", "exception_of", "params",
-        "obligation", "covers_existing", "tags", "text",
+        "id",
+        "title",
+        "citation",
+        "process",
+        "due",
+        "when",
+        "then",
+        "effective",
+        "exception_of",
+        "params",
+        "obligation",
+        "covers_existing",
+        "tags",
+        "text",
     }
     before = len(errs.problems)
     obj = _obj(x, path, errs, keys, {"id", "title", "citation", "process", "then"})

@@ -88,6 +88,10 @@ class Emit:
         return self.event(subject=subject, effective=effective, cause=cause, **values)
 
 
+def _tags(tags: Iterable[str]) -> frozenset[str]:
+    return frozenset(tags)
+
+
 @attrs.frozen(kw_only=True)
 class Rule:
     """One rule. It never changes state: on its due date, if its condition holds, it emits an
@@ -111,7 +115,7 @@ class Rule:
     covers_existing: bool | str = False
     """Whether, from the day this rule comes into force, it takes over the open obligations of its
     family governed by earlier regimes (a bool, or the name of a bool parameter)."""
-    tags: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_tags)
     """Labels that select rules by what they are (``certification-deadline``), never by id."""
     text: str = ""
     """The sentence of the source text this rule implements."""

@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from icoc.errors import InvalidInput, InvalidRuleSet, Problem
+from icoc.errors import InvalidRuleSet, Problem
 from icoc.model.certificates import ExternalCertificate
 from icoc.model.events import EVENTS_BY_TYPE, Event
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, F, In, Not, Or, Scalar

@@ -114,7 +114,9 @@ RECERTIFICATION = Rule(
         )
     ),
     when=(F("standing") == "member") & F("icoca_certification_granted_on").exists(),
-    then=Emit(event=TerminationProposed, payload={"reason": "not ICoCA-certified again after its certification lapsed"}),
+    then=Emit(
+        event=TerminationProposed, payload={"reason": "not ICoCA-certified again after its certification lapsed"}
+    ),
     tags=_TAGS,
     text=(
         "[P] A member whose ICoCA certification lapsed or was withdrawn after its certification deadline was met "

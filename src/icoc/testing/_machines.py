@@ -49,6 +49,7 @@ from icoc.model.events import (
     ComplaintUnresolved,
     CorrectiveActionRecommended,
     CorrectiveActionVerified,
+    DeadlineExtended,
     DialogueOpened,
     DirectorElected,
     DirectorLeft,
@@ -77,7 +78,6 @@ from icoc.model.events import (
     TermEnded,
     Terminated,
     TerminationProposed,
-    DeadlineExtended,
     Withdrew,
 )
 from icoc.model.governance import BOARD_SEATS, SEATS_PER_PILLAR
