@@ -5,8 +5,6 @@ from __future__ import annotations
 import inspect
 import pickle
 
-import pytest
-
 import icoc
 from icoc.defaults import DEFAULT, Default
 
@@ -16,11 +14,6 @@ def test_default_is_one_short_word_and_survives_copying() -> None:
     assert pickle.loads(pickle.dumps(DEFAULT)) is DEFAULT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="icoc/registry.py still prints its default standards, rules and parameters; it is being reworked "
-    "elsewhere and should take icoc.defaults.DEFAULT for them (then remove this mark)",
-)
 def test_the_registry_signature_stays_short() -> None:
     assert len(str(inspect.signature(icoc.Registry))) < 400
 

@@ -31,6 +31,10 @@ class Step:
 
 @attrs.frozen(kw_only=True)
 class Explanation:
+    """Why a subject is in its state as of a date (``None``: now): one step per event with its
+    date, cause (an actor, or a rule with its citation, facts and parameter values) and each
+    process's state after it. ``text()`` renders it."""
+
     subject: str
     as_of: date | None
     state: str | None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from icoc.defaults import DEFAULT, Default
 from icoc.errors import IcocError, IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
 from icoc.model.events import (
     EVENTS_BY_TYPE,
@@ -356,21 +357,34 @@ class _Transaction:
 
 
 class Registry(_Queries):
-    """The engine: events in, state out, history kept.
+    """The engine: events in, state out, history kept, deadlines judged.
 
-    ``submit`` checks an event against the workflows and appends it, or raises
-    :class:`~icoc.errors.IllegalTransition` and changes nothing.
+    ``Registry(standards=..., certification_bodies=..., rules=..., parameters=..., backend=...)``:
+    ``standards`` is the catalogue of standards (the recognised ones by default);
+    ``certification_bodies`` the bodies a certificate may come from (``None``: not restricted);
+    ``rules`` the rule set (the default ICoCA rules; ``None``: no rules, events applied as given);
+    ``parameters`` the dated parameters the rules read; ``backend`` ``"native"`` (default, the
+    oracle) or ``"durable"`` (durable-rules). The rule set is checked against the workflows, facts
+    and parameters first: :class:`~icoc.errors.InvalidRuleSet` lists every problem.
+
+    ``submit``/``submit_all`` check events against the workflows and append them, or raise
+    :class:`~icoc.errors.IllegalTransition`, :class:`~icoc.errors.UnknownMember` or
+    :class:`~icoc.errors.InvalidInput` and change nothing. The clock moves with the inputs: rules
+    due by an event's date are judged before it is applied (docs/rules.md, "How time works").
     """
 
     def __init__(
         self,
         *,
-        standards: Iterable[Standard] = DEFAULT_STANDARDS,
+        standards: Iterable[Standard] | Default = DEFAULT,
         certification_bodies: Iterable[CertificationBody] | None = None,
-        rules: RuleSet | None = DEFAULT_RULES,
-        parameters: ParameterSet = DEFAULT_PARAMETERS,
+        rules: RuleSet | Default | None = DEFAULT,
+        parameters: ParameterSet | Default = DEFAULT,
         backend: str | Backend = "native",
     ) -> None:
+        standards = DEFAULT_STANDARDS if standards is DEFAULT else standards
+        rules = DEFAULT_RULES if rules is DEFAULT else rules
+        parameters = DEFAULT_PARAMETERS if parameters is DEFAULT else parameters
         self._settings: dict[str, Any] = {}
         self._params = parameters
         self._engine: RulesEngine | None = None
@@ -599,10 +613,12 @@ class Registry(_Queries):
 
     @property
     def rules(self) -> RuleSet | None:
+        """The rule set this registry judges deadlines with (``None``: no rules)."""
         return self._engine.rules if self._engine is not None else None
 
     @property
     def parameters(self) -> ParameterSet:
+        """The dated parameters the rules read."""
         return self._params
 
     @property
@@ -668,13 +684,15 @@ class Registry(_Queries):
 
     @property
     def settings(self) -> Mapping[str, Any]:
+        """What guards read besides state: ``standards`` and ``certification_bodies`` by id."""
         return MappingProxyType(self._settings)
 
     def __len__(self) -> int:
         return len(self._history)
 
     def state_of(self, subject: str, as_of: date | None = None) -> str | None:
-        """The subject's main state now, or on ``as_of`` (replaying its history up to that date).
+        """The subject's main state now, or on ``as_of`` (replaying its history up to that date,
+        events dated ``as_of`` included).
 
         ``None`` when the subject did not exist yet on that date.
         """
@@ -693,7 +711,8 @@ class Registry(_Queries):
         return None
 
     def snapshot(self, as_of: date | None = None) -> Snapshot:
-        """The whole registry on ``as_of`` (now when omitted), replayed from history."""
+        """The whole registry on ``as_of`` (now when omitted; events dated ``as_of`` included),
+        replayed from history."""
         events = self._history if as_of is None else [e for e in self._history if e.effective <= as_of]
         return self._replay(events, as_of)
 
@@ -719,7 +738,13 @@ class Registry(_Queries):
 
     @classmethod
     def from_history(cls, history: History | Iterable[Event], **config: Any) -> Registry:
-        """A registry rebuilt from a saved history; every event is checked again."""
+        """A registry rebuilt from a saved history; every event is checked again.
+
+        ``config`` as for ``Registry(...)``. Derived events in the history (caused by a rule) must
+        follow again from the rules and the events before them (they are derived again, not applied
+        twice): pass ``rules=None`` to load a history exactly as recorded. Raises
+        :class:`~icoc.errors.IllegalTransition` or :class:`~icoc.errors.InvalidInput` naming the
+        first refused event; no half-built registry is returned."""
         reg = cls(**config)
         reg._loading = True
         try:

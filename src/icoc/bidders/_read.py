@@ -21,7 +21,9 @@ from typing import Any
 from icoc.bidders._columns import COLUMNS, REPORT_COLUMNS
 from icoc.errors import InvalidInput, Problem
 from icoc.model import (
+    COUNTRY_PATTERN,
     DEFAULT_STANDARDS,
+    ID_PATTERN,
     CertificateId,
     CertificationBody,
     CertificationBodyId,
@@ -36,7 +38,6 @@ from icoc.model import (
     StandardId,
     UnregisteredCompany,
 )
-from icoc.model._validate import COUNTRY_PATTERN, ID_PATTERN
 from icoc.rules import DEFAULT_PARAMETERS, ParameterSet
 
 __all__ = ["document_from_rows", "locate", "read_bidders", "read_rows", "row_id"]
@@ -300,7 +301,7 @@ def document_from_rows(
         if company is None:
             r.bad("company", "the company's name is required")
             continue
-        if not cid or not ID_PATTERN.match(cid):
+        if not cid or not ID_PATTERN.fullmatch(cid):
             where = "id" if r.text("id") else "company"
             r.bad(where, f"{cid!r} is not a valid id: give one in the id column (letters, digits, . _ : / -)")
             continue
@@ -316,7 +317,7 @@ def document_from_rows(
         country = r.text("country")
         if country is not None:
             country = country.upper()
-            if not COUNTRY_PATTERN.match(country):
+            if not COUNTRY_PATTERN.fullmatch(country):
                 r.bad("country", f"expected an ISO 3166 alpha-2 code such as 'CH', got {r.text('country')!r}")
         status = r.status("status")
         joined = r.day("joined")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -14,9 +14,7 @@ from icoc.errors import InvalidInput, Problem, RegistryChanged, UnknownMember
 from icoc.model.events import Fact, cycle_suffix
 from icoc.model.listed import ListedFact, UnregisteredCompany
 from icoc.model.monitoring import Severity
-from icoc.rules._conditions import TRUE, And, Cmp, Condition, Exists, In, Not, Or
-from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, ParamDate
-from icoc.rules._facts import LazyFacts, fact_reader
+from icoc.rules import Obligation, ObligationStatus
 from icoc.workflows._table import Instance, SubjectKind
 
 __all__ = ["Consequence", "Decision", "Outcome", "Result", "Verdict", "check", "check_all", "verdict_of"]
@@ -196,24 +194,7 @@ _SET_MEMBER, _SET_POLICY, _SET_AS_OF, _SET_OUTCOMES, _SET_ELIGIBLE, _SET_VERDICT
 _SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
 _DISCIPLINARY = ("referred_to_board", "corrective_action", "suspension_proceedings")
 _CASE_OPEN = ("concern", "dialogue", *_DISCIPLINARY)
-_DEADLINE_RULES = ("ART11.CERT_DEADLINE_2016", "ART3.TRANSITIONAL_DEADLINE", "ART3.CERT_DEADLINE")
-_DECLARATIVE = frozenset(
-    {Cmp, In, Exists, type(TRUE), And, Or, Not, FactDate, ParamDate, After, DayAfter, Latest, EndOfCalendarYear}
-)
-
-
-def _declarative(x: Condition | Due) -> bool:
-    """Whether a condition or due expression is built only from the library's data types, so
-    that its ``fact_names()`` are all it reads (not Python code, nor a subclass of ours)."""
-    if type(x) not in _DECLARATIVE:
-        return False
-    for value in attrs.astuple(x, recurse=False):  # type: ignore[arg-type]
-        for part in value if isinstance(value, tuple) else (value,):
-            if isinstance(part, Condition | Due) and not _declarative(part):
-                return False
-    return True
-
-
+_DEADLINE_TAG = "certification-deadline"
 class _Context:
     """One snapshot, its indexes and what every decision of a batch shares.
 
@@ -252,25 +233,14 @@ class _Context:
                 self.pending[subject] = (due, rule_id)
         self.memo: dict[tuple[Any, ...], Outcome] = {}
         self.company_facts: dict[str, dict[str, Any]] = {}
-        self.deadline_rules = [
-            (rid, self.rules[rid]) for rid in _DEADLINE_RULES if self.rules is not None and rid in self.rules.ids
-        ]
-        names: set[str] = set()
-        for _, rule in self.deadline_rules:
-            assert rule.due is not None
-            names.update(rule.due.fact_names())
-            names.update(rule.when.fact_names())
-        # Part of every key: the status the deadline runs from, and the joining date.
-        names.difference_update(("state", "company.joined"))
-        # Deadlines are memoized on the facts their rules read, unless a rule runs Python.
-        self.deadline_reads = (
-            tuple(fact_reader(n) for n in sorted(names))
-            if all(
-                _declarative(rule.when) and (rule.due is None or _declarative(rule.due))
-                for _, rule in self.deadline_rules
-            )
-            else None
-        )
+        # Each company's certification deadline as the rules fixed it when its clock started
+        # (the latest obligation of a rule tagged ``certification-deadline``, as it stood on as_of).
+        self.deadlines: dict[str, Obligation] = {}
+        if self.rules is not None:
+            tagged = {r.id for r in self.rules if _DEADLINE_TAG in r.tags}
+            for ob in registry.obligations(as_of=as_of):
+                if ob.rule in tagged:
+                    self.deadlines[ob.subject] = ob
         due_md = self.params.value("self_assessment.due", as_of)
         assert isinstance(due_md, str)
         month, day = (int(x) for x in due_md.split("-"))
@@ -309,18 +279,6 @@ class _Context:
             missing=missing,
         )
         return out
-
-    def deadline(self, inst: Instance, status: str) -> tuple[date, str] | None:
-        """The earliest certification deadline rule for a company in ``status``: (the day the rule
-        falls due, rule id), or None when none applies."""
-        facts = LazyFacts(self.view, inst, self.company_facts, state=status)
-        deadlines = []
-        for rid, rule in self.deadline_rules:
-            assert rule.due is not None
-            due = rule.due.on(facts, self.params, self.as_of)
-            if due is not None and rule.effective.contains(due, self.params) and rule.when.holds(facts):
-                deadlines.append((due, rid))
-        return min(deadlines) if deadlines else None
 
 
 # A check takes a batch of companies (ids, and status instances or None when not admitted on the date)
@@ -399,7 +357,7 @@ def _not_suspended(
 def _certification_deadline(
     ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
 ) -> list[Outcome]:
-    memo, build, certifications, reads = ctx.memo, ctx.build, ctx.certifications, ctx.deadline_reads
+    memo, build, certifications = ctx.memo, ctx.build, ctx.certifications
     out: list[Outcome] = []
     for cid, inst in zip(cids, insts, strict=True):
         cert = certifications.get(cid)
@@ -431,29 +389,19 @@ def _certification_deadline(
                     {},
                     ("a rule set to compute the certification deadline",),
                 )
-            elif reads is not None:
-                key = (i, status, inst.data.get("admitted_on"))
-                if reads:
-                    key += tuple([read(ctx.view, inst, ctx.company_facts) for read in reads])
-                hit = memo.get(key) or _deadline_outcome(ctx, key, req, inst, status)
             else:
-                hit = _deadline_outcome(ctx, None, req, inst, status)
+                hit = _deadline_outcome(ctx, i, req, inst, ctx.deadlines.get(cid))
         out.append(hit)
     return out
 
 
-def _deadline_outcome(
-    ctx: _Context, key: tuple[Any, ...] | None, req: Requirement, inst: Instance, status: str
-) -> Outcome:
-    found = ctx.deadline(inst, status)
+def _deadline_outcome(ctx: _Context, i: int, req: Requirement, inst: Instance, ob: Obligation | None) -> Outcome:
+    """The certification deadline the rules fixed for this company when its clock started: running,
+    missed, met (then lapsed), or overridden by a registry document's recorded facts."""
     joined = inst.data.get("admitted_on")
-    if key is None:  # the rules run Python: key the outcome on what they found
-        key = ("deadline", req.id, found, joined)
-        hit = ctx.memo.get(key)
-        if hit is not None:
-            return hit
-    if found is None:
-        return ctx.build(
+    if ob is None:
+        key: tuple[Any, ...] = (i, "no deadline", joined)
+        return ctx.memo.get(key) or ctx.build(
             key,
             req,
             _UNKNOWN,
@@ -461,12 +409,45 @@ def _deadline_outcome(
             {"company.joined": joined},
             (f"the certification deadline of a company that joined on {joined}",),
         )
-    due, rid = found
-    last_day = date.fromordinal(due.toordinal() - 1)  # rules fall due the day after the deadline
-    used = {"company.joined": joined, "deadline": last_day, "rule": rid}
-    if due <= ctx.as_of:
-        return ctx.build(key, req, _FAILED, f"not certified by its deadline {last_day.isoformat()} ({rid})", used)
-    return ctx.build(key, req, _PASSED, f"to certify by {last_day.isoformat()} ({rid})", used)
+    status = ob.status
+    if status is ObligationStatus.OPEN and ob.due <= ctx.as_of:
+        status = ObligationStatus.FIRED  # due and not judged yet: the registry is stale (see _stale)
+    key = (i, "deadline", ob.rule, status, ob.due, ob.extended_from, joined)
+    hit = ctx.memo.get(key)
+    if hit is not None:
+        return hit
+    last_day, rid = ob.deadline, ob.rule
+    used: dict[str, Any] = {"company.joined": joined, "deadline": last_day, "rule": rid}
+    if ob.extended_from is not None:
+        used["extended_from"] = ob.extended_from - timedelta(days=1)
+    extended = (
+        f", extended from {(ob.extended_from - timedelta(days=1)).isoformat()}" if ob.extended_from is not None else ""
+    )
+    if status is ObligationStatus.OPEN:
+        return ctx.build(key, req, _PASSED, f"to certify by {last_day.isoformat()} ({rid}{extended})", used)
+    if status is ObligationStatus.FIRED:
+        return ctx.build(
+            key, req, _FAILED, f"not certified by its deadline {last_day.isoformat()} ({rid}{extended})", used
+        )
+    if status is ObligationStatus.OVERRIDDEN:
+        return ctx.build(
+            key,
+            req,
+            _UNKNOWN,
+            f"its deadline {last_day.isoformat()} ({rid}) passed, but the registry document records no "
+            "consequence (a decision not recorded, or a deadline extended)",
+            used,
+            (f"the Board's decision on the certification deadline {last_day.isoformat()}",),
+        )
+    # Met (certified in time) and no longer certified, with no rule giving a new deadline.
+    return ctx.build(
+        key,
+        req,
+        _FAILED,
+        f"not ICoCA-certified: its certification deadline {last_day.isoformat()} ({rid}) was met, "
+        "and no rule gives it a new one",
+        used,
+    )
 
 
 def _self_assessment(

@@ -1,6 +1,7 @@
 """The ICoCA domain as frozen, validated attrs classes: no I/O, no behaviour beyond derived
 read-only properties. Construction fails with :class:`icoc.errors.InvalidInput`."""
 
+from icoc.model._validate import COUNTRY_PATTERN, ID_PATTERN
 from icoc.model.certificates import (
     AuditOutcome,
     ExternalCertificate,
@@ -68,6 +69,8 @@ from icoc.model.standards import (
 )
 
 __all__ = [
+    "COUNTRY_PATTERN",
+    "ID_PATTERN",
     "date_problem",
     "BOARD_SEATS",
     "CODE_PARAGRAPHS",

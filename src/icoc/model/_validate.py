@@ -21,6 +21,7 @@ _Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}")
 """Matched whole (``fullmatch``): a trailing newline is not part of any id."""
 COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
+"""An ISO 3166-1 alpha-2 country code; match it whole (``fullmatch``)."""
 
 
 def invalid(instance: object, field: str, message: str) -> InvalidInput:

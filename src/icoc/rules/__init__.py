@@ -8,11 +8,12 @@ compiles the safe subset of the same rules.
 
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, F, In, Not, Or
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
-from icoc.rules._engine import Backend, NativeBackend, RulesEngine
+from icoc.rules._engine import Backend, NativeBackend, Obligation, ObligationStatus, RulesEngine
 from icoc.rules._facts import facts_for
 from icoc.rules._files import load_rules, rule_to_data, rules_from_data
 from icoc.rules._params import DEFAULT_PARAMETERS, Duration, Mark, Parameter, ParameterSet
 from icoc.rules._rule import Citation, Emit, Period, Rule, RuleSet
+from icoc.rules._validate import check_rules, validate_rules
 from icoc.rules.default import DEFAULT_RULES
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "Mark",
     "NativeBackend",
     "Not",
+    "Obligation",
+    "ObligationStatus",
     "Or",
     "Param",
     "ParamDate",
@@ -48,8 +51,10 @@ __all__ = [
     "Rule",
     "RuleSet",
     "RulesEngine",
+    "check_rules",
     "facts_for",
     "load_rules",
     "rule_to_data",
     "rules_from_data",
+    "validate_rules",
 ]
