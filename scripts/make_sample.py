@@ -870,22 +870,24 @@ def build(seed: int = SEED) -> RegistryDocument:
     fees = FeeSchedule()
     payments = _payments(b, fees, governments, observers)
 
-    return RegistryDocument(
-        as_of=AS_OF,
-        companies=tuple(b.companies),
-        civil_society=civil_society,
-        governments=governments,
-        observers=observers,
-        certification_bodies=bodies,
-        certificates=tuple(b.certificates),
-        icoca_certifications=tuple(b.icoca),
-        self_assessments=tuple(b.self_assessments),
-        cases=tuple(b.cases),
-        corrective_action_plans=tuple(b.plans),
-        complaints=tuple(b.complaints),
-        board=board,
-        fees=fees,
-        payments=payments,
+    return _agree_with_rules(
+        RegistryDocument(
+            as_of=AS_OF,
+            companies=tuple(b.companies),
+            civil_society=civil_society,
+            governments=governments,
+            observers=observers,
+            certification_bodies=bodies,
+            certificates=tuple(b.certificates),
+            icoca_certifications=tuple(b.icoca),
+            self_assessments=tuple(b.self_assessments),
+            cases=tuple(b.cases),
+            corrective_action_plans=tuple(b.plans),
+            complaints=tuple(b.complaints),
+            board=board,
+            fees=fees,
+            payments=payments,
+        )
     )
 
 
@@ -965,6 +967,36 @@ def _payments(
                 Payment(member=o.id, kind=FeeKind.OBSERVER, year=2026, amount_usd=fees.observer_annual_usd, paid=paid)
             )
     return tuple(out)
+
+
+def _agree_with_rules(doc: RegistryDocument) -> RegistryDocument:
+    """The sample's statuses must be what the default rules derive from its own history (a test
+    asserts it): where a rule would have contradicted a record, the record is made consistent.
+
+    - a member moved to Affiliate by its deadline before a suspension was suspended *from* affiliate;
+    - a corrective action plan implemented (or still running) past its deadline had a later one.
+    """
+    from icoc.registry import Registry
+
+    for _ in range(5):
+        found = Registry.from_document(doc).discrepancies
+        if not found:
+            return doc
+        companies = list(doc.companies)
+        plans = list(doc.corrective_action_plans)
+        for d in found:
+            if d.path.startswith("$.companies[") and d.path.endswith(".suspended_from"):
+                i = int(d.path[len("$.companies[") :].split("]")[0])
+                companies[i] = attrs.evolve(companies[i], suspended_from=CompanyStatus.AFFILIATE)
+            elif d.rule == "ART12.CAP_DEADLINE":
+                case = next(c for c in doc.cases if c.id == d.subject)
+                k = next(k for k, p in enumerate(plans) if p.case == case.id)
+                end = case.closed or doc.as_of
+                plans[k] = attrs.evolve(plans[k], deadline=max(plans[k].deadline, end + timedelta(days=30)))
+            else:
+                raise SystemExit(f"sample: the rules contradict a record the generator cannot mend: {d}")
+        doc = attrs.evolve(doc, companies=tuple(companies), corrective_action_plans=tuple(plans))
+    raise SystemExit("sample: the records still contradict the rules after five rounds")
 
 
 def render(doc: RegistryDocument) -> str:

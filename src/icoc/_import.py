@@ -760,7 +760,7 @@ def import_document(doc: RegistryDocument, **config: Any) -> Registry:
     steps = _plan(doc, parameters)
     settings: dict[str, Any] = {"standards": doc.standards, "certification_bodies": doc.certification_bodies}
     reg = Registry(**settings, **config)
-    reg._veto = _Veto(doc).check
+    reg._veto = _Veto(doc, [s.event for s in steps]).check
     reg._loading = True
     try:
         try:
@@ -786,7 +786,9 @@ class _Veto:
     document records, on or after the date it records it from, is kept out; the registry lists it
     as a discrepancy (what the rule expected, what the document says)."""
 
-    def __init__(self, doc: RegistryDocument) -> None:
+    def __init__(self, doc: RegistryDocument, planned: Sequence[Event]) -> None:
+        # What the document's own records do: a rule deriving the same is not contradicting it.
+        self.planned = {(type(e), e.subject, e.key, e.effective) for e in planned}
         self.expected: dict[str, tuple[str, date, str]] = {}
         self.suspended_from: dict[str, str] = {}
         for i, c in enumerate(doc.companies):
@@ -802,7 +804,7 @@ class _Veto:
 
     def check(self, event: Event, changes: Sequence[tuple[str, str, Any]]) -> str | None:
         known = self.expected.get(event.subject)
-        if known is None:
+        if known is None or (type(event), event.subject, event.key, event.effective) in self.planned:
             return None
         state, since, path = known
         for process, key, inst in changes:

@@ -248,8 +248,24 @@ def _add_schema(sub: _Sub) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from icoc.errors import InvalidInput, Problem
+    from icoc.registry import Registry
+
     doc = _read_registry(args.file)
     name = "<stdin>" if args.file == "-" else args.file
+    # The same checks as loading it into a live registry: its history must be one the workflows
+    # accept, and where the rules would have derived something else the document's facts are kept.
+    try:
+        with Registry.from_document(doc) as reg:
+            found = reg.discrepancies
+    except InvalidInput as exc:
+        raise exc.under(f"{name}:$") from None
+    if found and args.strict:
+        raise InvalidInput(
+            [Problem(f"{name}:{d.path or '$'}", str(d).split(": ", 1)[-1] if d.path else str(d)) for d in found]
+        )
+    for d in found:
+        sys.stderr.write(f"icoc: warning: {name}:{d}\n")
     sys.stdout.write(
         f"OK {name}: registry document as of {doc.as_of.isoformat()}: "
         f"{len(doc.companies)} companies, {len(doc.civil_society)} civil society organisations, "
@@ -266,9 +282,14 @@ def _add_validate(sub: _Sub) -> None:
         help="check a registry document file",
         description="Load a registry document (JSON, or YAML by suffix; '-' reads JSON from stdin) and check "
         "every field and cross-reference. Prints one OK line, or one error line naming each problem's path "
-        "and exits with status 2.",
+        "and exits with status 2. The document is also loaded into a live registry, as every other command "
+        "loads it; where the rules would have derived something the document contradicts (a deadline passed "
+        "with no recorded consequence), a warning names the record and the rule.",
     )
     p.add_argument("file", metavar="FILE", help="the registry document to check")
+    p.add_argument(
+        "--strict", action="store_true", help="treat the rules' disagreements with the document as errors (exit 2)"
+    )
     p.set_defaults(handler=_cmd_validate)
 
 
@@ -506,9 +527,7 @@ def _check_csv_long(decisions: Sequence[Any]) -> None:
     import csv
 
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(
-        ["member", "policy", "as_of", "eligible", "verdict", "requirement", "result", "reason", "citation"]
-    )
+    writer.writerow(["member", "policy", "as_of", "eligible", "verdict", "requirement", "result", "reason", "citation"])
     for d in decisions:
         for o in d.outcomes:
             writer.writerow(
@@ -526,9 +545,7 @@ def _check_csv_long(decisions: Sequence[Any]) -> None:
             )
 
 
-def _check_table(
-    decisions: Sequence[Any], names: dict[str, str], policy: str, as_of: date, until: date | None
-) -> None:
+def _check_table(decisions: Sequence[Any], names: dict[str, str], policy: str, as_of: date, until: date | None) -> None:
     title = f"{policy} as of {as_of.isoformat()}" + (f", contract period to {until.isoformat()}" if until else "")
     columns = ["id", "company", "verdict", "reasons"] + (["contract period"] if until else [])
     table = _table(title, columns, no_wrap=("id", "verdict"))
@@ -570,8 +587,7 @@ def _add_check(sub: _Sub) -> None:
         "--as-of",
         type=_iso_date,
         metavar="DATE",
-        help="decision date (default: a registry document's as_of, a history's last event, or today for a "
-        "bidder list)",
+        help="decision date (default: a registry document's as_of, a history's last event, or today for a bidder list)",
     )
     p.add_argument(
         "--until",

@@ -50,6 +50,14 @@ class Explanation:
             lines.append(f"  {s.effective.isoformat()}  {s.event:<32} {by}  -> {after}")
             if s.citation:
                 lines.append(f"      cites: {s.citation}")
+            engine = {f.name: f.value for f in s.facts if f.name.startswith("rule.")}
+            if "rule.due" in engine:
+                due = f"      due {engine['rule.due']}"
+                if "rule.opened" in engine:
+                    due += f" (clock started {engine['rule.opened']})"
+                if "rule.extended_from" in engine:
+                    due += f"; extended by a Board decision from {engine['rule.extended_from']}"
+                lines.append(due)
             for f in s.facts:
                 if not f.name.startswith("rule."):
                     lines.append(f"      {f.name} = {f.value}")

@@ -17,6 +17,7 @@ import attrs
 
 from icoc.defaults import DEFAULT, Default
 from icoc.errors import IcocError, IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
+from icoc.model.dates import date_problem
 from icoc.model.events import (
     EVENTS_BY_TYPE,
     ApplicationSubmitted,
@@ -484,13 +485,18 @@ class Registry(_Queries):
             view = self._view()
             view.on = event.effective
             _, changes = _plan(self._tables_for, view, event, check=True)
-            reason = self._veto(event, changes)
+            moved = [
+                (p, k, i)
+                for p, k, i in changes
+                if (now := self._core.instances.get(p, {}).get(k)) is None or now.state != i.state
+            ]
+            reason = self._veto(event, moved) if moved else None
             if reason is not None:
                 assert self._engine is not None
-                self._engine.override(obligation, reason)
+                expected, recorded, path = (*reason.split("|", 2), "", "")[:3]
+                self._engine.override(obligation, f"kept out: the record says {recorded}")
                 n = len(self._discrepancies)
                 tx.journal.call(lambda: self._discrepancies.__delitem__(slice(n, None)))
-                expected, recorded, path = (*reason.split("|", 2), "", "")[:3]
                 self._discrepancies.append(
                     Discrepancy(
                         subject=event.subject,
@@ -505,6 +511,9 @@ class Registry(_Queries):
         self._commit(event, tx, derived=True)
 
     def _apply_input(self, event: Event, tx: _Transaction) -> None:
+        problem = date_problem(event.effective)
+        if problem is not None:
+            raise InvalidInput(Problem("effective", f"{event.TYPE} for {event.subject!r}: {problem}"))
         engine = self._engine
         if engine is not None:
             clock = engine.clock

@@ -195,6 +195,8 @@ _SEVERITY_ORDER = {s: i for i, s in enumerate(Severity)}
 _DISCIPLINARY = ("referred_to_board", "corrective_action", "suspension_proceedings")
 _CASE_OPEN = ("concern", "dialogue", *_DISCIPLINARY)
 _DEADLINE_TAG = "certification-deadline"
+
+
 class _Context:
     """One snapshot, its indexes and what every decision of a batch shares.
 

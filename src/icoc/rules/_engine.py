@@ -299,6 +299,16 @@ class RulesEngine:
             raise RuleError(rule.id, f"cannot compute its due date: {exc}", str(rule.citation)) from exc
 
     @staticmethod
+    def _holds(rule: Rule, facts: Mapping[str, Any]) -> bool:
+        """The rule's condition, natively; a failure names the rule, never escapes bare."""
+        try:
+            return rule.when.holds(facts)
+        except IcocError:
+            raise
+        except Exception as exc:
+            raise RuleError(rule.id, f"its condition failed: {type(exc).__name__}: {exc}", str(rule.citation)) from exc
+
+    @staticmethod
     def _local(rule: Rule, kind: SubjectKind | None) -> bool:
         """Whether the condition reads only facts that change through this subject's own events
         (so a condition failing now cannot hold before the subject's next event)."""
@@ -320,7 +330,7 @@ class RulesEngine:
                 if serial is not None:
                     ob = self._records[serial]
                     rule = self.rules[ob.rule]
-                    if self._local(rule, kind) and not rule.when.holds(facts):
+                    if self._local(rule, kind) and not self._holds(rule, facts):
                         self._close(serial, ObligationStatus.MET, on, by)
                         self.journal.pop(self._held, (family, inst.process, inst.key))
                     elif ob.extended_from is None:
@@ -339,7 +349,7 @@ class RulesEngine:
                     # Its obligation fired (or was overridden) and the condition still held: one
                     # missed obligation, one consequence. A new clock starts only once the
                     # condition has stopped holding (a company rejoins, a suspension ends).
-                    if all(self._local(r, kind) and not r.when.holds(facts) for r in rules):
+                    if all(self._local(r, kind) and not self._holds(r, facts) for r in rules):
                         self.journal.pop(self._held, held)
                     else:
                         continue
@@ -357,7 +367,7 @@ class RulesEngine:
         for rule in rules:
             if not rule.effective.contains(on, self.params):
                 continue
-            if self._local(rule, kind) and not rule.when.holds(facts):
+            if self._local(rule, kind) and not self._holds(rule, facts):
                 continue
             due = self._due(rule, facts, on)
             # A clock that would start after its own deadline opens nothing (a member certified in
@@ -391,7 +401,7 @@ class RulesEngine:
             if inst is None:
                 continue
             facts = LazyFacts(ctx, inst, companies)
-            if not rule.when.holds(facts):
+            if not self._holds(rule, facts):
                 continue
             due = self._due(rule, facts, on)
             if due is None or due <= on:
