@@ -973,8 +973,9 @@ def _agree_with_rules(doc: RegistryDocument) -> RegistryDocument:
     """The sample's statuses must be what the default rules derive from its own history (a test
     asserts it): where a rule would have contradicted a record, the record is made consistent.
 
-    - a member moved to Affiliate by its deadline before a suspension was suspended *from* affiliate;
-    - a corrective action plan implemented (or still running) past its deadline had a later one.
+    - a member suspended as a member after its deadline had no satisfactory self-assessment then;
+    - a case still in corrective action past its plan's deadline is in suspension proceedings;
+    - a corrective action plan implemented after its deadline had a later one.
     """
     from icoc.registry import Registry
 
@@ -983,19 +984,36 @@ def _agree_with_rules(doc: RegistryDocument) -> RegistryDocument:
         if not found:
             return doc
         companies = list(doc.companies)
+        cases = list(doc.cases)
         plans = list(doc.corrective_action_plans)
+        assessments = list(doc.self_assessments)
         for d in found:
             if d.path.startswith("$.companies[") and d.path.endswith(".suspended_from"):
-                i = int(d.path[len("$.companies[") :].split("]")[0])
-                companies[i] = attrs.evolve(companies[i], suspended_from=CompanyStatus.AFFILIATE)
+                # Its self-assessments before the deadline were not satisfactory: no move to
+                # Affiliate, a termination proposal instead (which changes no status).
+                assessments = [
+                    attrs.evolve(sa, satisfactory=False)
+                    if sa.company == d.subject and sa.satisfactory and sa.due < d.on
+                    else sa
+                    for sa in assessments
+                ]
             elif d.rule == "ART12.CAP_DEADLINE":
-                case = next(c for c in doc.cases if c.id == d.subject)
-                k = next(k for k, p in enumerate(plans) if p.case == case.id)
-                end = case.closed or doc.as_of
-                plans[k] = attrs.evolve(plans[k], deadline=max(plans[k].deadline, end + timedelta(days=30)))
+                c = next(c for c, case in enumerate(cases) if case.id == d.subject)
+                if cases[c].closed is None:  # still open: the Board opened suspension proceedings
+                    cases[c] = attrs.evolve(cases[c], stage=CaseStage.SUSPENSION_PROCEEDINGS)
+                else:  # implemented after its deadline: the deadline was a later one
+                    k = next(k for k, p in enumerate(plans) if p.case == d.subject)
+                    end = cases[c].closed
+                    plans[k] = attrs.evolve(plans[k], deadline=max(plans[k].deadline, end + timedelta(days=30)))
             else:
                 raise SystemExit(f"sample: the rules contradict a record the generator cannot mend: {d}")
-        doc = attrs.evolve(doc, companies=tuple(companies), corrective_action_plans=tuple(plans))
+        doc = attrs.evolve(
+            doc,
+            companies=tuple(companies),
+            cases=tuple(cases),
+            corrective_action_plans=tuple(plans),
+            self_assessments=tuple(assessments),
+        )
     raise SystemExit("sample: the records still contradict the rules after five rounds")
 
 

@@ -66,7 +66,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from icoc.errors import IllegalTransition, InvalidInput, Problem, UnknownMember
+from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
 from icoc.model.certificates import (
     ExternalCertificate,
     ExternalCertificateStatus,
@@ -763,10 +763,26 @@ def import_document(doc: RegistryDocument, **config: Any) -> Registry:
     reg._veto = _Veto(doc, [s.event for s in steps]).check
     reg._loading = True
     try:
-        try:
-            reg.submit_all(s.event for s in steps)
-        except (IllegalTransition, UnknownMember, InvalidInput):
-            raise _locate(steps, settings, parameters) from None
+        # One by one (the plan is in date order, as a batch would be applied) so that a refusal,
+        # by a workflow or by the rules judging deadlines on the way, names its record.
+        for s in steps:
+            try:
+                reg.submit(s.event)
+            except IllegalTransition as exc:
+                raise InvalidInput(Problem(s.path, _refusal(s.event, exc))) from None
+            except UnknownMember as exc:
+                raise InvalidInput(
+                    Problem(s.path, f"{s.event.TYPE} on {s.event.effective.isoformat()}: {exc}")
+                ) from None
+            except RuleError as exc:
+                raise InvalidInput(
+                    Problem(
+                        s.path,
+                        f"the rules judging the deadlines due by {s.event.effective.isoformat()} failed: {exc}",
+                    )
+                ) from None
+            except InvalidInput as exc:
+                raise exc.under(s.path) from None
         problems = list(_mismatches(reg, doc))
         if problems:
             raise InvalidInput(problems)
@@ -824,23 +840,6 @@ class _Veto:
 
 
 _MAIN_PROCESSES = frozenset({"company-status", "member-status", "membership", "compliance-case", "complaint"})
-
-
-def _locate(steps: Sequence[_Step], settings: dict[str, Any], parameters: ParameterSet) -> InvalidInput:
-    """Replay event by event (no rules) to find the one refused, and name its record."""
-    from icoc.registry import Registry
-
-    scratch = Registry(**settings, rules=None, parameters=parameters)
-    for s in steps:
-        try:
-            scratch.submit(s.event)
-        except IllegalTransition as exc:
-            return InvalidInput(Problem(s.path, _refusal(s.event, exc)))
-        except UnknownMember as exc:
-            return InvalidInput(Problem(s.path, f"{s.event.TYPE} on {s.event.effective.isoformat()}: {exc}"))
-        except InvalidInput as exc:
-            return exc.under(s.path)
-    return InvalidInput(Problem("$", "the registry refused the imported history"))  # pragma: no cover
 
 
 def _refusal(event: Event, exc: IllegalTransition) -> str:
