@@ -504,3 +504,15 @@ def test_a_document_import_equals_its_events_one_by_one(doc: RegistryDocument) -
         one.submit(event)
     assert derived(one) == derived(imported)
     assert {s: one.state_of(s) for s in one.subjects()} == {s: imported.state_of(s) for s in imported.subjects()}
+
+
+def test_a_certified_member_whose_certification_expired_before_the_document_date_is_refused() -> None:
+    from icoc.cli import main
+
+    path = CASES / "expired-but-certified.yaml"
+    with pytest.raises(InvalidInput) as info:
+        icoc.io.load(path, RegistryDocument)
+    assert [p.path for p in info.value.problems] == ["$.companies[0].status"]
+    assert "in force on 2025-06-30" in info.value.problems[0].message
+    assert main(["validate", str(path)]) == 2
+    assert main(["validate", str(CASES / "lapsed-after-deadline.yaml")]) == 0

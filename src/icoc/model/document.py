@@ -150,7 +150,8 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
             yield problem(f"certificates[{i}].body", f"no certification body with id {cert.body!r}")
         yield from after_as_of(f"certificates[{i}].issued", cert.issued, "issued")
 
-    certified_companies = set()
+    certified_companies: set[str] = set()
+    in_force: set[str] = set()
     for i, ic in enumerate(doc.icoca_certifications):
         path = f"icoca_certifications[{i}]"
         yield from company_ref(f"{path}.company", ic.company)
@@ -179,11 +180,19 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
             yield problem(f"{path}.granted", f"granted before the external certificate {base.id!r} was issued")
         if ic.status is IcocaCertificationStatus.CERTIFIED:
             certified_companies.add(ic.company)
+            if ic.in_force(doc.as_of):
+                in_force.add(ic.company)
 
     for i, c in enumerate(doc.companies):
         if c.status is CompanyStatus.CERTIFIED_MEMBER and c.id not in certified_companies:
             yield problem(
                 f"companies[{i}].status", f"{c.id!r} is a certified member without a certified ICoCA certification"
+            )
+        elif c.status is CompanyStatus.CERTIFIED_MEMBER and c.id not in in_force:
+            yield problem(
+                f"companies[{i}].status",
+                f"{c.id!r} is a certified member, but no ICoCA certification of it is in force on "
+                f"{doc.as_of.isoformat()} (the document's own dates: it expired before)",
             )
 
     cycles: set[tuple[str, int]] = set()
