@@ -512,7 +512,7 @@ def test_a_certified_member_whose_certification_expired_before_the_document_date
     path = CASES / "expired-but-certified.yaml"
     with pytest.raises(InvalidInput) as info:
         icoc.io.load(path, RegistryDocument)
-    assert [p.path for p in info.value.problems] == ["$.companies[0].status"]
+    assert [p.path for p in info.value.problems] == [f"{path}:$.companies[0].status"]
     assert "in force on 2025-06-30" in info.value.problems[0].message
     assert main(["validate", str(path)]) == 2
     assert main(["validate", str(CASES / "lapsed-after-deadline.yaml")]) == 0
