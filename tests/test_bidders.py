@@ -333,7 +333,9 @@ def test_a_row_the_workflows_refuse_is_named_by_its_row(tmp_path: Path, capsys: 
     write_csv(path, [HEADERS, _row(**dict(FULL, company="Fine Co")), _row(**lapsed)])
     assert main(["check", str(path), "--as-of", "2026-03-01"]) == EXIT_ERROR
     err = capsys.readouterr().err
-    assert f"{path}:row 3: certified, but it lapses on 2022-01-01" in err and err.count("\n") == 1
+    # The row's own dates contradict its status: named by row (and column), one line.
+    assert f"{path}:row 3:" in err and err.count("\n") == 1
+    assert "certified member, but no ICoCA certification of it is in force on 2026-03-01" in err
 
 
 def test_a_document_written_back_as_a_list_decides_the_same(tmp_path: Path) -> None:
