@@ -828,6 +828,13 @@ class _Veto:
                 continue
             if inst.state != state and event.effective >= since:
                 return f"{event.TYPE} ({process} {inst.state})|{state} since {since.isoformat()}|{path}"
+            before = self.suspended_from.get(event.subject)
+            if before is not None and inst.state == "suspended" and inst.previous != before:
+                # A lapse during the suspension: the document records the status suspended from.
+                return (
+                    f"{event.TYPE} (suspended from {inst.previous})|suspended from {before}|"
+                    f"{path.rsplit('.', 1)[0]}.suspended_from"
+                )
             # Before a suspension the document records the status suspended from: a move to
             # affiliate it does not record is not the document's reality either.
             before = self.suspended_from.get(event.subject)

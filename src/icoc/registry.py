@@ -467,6 +467,9 @@ class Registry(_Queries):
             raise RuleError("(none)", "this registry was created without rules (rules=None)")
         if not isinstance(when, date):
             raise InvalidInput(Problem("when", f"expected a date, got {type(when).__name__}"))
+        problem = date_problem(when)
+        if problem is not None:
+            raise InvalidInput(Problem("when", problem))
         with self._transaction() as tx:
             derived = self._advance(when, tx)
             if before_commit is not None:
@@ -488,7 +491,9 @@ class Registry(_Queries):
             moved = [
                 (p, k, i)
                 for p, k, i in changes
-                if (now := self._core.instances.get(p, {}).get(k)) is None or now.state != i.state
+                if (now := self._core.instances.get(p, {}).get(k)) is None
+                or now.state != i.state
+                or now.previous != i.previous
             ]
             reason = self._veto(event, moved) if moved else None
             if reason is not None:
@@ -511,9 +516,10 @@ class Registry(_Queries):
         self._commit(event, tx, derived=True)
 
     def _apply_input(self, event: Event, tx: _Transaction) -> None:
-        problem = date_problem(event.effective)
-        if problem is not None:
-            raise InvalidInput(Problem("effective", f"{event.TYPE} for {event.subject!r}: {problem}"))
+        for name, value in _dates_of(event):
+            problem = date_problem(value)
+            if problem is not None:
+                raise InvalidInput(Problem(name, f"{event.TYPE} for {event.subject!r}: {problem}"))
         engine = self._engine
         if engine is not None:
             clock = engine.clock
@@ -533,16 +539,26 @@ class Registry(_Queries):
         input recording what a rule did that day is absorbed, not applied twice."""
         return self._claim((type(event), event.subject, event.key, event.effective), None, tx)
 
-    def _claim(self, key: tuple[type[Event], str, str, date], rule: str | None, tx: _Transaction) -> bool:
+    def _claim(self, key: tuple[type[Event], str, str, date], like: Event | None, tx: _Transaction) -> bool:
+        """Claim an unclaimed derived event with this key (and, given ``like``, the same rule,
+        citation and payload)."""
         for j in self._derived.get(key, ()):
-            if j not in self._claimed and (rule is None or self._history[j].cause.rule == rule):
-                tx.journal.set(self._claimed, j, True)
-                return True
+            mine = self._history[j]
+            if j in self._claimed:
+                continue
+            if like is not None and (
+                mine.cause.rule != like.cause.rule
+                or mine.cause.citation != like.cause.citation
+                or mine.facts() != like.facts()
+            ):
+                continue
+            tx.journal.set(self._claimed, j, True)
+            return True
         return False
 
     def _reconcile(self, event: Event, tx: _Transaction) -> None:
         """A derived event met in the input (a saved history): the rules must derive it again."""
-        if self._claim((type(event), event.subject, event.key, event.effective), event.cause.rule, tx):
+        if self._claim((type(event), event.subject, event.key, event.effective), event, tx):
             return
         found = [e for e in self._history[tx.start :] if e.effective == event.effective and e.cause.rule]
         derived = ", ".join(f"{e.TYPE} for {e.subject!r} by {e.cause.rule}" for e in found[:5]) or "nothing"
@@ -598,6 +614,16 @@ class Registry(_Queries):
 
     def _extend(self, event: DeadlineExtended) -> None:
         assert self._engine is not None
+        for current in self._engine.open_obligation(event.subject, event.rule):
+            if event.until < current.deadline:
+                raise IllegalTransition(
+                    "rules",
+                    event.subject,
+                    None,
+                    event.TYPE,
+                    f"an extension cannot bring the deadline forward: {event.rule!r} runs to "
+                    f"{current.deadline.isoformat()}, later than {event.until.isoformat()}",
+                )
         try:
             ob = self._engine.extend(event.subject, event.rule, event.until, event.effective)
         except LookupError as exc:
@@ -775,6 +801,19 @@ class Registry(_Queries):
         from icoc._import import import_document
 
         return import_document(doc, **config)
+
+
+def _dates_of(event: Event) -> Iterator[tuple[str, date]]:
+    """Every date an event carries: its own, its payload's, its certificate's."""
+    yield "effective", event.effective
+    for name, value in event.facts().items():
+        if isinstance(value, date):
+            yield name, value
+        elif attrs.has(type(value)):
+            for field in attrs.fields(type(value)):
+                inner = getattr(value, field.name)
+                if isinstance(inner, date):
+                    yield f"{name}.{field.name}", inner
 
 
 def _backend(backend: str | Backend, rules: RuleSet) -> Backend:

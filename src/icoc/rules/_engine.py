@@ -202,6 +202,8 @@ class RulesEngine:
         # Families whose condition held when their last obligation opened and has not stopped
         # holding since (no new clock starts for them).
         self._held: dict[_OpenKey, bool] = {}
+        # The rule (regime) that last governed each family's obligation for an instance.
+        self._regime: dict[_OpenKey, tuple[str, tuple[Any, ...]]] = {}
         self._serial = [0]
         self.clock: date | None = None
         # Regimes that take over open obligations on the day they start.
@@ -223,13 +225,19 @@ class RulesEngine:
     def _record(self, serial: int, ob: Obligation) -> None:
         self.journal.set(self._records, serial, ob)
 
-    def _open_new(self, ob: Obligation) -> None:
+    @staticmethod
+    def _anchor(rule: Rule, facts: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The facts a rule's due date rests on (a joining date): the same anchor, the same clock."""
+        return tuple(facts.get(n) for n in rule.due.fact_names()) if rule.due is not None else ()
+
+    def _open_new(self, ob: Obligation, anchor: tuple[Any, ...]) -> None:
         serial = self._serial[0]
         self._serial[0] += 1
         self.journal.call(lambda: self._serial.__setitem__(0, serial))
         self._record(serial, ob)
         self.journal.set(self._open, (ob.family, ob.process, ob.key), serial)
         self.journal.set(self._held, (ob.family, ob.process, ob.key), True)
+        self.journal.set(self._regime, (ob.family, ob.process, ob.key), (ob.rule, anchor))
         lst = self._by_subject.get(ob.subject)
         if lst is None:
             lst = []
@@ -364,8 +372,19 @@ class RulesEngine:
         kind: SubjectKind | None,
         on: date,
     ) -> None:
+        # Lex temporis: a family that governed this instance before keeps the regime it had (a
+        # company certified in time under the transitional regime whose certification lapses is
+        # not given the current regime's joining deadline).
+        # A new membership (another joining date: the facts the due date rests on changed) starts
+        # afresh under the regime in force then.
+        before = self._regime.get((family, inst.process, inst.key))
+        if before is not None and before[1] != self._anchor(self.rules[before[0]], facts):
+            before = None
         for rule in rules:
-            if not rule.effective.contains(on, self.params):
+            if before is not None:
+                if rule.id != before[0]:
+                    continue
+            elif not rule.effective.contains(on, self.params):
                 continue
             if self._local(rule, kind) and not self._holds(rule, facts):
                 continue
@@ -383,7 +402,8 @@ class RulesEngine:
                     subject=inst.subject,
                     opened=on,
                     due=due,
-                )
+                ),
+                self._anchor(rule, facts),
             )
             return
 
@@ -410,7 +430,8 @@ class RulesEngine:
             self._open_new(
                 Obligation(
                     rule=rule.id, family=family, process=process, key=key, subject=ob.subject, opened=on, due=due
-                )
+                ),
+                self._anchor(rule, facts),
             )
 
     def _valid(self, entry: tuple[date, int, int, str, str, str]) -> int | None:
@@ -473,22 +494,22 @@ class RulesEngine:
         while self._heap and self._heap[0][0] <= target:
             day = self._heap[0][0]
             switches: list[Rule] = []
-            due: list[int] = []
+            due: dict[int, None] = {}  # ordered, and membership in O(1)
             while self._heap and self._heap[0][0] == day:
                 entry = self._pop()
                 serial = self._valid(entry)
                 if serial == -1:
                     switches.append(self.rules[entry[5]])
-                elif serial is not None and serial not in due:
-                    due.append(serial)
+                elif serial is not None:
+                    due[serial] = None
             view = ctx()
             for rule in switches:
                 self._switch(rule, day, view)
             if switches:  # a switch may open obligations due this very day
                 while self._heap and self._heap[0][0] == day:
                     serial = self._valid(self._pop())
-                    if serial is not None and serial >= 0 and serial not in due:
-                        due.append(serial)
+                    if serial is not None and serial >= 0:
+                        due[serial] = None
             # Judge every obligation due today on the facts at the end of yesterday...
             decided: list[tuple[int, Event | None, Instance]] = []
             for serial in sorted(due, key=lambda s: self._sort_key(self._records[s])):
@@ -507,6 +528,8 @@ class RulesEngine:
                 self._close(serial, ObligationStatus.FIRED, day, event.cause.rule or ob.rule)
                 try:
                     apply(event, self._records[serial])
+                except RuleError:
+                    raise  # another rule failed while this consequence was applied: it names itself
                 except IcocError as exc:
                     raise RuleError(
                         event.cause.rule or ob.rule,

@@ -153,6 +153,10 @@ class ParameterSet:
         """
         old = self[name]
         _check_type(old, value)
+        if type(effective_from) is not date:
+            raise InvalidInput(
+                Problem(f"parameters.{name}.effective_from", f"expected a date, got {type(effective_from).__name__}")
+            )
         steps = [s for s in old.history if s.effective_from < effective_from]
         steps.append(_Step(effective_from=effective_from, value=value))
         new = attrs.evolve(old, history=tuple(steps))

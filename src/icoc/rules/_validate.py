@@ -374,6 +374,10 @@ class _Checker:
         self.period()
         for j, name in enumerate(self.rule.params):
             self.param(name, f".params[{j}]", None, "")
+        if isinstance(self.rule.covers_existing, str):
+            self.param(self.rule.covers_existing, ".covers_existing", bool, "covers_existing")
+            if self.rule.effective.start is None:
+                self.add(".covers_existing", "a rule covering existing members needs an effective start")
         if self.rule.process in PROCESSES:
             self.emit()
         return self.problems

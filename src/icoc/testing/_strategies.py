@@ -414,9 +414,11 @@ def icoca_certifications(
     company: MemberId | None = None,
     status: IcocaCertificationStatus | None = None,
     as_of: date = MAX_DATE,
+    in_force_on: date | None = None,
 ) -> IcocaCertification:
     """ICoCA certification; given ``based_on`` it is that certificate's company's, granted while
-    it runs and lapsing no later than it (the library's default reading of Art. 11)."""
+    it runs and lapsing no later than it (the library's default reading of Art. 11). With
+    ``in_force_on`` (inside ``based_on``'s validity) it is granted by then and expires after."""
     if based_on is not None:
         company, base = based_on.company, based_on.id
         granted = _day(draw, based_on.issued, min(as_of, based_on.expires - _DAY))
@@ -425,12 +427,17 @@ def icoca_certifications(
         base = CertificateId(draw(identifiers()))
         granted = _day(draw, MIN_DATE, min(as_of, _LAST_START))
         last = min(granted + 3 * _YEAR, MAX_DATE)
+    if in_force_on is not None and based_on is not None and based_on.issued <= in_force_on < based_on.expires:
+        granted = _day(draw, based_on.issued, in_force_on)
+        first_expiry = in_force_on + _DAY
+    else:
+        first_expiry = granted + _DAY
     return IcocaCertification(
         id=id if id is not None else CertificateId(draw(identifiers())),
         company=company if company is not None else draw(member_ids()),
         based_on=base,
         granted=granted,
-        expires=_day(draw, granted + _DAY, last),
+        expires=_day(draw, first_expiry, last),
         status=status if status is not None else draw(_enum(IcocaCertificationStatus)),
         human_rights_risk_assessment=draw(st.booleans()),
     )
@@ -839,13 +846,26 @@ def registries(draw: st.DrawFn, *, max_companies: int = 5, as_of: date | None = 
                     as_of=as_of,
                 )
             )
+            if must_certify and base.expires <= as_of:
+                # A certified member's certification is in force on the document's date.
+                base = attrs.evolve(base, expires=_day(draw, as_of + _DAY, as_of + _YEAR))
             certificates.append(base)
             if must_certify or draw(st.booleans()):
                 if must_certify:
                     status = IcocaCertificationStatus.CERTIFIED
                 else:
                     status = draw(st.sampled_from(list(IcocaCertificationStatus) if may_certify else not_certified))
-                icoca.append(draw(icoca_certifications(id=cert_id(), based_on=base, status=status, as_of=as_of)))
+                icoca.append(
+                    draw(
+                        icoca_certifications(
+                            id=cert_id(),
+                            based_on=base,
+                            status=status,
+                            as_of=as_of,
+                            in_force_on=as_of if must_certify else None,
+                        )
+                    )
+                )
         if bodies:  # any other certificate, e.g. ISO 9001 or from a body ICoCA does not accept
             for _ in range(draw(st.integers(0, 1))):
                 certificates.append(
