@@ -408,11 +408,9 @@ def _damage(src: Path, dst: Path, part: str, data: bytes) -> None:
 
 BOMB_DTD = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + b"".join(
-        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
-    )
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
     + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    + b"<sheetData><row><c t=\"inlineStr\"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>"
+    + b'<sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
 )
 
 
@@ -451,9 +449,7 @@ def test_a_damaged_xlsx_is_invalid_input_naming_the_file(
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_formula_like_name_round_trips_as_text(
-    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_formula_like_name_round_trips_as_text(fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bidders = tmp_path / "bidders.csv"
     names = ["=1+2", "+41 Security", "-Dash Co", "@Home Guard"]
     write_csv(bidders, [HEADERS, *(_row(**dict(FULL, company=n, id=f"co-{i}")) for i, n in enumerate(names))])
@@ -477,7 +473,7 @@ def test_a_formula_like_name_round_trips_as_text(
     ("cells", "where"),
     [
         ({"csa_cycle": "2025²"}, "self-assessment cycle"),
-        ({"csa_cycle": "２０２５"}, "self-assessment cycle"),
+        ({"csa_cycle": "\uff12\uff10\uff12\uff15"}, "self-assessment cycle"),
         ({"csa_cycle": "3000"}, "self-assessment cycle"),
         ({"csa_cycle": "9999"}, "self-assessment cycle"),
         ({"joined": "1899-12-31"}, "joined"),
