@@ -510,3 +510,19 @@ def test_an_empty_bidder_list_is_refused(fmt: str, tmp_path: Path, capsys: pytes
         read_rows(path)
     assert main(["check", str(path), "--as-of", "2026-03-01"]) == EXIT_ERROR
     assert f"bidders.{fmt}: no bidders in the list" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv-long", "table"])
+def test_out_is_honoured_for_every_format(fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bidders = tmp_path / "bidders.csv"
+    write_csv(bidders, [HEADERS, _row(**dict(FULL, company="Known Co"))])
+    out = tmp_path / "out.txt"
+    assert main(["check", str(bidders), "--as-of", "2026-03-01", "--format", fmt, "--out", str(out)]) == EXIT_OK
+    assert capsys.readouterr().out == ""
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert [d["member"] for d in json.loads(text)] == ["known-co"]
+    elif fmt == "csv-long":
+        assert {r["member"] for r in csv.DictReader(io.StringIO(text))} == {"known-co"}
+    else:
+        assert "known-co" in text and "eligible" in text.lower()
