@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -921,11 +921,21 @@ _REGISTRATIONS: tuple[Callable[[_Sub], None], ...] = (
 """One entry per command, in the order ``icoc --help`` lists them."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one ``icoc: error:`` line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("icoc").strip()
+        where = f"{command}: " if command else ""
+        _error(f"{where}{message} (see '{self.prog} --help' for usage)")
+        raise SystemExit(EXIT_ERROR)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``icoc`` command's argument parser, one sub-command per command."""
     from icoc import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="icoc",
         description="The International Code of Conduct Association (ICoCA) as typed data, workflows and rules.",
     )
