@@ -935,7 +935,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``icoc`` command's argument parser, one sub-command per command."""
     from icoc import __version__
 
-    parser = _Parser(
+    parser: argparse.ArgumentParser = _Parser(  # its sub-commands parse with _Parser too
         prog="icoc",
         description="The International Code of Conduct Association (ICoCA) as typed data, workflows and rules.",
     )
