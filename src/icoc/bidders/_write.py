@@ -253,12 +253,14 @@ def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[str]]]
     for title, rows in sheets:
         sheet = book.create_sheet(title)
         for row in rows:
-            cells = []
+            cells: list[Any] = []
             for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
                 if isinstance(value, str) and value.startswith("="):
+                    cell = WriteOnlyCell(sheet, value=value)
                     cell.data_type = "s"  # text, never a formula: a bidder named "=1+2" stays a name
-                cells.append(cell)
+                    cells.append(cell)
+                else:
+                    cells.append(value)
             sheet.append(cells)
     tmp = path.with_name(f".{path.name}.tmp")
     book.save(tmp)
