@@ -351,3 +351,178 @@ def test_a_document_written_back_as_a_list_decides_the_same(tmp_path: Path) -> N
         return {d.member: d.verdict for d in check_document(read_bidders(p, as_of=AS_OF), as_of=AS_OF)}
 
     assert verdicts(again) == verdicts(path)
+
+
+UNCLOSED = (
+    "company,icoca status,joined,icoca certified,self-assessment cycle,self-assessment submitted,"
+    "open proceedings,open complaints,worst open case,certification body\n"
+    'Alpha Ltd,member,2025-03-01,no,2025,2025-09-10,none,none,none,"Acme Cert\n'
+    "Beta Ltd,suspended,2022-01-01,no,2025,2025-09-10,none,none,none,\n"
+)
+
+
+def test_an_unclosed_quote_is_refused_naming_its_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bidders.csv"
+    path.write_text(UNCLOSED, encoding="utf-8")
+    with pytest.raises(InvalidInput) as err:
+        read_rows(path)
+    assert [p.path for p in err.value.problems] == [f"{path}:row 2"]
+    assert "unterminated quote" in str(err.value)
+    assert main(["check", str(path), "--as-of", "2026-03-01"]) == EXIT_ERROR
+    assert "bidders.csv:row 2: unterminated quote" in capsys.readouterr().err
+
+
+def _zip_bomb(path: Path, inflated: int) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            chunk = b" " * (1024 * 1024)
+            for _ in range(inflated // len(chunk)):
+                f.write(chunk)
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "bomb.xlsx"
+    _zip_bomb(path, 300 * 1024 * 1024)  # over the 256 MiB limit
+    started = time.monotonic()
+    with pytest.raises(InvalidInput, match=r"bomb\.xlsx: the workbook unpacks to \d+ bytes"):
+        read_rows(path)
+    assert time.monotonic() - started < 2
+    small = tmp_path / "ratio.xlsx"
+    _zip_bomb(small, 20 * 1024 * 1024)  # under the limit, but compressed ~1000 to 1
+    with pytest.raises(InvalidInput, match=r"ratio\.xlsx: part 'xl/worksheets/sheet1.xml' is compressed more"):
+        read_rows(small)
+
+
+def _damage(src: Path, dst: Path, part: str, data: bytes) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, data if info.filename == part else zin.read(info.filename))
+
+
+BOMB_DTD = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    + b'<sheetData><row><c t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'
+)
+
+
+@pytest.mark.parametrize(
+    ("part", "data"),
+    [
+        ("xl/worksheets/sheet1.xml", None),  # cut in the middle
+        ("xl/worksheets/sheet1.xml", b"<<<not xml"),
+        ("xl/workbook.xml", b"<<<not xml"),
+        ("[Content_Types].xml", b"garbage"),
+        ("xl/styles.xml", b"<<<not xml"),
+        ("xl/worksheets/sheet1.xml", BOMB_DTD),
+    ],
+)
+def test_a_damaged_xlsx_is_invalid_input_naming_the_file(
+    part: str, data: bytes | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(HEADERS)
+    book.active.append(_row(**dict(FULL, company="Alpha Ltd")))
+    book.save(good)
+    if data is None:
+        with zipfile.ZipFile(good) as z:
+            whole = z.read(part)
+        data = whole[: len(whole) // 2]
+    bad = tmp_path / "bad.xlsx"
+    _damage(good, bad, part, data)
+    with pytest.raises(InvalidInput, match=r"bad\.xlsx: "):
+        read_rows(bad)
+    assert main(["check", str(bad), "--as-of", "2026-03-01"]) == EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "bad.xlsx: " in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_formula_like_name_round_trips_as_text(fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bidders = tmp_path / "bidders.csv"
+    names = ["=1+2", "+41 Security", "-Dash Co", "@Home Guard"]
+    write_csv(bidders, [HEADERS, *(_row(**dict(FULL, company=n, id=f"co-{i}")) for i, n in enumerate(names))])
+    report = tmp_path / f"report.{fmt}"
+    assert main(["check", str(bidders), "--as-of", "2026-03-01", "--format", fmt, "--out", str(report)]) == EXIT_OK
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(report)
+        cells = [row[1] for row in book["bidders"].iter_rows(min_row=2)]
+        assert [c.value for c in cells] == names and {c.data_type for c in cells} == {"s"}
+    else:
+        text = report.read_text(encoding="utf-8")
+        assert "\nco-0,'=1+2," in text and "\nco-2,'-Dash Co," in text
+    _, rows = read_rows(report)
+    assert [r["company"] for _, r in rows] == names
+    first = check_document(read_bidders(bidders, as_of=AS_OF), as_of=AS_OF)
+    again = check_document(read_bidders(report, as_of=AS_OF), as_of=AS_OF)
+    assert [(d.member, d.verdict) for d in again] == [(d.member, d.verdict) for d in first]
+
+
+@pytest.mark.parametrize(
+    ("cells", "where"),
+    [
+        ({"csa_cycle": "2025²"}, "self-assessment cycle"),
+        ({"csa_cycle": "\uff12\uff10\uff12\uff15"}, "self-assessment cycle"),
+        ({"csa_cycle": "3000"}, "self-assessment cycle"),
+        ({"csa_cycle": "9999"}, "self-assessment cycle"),
+        ({"joined": "1899-12-31"}, "joined"),
+        ({"issued": "1800-01-01", "expires": "2027-01-01", "standard": "ISO-18788", "body": "B"}, "certificate issued"),
+        (
+            {"issued": "2024-01-01", "expires": "3001-01-01", "standard": "ISO-18788", "body": "B"},
+            "certificate expires",
+        ),
+        ({"csa_submitted": "1899-01-01"}, "self-assessment submitted"),
+    ],
+)
+def test_cycles_and_dates_outside_the_supported_range_are_named(
+    cells: dict[str, str], where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bidders.csv"
+    write_csv(path, [HEADERS, _row(**dict(FULL, company="Odd Co", **cells))])
+    with pytest.raises(InvalidInput) as err:
+        read_bidders(path, as_of=AS_OF)
+    assert [p.path for p in err.value.problems] == [f"{path}:row 2:{where}"]
+    assert main(["check", str(path), "--as-of", "2026-03-01"]) == EXIT_ERROR
+    assert "internal error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_empty_bidder_list_is_refused(fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / f"bidders.{fmt}"
+    if fmt == "csv":
+        write_csv(path, [HEADERS])
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(HEADERS)
+        book.save(path)
+    with pytest.raises(InvalidInput, match="no bidders in the list"):
+        read_rows(path)
+    assert main(["check", str(path), "--as-of", "2026-03-01"]) == EXIT_ERROR
+    assert f"bidders.{fmt}: no bidders in the list" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv-long", "table"])
+def test_out_is_honoured_for_every_format(fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bidders = tmp_path / "bidders.csv"
+    write_csv(bidders, [HEADERS, _row(**dict(FULL, company="Known Co"))])
+    out = tmp_path / "out.txt"
+    assert main(["check", str(bidders), "--as-of", "2026-03-01", "--format", fmt, "--out", str(out)]) == EXIT_OK
+    assert capsys.readouterr().out == ""
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert [d["member"] for d in json.loads(text)] == ["known-co"]
+    elif fmt == "csv-long":
+        assert {r["member"] for r in csv.DictReader(io.StringIO(text))} == {"known-co"}
+    else:
+        assert "known-co" in text and "eligible" in text.lower()

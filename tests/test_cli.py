@@ -128,7 +128,8 @@ def test_validate_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
 @pytest.mark.parametrize("argv", [[], ["no-such-command"], ["validate"], ["schema", "--bogus"]])
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
-    assert "usage:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("icoc: error: ") and err.count("\n") == 1 and "--help' for usage" in err
 
 
 def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -194,6 +194,25 @@ def test_check_all_streams_every_company_and_json_round_trips(reg: icoc.Registry
     assert icoc.io.loads(icoc.io.dumps(d), Decision) == d
 
 
+def test_a_policy_without_requirements_is_refused(tmp_path: Path, reg: icoc.Registry) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("id: anyone\ntitle: Anyone\nrequirements: []\n")
+    with pytest.raises(InvalidInput, match=r"empty\.yaml.*at least one requirement") as err:
+        load_policy(empty)
+    assert str(empty) in str(err.value)
+    stripped = tmp_path / "stripped.json"
+    good = BUILTIN_POLICIES["icoca-good-standing"]
+    stripped.write_text(
+        json.dumps({"id": "x", "title": "t", "extends": good.id, "remove": [r.id for r in good.requirements]})
+    )
+    with pytest.raises(InvalidInput, match="at least one requirement"):
+        load_policy(stripped)
+    with pytest.raises(InvalidInput, match="at least one requirement"):
+        Policy(id="anyone", title="Anyone", requirements=())
+    with pytest.raises(InvalidInput, match="at least one requirement"):
+        good.loosened(*[r.id for r in good.requirements])
+
+
 def test_unknown_member_and_non_company(reg: icoc.Registry) -> None:
     with pytest.raises(UnknownMember):
         check(reg, "nobody", as_of=AS_OF)
@@ -235,7 +254,7 @@ def _policy(reqs: list[Requirement], pid: str) -> Policy:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    base=st.lists(st.sampled_from(_REQS), max_size=6),
+    base=st.lists(st.sampled_from(_REQS), min_size=1, max_size=6),
     extra=st.lists(st.sampled_from(_REQS), max_size=4),
     member=st.sampled_from(["good", "late-csa", "no-csa", "affiliate", "suspended", "sea", "land", "board"]),
 )
@@ -251,7 +270,7 @@ def test_tightening_never_makes_eligible_and_eligible_is_the_conjunction(
         assert not d_tight.eligible
     if d_tight.eligible:
         assert d_loose.eligible
-    dropped = loose.loosened(*[r.id for r in loose.requirements[:1]], id="looser") if loose.requirements else loose
+    dropped = loose.loosened(loose.requirements[0].id, id="looser") if len(loose.requirements) > 1 else loose
     if d_loose.eligible:
         assert check(reg, member, dropped, as_of=AS_OF).eligible
 

@@ -238,6 +238,7 @@ def test_as_of_outside_the_range_is_a_usage_error(
     assert main(["check", str(path), "--as-of", when]) == EXIT_ERROR
     err = capsys.readouterr().err
     assert "outside the supported dates" in err and "Traceback" not in err
+    assert err.startswith("icoc: error: check: argument --as-of: ") and err.count("\n") == 1
 
 
 def test_a_document_joined_in_9998_is_refused_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -389,6 +389,8 @@ rules: rules.yaml
         ("start: 2022-13-01\n", "not valid YAML"),
         ("- a list\n", "$"),
         ("backend: prolog\n", "$.backend"),
+        ("certification: {validity_years: 8000}\n", "$.certification.validity_years"),
+        ("cases: {corrective_action_days: 100000000}\n", "$.cases.corrective_action_days"),
     ],
 )
 def test_a_malformed_scenario_file_is_invalid_input_naming_the_path(tmp_path: Path, text: str, where: str) -> None:
@@ -561,6 +563,19 @@ def test_simulate_bad_input_is_one_line_and_status_2(
     assert err.startswith("icoc: error: ") and err.count("\n") == 1
     if argv[0] == "--scenario":
         assert f"{bad}:$.population.companies" in err
+
+
+def test_a_certificate_valid_for_millennia_is_refused_at_load_not_mid_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        "years: 2\npopulation: {companies: 5, csos: 1, governments: 1}\ncertification: {validity_years: 8000}\n"
+    )
+    assert main(["simulate", "--scenario", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("icoc: error: ") and err.count("\n") == 1
+    assert f"{path}:$.certification.validity_years" in err and "at most 100" in err
 
 
 def test_demo_ends_with_a_simulation_summary(capsys: pytest.CaptureFixture[str]) -> None:

@@ -148,6 +148,36 @@ def test_swapped_and_renumbered_sqlite_batches_are_refused(tmp_path: Path) -> No
     assert refused("sqlite", path).seq == 1
 
 
+@pytest.mark.parametrize(
+    ("statement", "first_bad"),
+    [
+        ("DELETE FROM events WHERE seq = 5", 5),
+        ("DELETE FROM events WHERE seq = 1", 1),
+        ("UPDATE events SET seq = seq + 100 WHERE seq > 6", 7),
+        ("DELETE FROM events WHERE seq = 9", 4),  # the batch 4..9 is half there: as JSON lines names it
+    ],
+)
+def test_deleted_or_renumbered_sqlite_rows_name_the_first_missing_seq(
+    statement: str, first_bad: int, tmp_path: Path
+) -> None:
+    path = filled("sqlite", tmp_path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(statement)
+    error = refused("sqlite", path)
+    assert error.seq == first_bad and f"first bad event: {first_bad}" in str(error)
+
+
+def test_an_empty_sqlite_file_is_not_a_new_store(tmp_path: Path) -> None:
+    path = tmp_path / "events.sqlite"
+    path.write_bytes(b"")
+    error = refused("sqlite", path)
+    assert "empty file, not an icoc store" in str(error)
+    assert path.read_bytes() == b""  # left as it was
+    fresh = tmp_path / "new.sqlite"
+    with SqliteStore(fresh) as store:  # a path that does not exist is still created
+        assert store.last() == 0
+
+
 # --- both -----------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -463,10 +463,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
         rows = [{"id": d.member, "company": names.get(d.member, "")} for d in decisions]
         parameters, rule_set = reg.parameters, reg.rules
     names = {i: str(r.get("company") or "") for i, r in zip(ids, rows, strict=True)}
-    if args.format == "json":
-        _check_json(decisions, names, args.audience)
-    elif args.format == "csv-long":
-        _check_csv_long(decisions)
+    if args.format in ("json", "csv-long", "table") and args.out:
+        import contextlib
+        import io
+
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            _check_text(args, decisions, names, policy.id, as_of)
+        _write_file(Path(args.out), buf.getvalue())
+        sys.stderr.write(f"wrote {args.out}: {len(decisions)} companies\n")
+    elif args.format in ("json", "csv-long", "table"):
+        _check_text(args, decisions, names, policy.id, as_of)
     elif args.format in ("csv", "xlsx"):
         from collections import Counter
 
@@ -487,14 +494,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
         write_report(args.out or sys.stdout, rows, ids, decisions, meta, format=args.format)
         if args.out:
             sys.stderr.write(f"wrote {args.out}: {len(decisions)} companies, " + _counts_text(counts) + "\n")
-    else:
-        _check_table(decisions, names, policy.id, as_of, args.until)
     verdicts = {d.verdict for d in decisions}
     if Verdict.NOT_ELIGIBLE in verdicts:
         return EXIT_NOT_ELIGIBLE
     if Verdict.UNDETERMINED in verdicts:
         return EXIT_UNDETERMINED
     return EXIT_OK
+
+
+def _check_text(args: Any, decisions: Sequence[Any], names: dict[str, str], policy: str, as_of: date) -> None:
+    if args.format == "json":
+        _check_json(decisions, names, args.audience)
+    elif args.format == "csv-long":
+        _check_csv_long(decisions)
+    else:
+        _check_table(decisions, names, policy, as_of, args.until)
+
+
+def _write_file(path: Any, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all."""
+    import os
+
+    from icoc.errors import InvalidInput, Problem
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise InvalidInput(Problem(str(path), f"cannot write file: {exc.strerror or exc}")) from None
 
 
 def _counts_text(counts: Any) -> str:
@@ -603,7 +631,9 @@ def _add_check(sub: _Sub) -> None:
         help="table (default); json; csv or xlsx: the report a tender board files, one row per company, "
         "with the policy, its version, the date and the parameters; csv-long: one row per requirement",
     )
-    p.add_argument("--out", "-o", metavar="FILE", help="write the csv or xlsx report to FILE (xlsx needs it)")
+    p.add_argument(
+        "--out", "-o", metavar="FILE", help="write the output to FILE instead of stdout, in any format (xlsx needs it)"
+    )
     _audience_option(p)
     p.set_defaults(handler=_cmd_check)
 
@@ -891,11 +921,21 @@ _REGISTRATIONS: tuple[Callable[[_Sub], None], ...] = (
 """One entry per command, in the order ``icoc --help`` lists them."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one ``icoc: error:`` line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("icoc").strip()
+        where = f"{command}: " if command else ""
+        _error(f"{where}{message} (see '{self.prog} --help' for usage)")
+        raise SystemExit(EXIT_ERROR)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``icoc`` command's argument parser, one sub-command per command."""
     from icoc import __version__
 
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(  # its sub-commands parse with _Parser too
         prog="icoc",
         description="The International Code of Conduct Association (ICoCA) as typed data, workflows and rules.",
     )

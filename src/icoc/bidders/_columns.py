@@ -24,8 +24,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "status",
         "icoca status",
-        "member, transitional member, certified member, affiliate, suspended, terminated, withdrawn, or "
-        "'not a member'",
+        "member, transitional member, certified member, affiliate, suspended, terminated, withdrawn, or 'not a member'",
         "member",
     ),
     Column("joined", "joined", "the date ICoCA admitted it (YYYY-MM-DD)", "2023-03-01"),

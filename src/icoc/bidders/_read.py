@@ -24,6 +24,7 @@ from icoc.model import (
     COUNTRY_PATTERN,
     DEFAULT_STANDARDS,
     ID_PATTERN,
+    LAST_DATE,
     CertificateId,
     CertificationBody,
     CertificationBodyId,
@@ -37,6 +38,7 @@ from icoc.model import (
     SelfAssessment,
     StandardId,
     UnregisteredCompany,
+    date_problem,
 )
 from icoc.rules import DEFAULT_PARAMETERS, ParameterSet
 
@@ -71,14 +73,75 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
         raise InvalidInput(Problem(str(path), "not UTF-8 text (save the list as 'CSV UTF-8')")) from None
     first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open must not swallow the rows after it into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
     try:
         for cells in reader:
-            yield start, list(cells)
+            yield start, [_unescape(c) for c in cells]
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InvalidInput(Problem(f"{path}:row {start}", f"not valid CSV: {exc}")) from None
+        if "unexpected end of data" in str(exc):
+            message = "unterminated quote: a quoted cell starting on this row is never closed"
+        else:
+            message = f"not valid CSV: {exc}"
+        raise InvalidInput(Problem(f"{path}:row {start}", message)) from None
+
+
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _unescape(cell: str) -> str:
+    """A cell as written before a report escaped it: one leading ``'`` before ``= + - @`` is dropped."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1] in _FORMULA_START:
+        return cell[1:]
+    return cell
+
+
+XLSX_MAX_UNPACKED = 256 * 1024 * 1024
+"""The most an XLSX bidder list may unpack to, in bytes (256 MiB): the sum of its parts' sizes."""
+
+XLSX_MAX_RATIO = 200
+"""The highest compression ratio an XLSX bidder list's part may have: above it, a zip bomb."""
+
+
+def _xlsx_check_size(path: Path) -> None:
+    """Refuse a workbook whose parts would unpack to more than the limits, before reading any."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except OSError as exc:
+        raise InvalidInput(Problem(str(path), f"cannot read file: {exc.strerror or exc}")) from None
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise InvalidInput(Problem(str(path), f"not an XLSX workbook: {exc}")) from None
+    total = sum(i.file_size for i in infos)
+    if total > XLSX_MAX_UNPACKED:
+        raise InvalidInput(
+            Problem(
+                str(path),
+                f"the workbook unpacks to {total} bytes, more than the {XLSX_MAX_UNPACKED} a bidder list may",
+            )
+        )
+    for i in infos:
+        if i.file_size > 1024 * 1024 and i.file_size > XLSX_MAX_RATIO * max(i.compress_size, 1):
+            raise InvalidInput(
+                Problem(
+                    str(path),
+                    f"part {i.filename!r} is compressed more than {XLSX_MAX_RATIO} to 1: not a bidder list",
+                )
+            )
+
+
+def _xlsx_cell(v: Any) -> Cell:
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, bool):
+        return str(v).lower()
+    if v is None or isinstance(v, str | date | int | float):
+        return v
+    return str(v)
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
@@ -86,30 +149,23 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
         import openpyxl
     except ImportError:
         raise InvalidInput(Problem(str(path), "XLSX files need openpyxl: pip install 'icoc[xlsx]'")) from None
-    from zipfile import BadZipFile
-
+    _xlsx_check_size(path)
+    # Read the whole sheet here: a read-only workbook parses its XML lazily, so a damaged part
+    # fails inside the iteration, and must be reported as the file's problem, not a crash.
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = book["bidders"] if "bidders" in book.sheetnames else book.worksheets[0]
+            rows = [[_xlsx_cell(v) for v in values] for values in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
     except OSError as exc:
         raise InvalidInput(Problem(str(path), f"cannot read file: {exc.strerror or exc}")) from None
-    except (BadZipFile, KeyError, ValueError) as exc:
-        raise InvalidInput(Problem(str(path), f"not an XLSX workbook: {exc}")) from None
-    try:
-        sheet = book["bidders"] if "bidders" in book.sheetnames else book.worksheets[0]
-        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells: list[Cell] = []
-            for v in values:
-                if isinstance(v, datetime):
-                    cells.append(v.date())
-                elif isinstance(v, bool):
-                    cells.append(str(v).lower())
-                elif v is None or isinstance(v, str | date | int | float):
-                    cells.append(v)
-                else:
-                    cells.append(str(v))
-            yield n, cells
-    finally:
-        book.close()
+    except MemoryError:
+        raise InvalidInput(Problem(str(path), "not a readable XLSX workbook: too large")) from None
+    except Exception as exc:  # openpyxl and the XML parsers raise many kinds on a damaged file
+        raise InvalidInput(Problem(str(path), f"not a readable XLSX workbook: {type(exc).__name__}: {exc}")) from None
+    yield from enumerate(rows, start=1)
 
 
 def read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[int, dict[str, Cell]]]]:
@@ -167,6 +223,8 @@ def read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[int, 
         rows.append((n, row))
     if header is None:
         problems.append(Problem(str(p), "no header row (download one with `icoc template`)"))
+    elif not rows and not problems:
+        problems.append(Problem(str(p), "no bidders in the list"))
     if problems:
         raise InvalidInput(problems)
     assert header is not None
@@ -217,18 +275,27 @@ class _Row:
         if v is None:
             return None
         if isinstance(v, date):
-            return v
-        try:
-            return date.fromisoformat(str(v).strip())
-        except ValueError:
-            self.bad(key, f"expected a date YYYY-MM-DD, got {v!r}")
+            day = v
+        else:
+            text = str(v).strip()
+            try:
+                if not text.isascii():
+                    raise ValueError(text)
+                day = date.fromisoformat(text)
+            except ValueError:
+                self.bad(key, f"expected a date YYYY-MM-DD, got {v!r}")
+                return None
+        problem = date_problem(day)
+        if problem is not None:
+            self.bad(key, problem)
             return None
+        return day
 
     def year(self, key: str) -> int | None:
         t = self.text(key)
         if t is None:
             return None
-        if not t.isdigit() or not 2013 <= int(t) <= 9999:
+        if not (t.isascii() and t.isdigit()) or not 2013 <= int(t) <= LAST_DATE.year:
             self.bad(key, f"expected a year such as 2025, got {t!r}")
             return None
         return int(t)

@@ -196,7 +196,7 @@ def write_report(
         buf = io.StringIO()
         for key, value in metadata:
             buf.write(f"# {key}: {' '.join(value.split())}\n")
-        csv.writer(buf, lineterminator="\n").writerows(table)
+        csv.writer(buf, lineterminator="\n").writerows([[_escape(c) for c in row] for row in table])
         _write_text(out, buf.getvalue())
     elif format == "xlsx":
         if not isinstance(out, str | os.PathLike):
@@ -223,6 +223,15 @@ def write_template(out: str | os.PathLike[str] | TextIO, *, format: str = "csv")
         raise InvalidInput(Problem("format", f"unknown template format {format!r} (csv, xlsx)"))
 
 
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _escape(cell: str) -> str:
+    """A CSV cell a spreadsheet program will not run as a formula (OWASP): ``=1+2`` is written
+    ``'=1+2``; the reader drops that one ``'`` again."""
+    return f"'{cell}" if cell.startswith(_FORMULA_START) else cell
+
+
 def _write_text(out: str | os.PathLike[str] | TextIO, text: str) -> None:
     if isinstance(out, str | os.PathLike):
         p = Path(out)
@@ -238,11 +247,21 @@ def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[str]]]
         from openpyxl import Workbook
     except ImportError:
         raise InvalidInput(Problem(str(path), "XLSX files need openpyxl: pip install 'icoc[xlsx]'")) from None
+    from openpyxl.cell import WriteOnlyCell
+
     book = Workbook(write_only=True)
     for title, rows in sheets:
         sheet = book.create_sheet(title)
         for row in rows:
-            sheet.append(list(row))
+            cells: list[Any] = []
+            for value in row:
+                if isinstance(value, str) and value.startswith("="):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"  # text, never a formula: a bidder named "=1+2" stays a name
+                    cells.append(cell)
+                else:
+                    cells.append(value)
+            sheet.append(cells)
     tmp = path.with_name(f".{path.name}.tmp")
     book.save(tmp)
     os.replace(tmp, path)

@@ -68,6 +68,11 @@ class Requirement:
     args: Mapping[str, Any] = attrs.field(factory=dict, validator=_args, converter=_as_dict)
 
 
+def _not_empty(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not value:  # a policy without requirements would find every company eligible, non-members too
+        raise v.invalid(instance, attribute.name, "a policy needs at least one requirement")
+
+
 @attrs.frozen(kw_only=True)
 class Policy:
     """A named set of requirements; a member is eligible when every one passes."""
@@ -75,7 +80,7 @@ class Policy:
     id: str = attrs.field(validator=v.identifier)
     title: str = attrs.field(validator=v.text)
     requirements: tuple[Requirement, ...] = attrs.field(
-        validator=[v.tuple_of(Requirement), v.unique(lambda r: r.id, "requirement id")]
+        validator=[v.tuple_of(Requirement), v.unique(lambda r: r.id, "requirement id"), _not_empty]
     )
     description: str = ""
 

@@ -79,6 +79,16 @@ _MAX_NUMBER = 1e12
 MAX_DELAY_DAYS = 36_525
 """A delay's ``mean_days`` and ``max_days`` are at most 100 years."""
 
+MAX_VALIDITY_YEARS = 100
+"""A certificate's ``validity_years`` is at most 100: every date a run makes stays in the supported range."""
+
+
+def _days(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """A number of days: a whole number up to :data:`MAX_DELAY_DAYS` (100 years)."""
+    _count(instance, attribute, value)
+    if value > MAX_DELAY_DAYS:
+        raise _bad(instance, attribute.name, f"{preview(value)} days is more than {MAX_DELAY_DAYS} (100 years)")
+
 
 def _keys(
     allowed: tuple[str, ...] | None, values: type | None = None, nonempty: bool = True, probabilities: bool = False
@@ -293,6 +303,12 @@ class Certification:
     def __attrs_post_init__(self) -> None:
         if self.validity_years < 1:
             raise _bad(self, "validity_years", "a certificate is valid for at least 1 year")
+        if self.validity_years > MAX_VALIDITY_YEARS:
+            raise _bad(
+                self,
+                "validity_years",
+                f"{self.validity_years} years is more than a certificate is valid for (at most {MAX_VALIDITY_YEARS})",
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -370,7 +386,7 @@ class Cases:
     dialogue_delay: Delay = attrs.field(factory=lambda: Delay(min_days=30, mean_days=120))
     board_delay: Delay = attrs.field(factory=lambda: Delay(min_days=30, mean_days=75))
     board_resolves_probability: float = attrs.field(default=0.15, validator=_probability)
-    corrective_action_days: int = attrs.field(default=180, validator=_count)
+    corrective_action_days: int = attrs.field(default=180, validator=_days)
     """The deadline the Board sets on a corrective action plan, in days."""
     corrective_action_probability: float = attrs.field(default=0.8, validator=_probability)
     corrective_action_delay: Delay = attrs.field(factory=lambda: Delay(min_days=30, mean_days=130))

@@ -53,6 +53,12 @@ class SqliteStore:
         if not create and not self.path.exists():
             raise InvalidInput(Problem(str(self.path), "no such event store"))
         try:
+            empty = self.path.is_file() and self.path.stat().st_size == 0
+        except OSError:
+            empty = False
+        if empty:  # SQLite would make it a new store: a file that lost its content is not one
+            raise StoreCorrupted(str(self.path), "empty file, not an icoc store")
+        try:
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreCorrupted(str(self.path), f"cannot open the database: {exc}") from None
@@ -162,11 +168,40 @@ class SqliteStore:
         if row is None:
             return 0
         seq, end, count = row
+        if seq != end or count != seq:
+            gap = self._first_gap()
+            if gap is not None:
+                raise StoreCorrupted(
+                    str(self.path),
+                    f"event {gap} is missing ({count} events stored for last sequence number {seq}; "
+                    "rows deleted or renumbered?)",
+                    seq=gap,
+                )
         if seq != end:
-            raise StoreCorrupted(str(self.path), f"batch ending at {end} stops at event {seq} (half applied)")
-        if count != seq:
-            raise StoreCorrupted(str(self.path), f"{count} events stored for last sequence number {seq}")
+            raise StoreCorrupted(
+                str(self.path), f"batch ending at {end} stops at event {seq} (half applied)", seq=self._batch_start(end)
+            )
         return int(seq)
+
+    def _first_gap(self) -> int | None:
+        """The first sequence number missing from 1, 2, 3...: where rows were deleted or renumbered."""
+        try:
+            expected = 1
+            for (seq,) in self._db.execute("SELECT seq FROM events ORDER BY seq"):
+                if seq != expected:
+                    return expected
+                expected += 1
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+        return None
+
+    def _batch_start(self, end: int) -> int | None:
+        """The first event of the batch ending at ``end``: the first of a half-applied batch."""
+        try:
+            row = self._db.execute("SELECT min(seq) FROM events WHERE batch_end = ?", (end,)).fetchone()
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+        return int(row[0]) if row and row[0] is not None else None
 
     def _verify(self) -> int:
         """Every row in order, its checksum chained to the one before, and the count and last
