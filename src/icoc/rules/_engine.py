@@ -409,8 +409,32 @@ class RulesEngine:
 
     def _switch(self, rule: Rule, on: date, ctx: GuardContext) -> None:
         """A regime covering existing members starts: it takes over every open obligation of its
-        family (governed by another rule) whose instance meets its condition on that day."""
+        family (governed by another rule) whose instance meets its condition on that day, and
+        starts the clock of every instance that meets it with no obligation of the family yet (a
+        Transitional Member admitted before the 2017 regime began)."""
         companies: dict[str, dict[str, Any]] = {}
+        for inst in list(ctx.instances(rule.process)):
+            k = (rule.family, inst.process, inst.key)
+            if k in self._open or k in self._held or k in self._regime:
+                continue
+            facts = LazyFacts(ctx, inst, companies)
+            if not self._holds(rule, facts):
+                continue
+            due = self._due(rule, facts, on)
+            if due is None or due <= on or (rule.family, inst.process, inst.key, due) in self._closed:
+                continue
+            self._open_new(
+                Obligation(
+                    rule=rule.id,
+                    family=rule.family,
+                    process=inst.process,
+                    key=inst.key,
+                    subject=inst.subject,
+                    opened=on,
+                    due=due,
+                ),
+                self._anchor(rule, facts),
+            )
         for (family, process, key), serial in sorted(self._open.items()):
             if family != rule.family or process != rule.process:
                 continue
