@@ -18,12 +18,12 @@ from icoc.errors import RegistryChanged
 from icoc.model.events import Suspended, Withdrew
 from icoc.rules import DEFAULT_PARAMETERS, DEFAULT_RULES
 from icoc.sample import sample_text
-from test_rules import admit, csa
+from test_rules import Batch, admit, csa
 
 
 @pytest.fixture()
 def reg() -> icoc.Registry:
-    r = icoc.Registry()
+    r = Batch()  # one batch, applied in date order (the registry's clock moves with its inputs)
     admit(r, "stays", date(2023, 5, 10))
     csa(r, "stays", 2025, True)
     admit(r, "leaves", date(2023, 6, 1))
@@ -32,8 +32,9 @@ def reg() -> icoc.Registry:
     admit(r, "suspended", date(2023, 5, 10))
     csa(r, "suspended", 2025, True)
     r.submit(Suspended(subject="suspended", effective=date(2026, 2, 1), reason="proceedings concluded"))
-    r.advance_to(date(2026, 3, 1))
-    return r
+    reg = r.registry()
+    reg.advance_to(date(2026, 3, 1))
+    return reg
 
 
 def test_before_joining_the_reason_is_not_yet_a_member(reg: icoc.Registry) -> None:

@@ -851,7 +851,10 @@ def _open_registry_and_document(
             doc = structure(data, RegistryDocument)
         except InvalidInput as exc:
             raise exc.under(f"{where}:$") from None
-        reg = Registry.from_document(doc, rules=rules)
+        try:
+            reg = Registry.from_document(doc, rules=rules)
+        except InvalidInput as exc:
+            raise exc.under(f"{where}:$") from None
         default = doc.as_of
     when = as_of or default
     if when is None:

@@ -694,10 +694,11 @@ class Registry(_Queries):
         return tuple(self._discrepancies)
 
     def explain(self, subject: str, as_of: date | None = None) -> Explanation:
-        """Why ``subject`` is in its state: each event, its cause, citation and facts."""
+        """Why ``subject`` is in its state on ``as_of`` (the registry's clock when omitted): each
+        event, its cause, citation and facts, and the due dates the rules judged."""
         from icoc.explain import explain
 
-        return explain(self, subject, as_of)
+        return explain(self, subject, as_of if as_of is not None else self.clock)
 
     def close(self) -> None:
         """Free the rules backend (the durable-rules engine holds C memory)."""
