@@ -413,23 +413,23 @@ class RulesEngine:
         starts the clock of every instance that meets it with no obligation of the family yet (a
         Transitional Member admitted before the 2017 regime began)."""
         companies: dict[str, dict[str, Any]] = {}
-        for inst in list(ctx.instances(rule.process)):
-            k = (rule.family, inst.process, inst.key)
+        for each in list(ctx.instances(rule.process)):
+            k = (rule.family, each.process, each.key)
             if k in self._open or k in self._held or k in self._regime:
                 continue
-            facts = LazyFacts(ctx, inst, companies)
+            facts = LazyFacts(ctx, each, companies)
             if not self._holds(rule, facts):
                 continue
             due = self._due(rule, facts, on)
-            if due is None or due <= on or (rule.family, inst.process, inst.key, due) in self._closed:
+            if due is None or due <= on or (rule.family, each.process, each.key, due) in self._closed:
                 continue
             self._open_new(
                 Obligation(
                     rule=rule.id,
                     family=rule.family,
-                    process=inst.process,
-                    key=inst.key,
-                    subject=inst.subject,
+                    process=each.process,
+                    key=each.key,
+                    subject=each.subject,
                     opened=on,
                     due=due,
                 ),
