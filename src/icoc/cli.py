@@ -388,7 +388,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
         sys.stdout.write(dumps(explanation, audience=args.audience) + "\n")
     else:
-        sys.stdout.write(explanation.text() + "\n")
+        sys.stdout.write(explanation.text(args.audience) + "\n")
     return EXIT_OK
 
 

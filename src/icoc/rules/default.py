@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from icoc.model.events import (
     CertificationExpired,
+    Ground,
     MovedToAffiliate,
     SelfAssessmentMissed,
     SuspensionProceedingsOpened,
@@ -38,7 +39,10 @@ CERT_DEADLINE_2016 = Rule(
     process="company-status",
     due=DayAfter(ParamDate("certification.deadline_2016")),
     when=F("standing") == "member",
-    then=Emit(event=TerminationProposed, payload={"reason": "not certified by the 2016 certification deadline"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={"reason": "not certified by the 2016 certification deadline", "ground": Ground.CERTIFICATION_DEADLINE},
+    ),
     effective=Period(start=None, end_before="regimes.transitional.start"),
     obligation=_DEADLINE,
     tags=_TAGS,
@@ -57,7 +61,10 @@ TRANSITIONAL_DEADLINE = Rule(
         )
     ),
     when=_UNCERTIFIED,
-    then=Emit(event=TerminationProposed, payload={"reason": "not certified within the transitional period"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={"reason": "not certified within the transitional period", "ground": Ground.CERTIFICATION_DEADLINE},
+    ),
     effective=Period(start="regimes.transitional.start", end_before="regimes.current.start"),
     obligation=_DEADLINE,
     covers_existing=True,
@@ -79,7 +86,13 @@ CERT_DEADLINE = Rule(
         )
     ),
     when=_UNCERTIFIED,
-    then=Emit(event=TerminationProposed, payload={"reason": "not ICoCA-certified by its certification deadline"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={
+            "reason": "not ICoCA-certified by its certification deadline",
+            "ground": Ground.CERTIFICATION_DEADLINE,
+        },
+    ),
     effective=Period(start="regimes.current.start"),
     obligation=_DEADLINE,
     covers_existing="regimes.current.covers_existing",
@@ -115,7 +128,11 @@ RECERTIFICATION = Rule(
     ),
     when=(F("standing") == "member") & F("icoca_certification_granted_on").exists(),
     then=Emit(
-        event=TerminationProposed, payload={"reason": "not ICoCA-certified again after its certification lapsed"}
+        event=TerminationProposed,
+        payload={
+            "reason": "not ICoCA-certified again after its certification lapsed",
+            "ground": Ground.CERTIFICATION_DEADLINE,
+        },
     ),
     tags=_TAGS,
     text=(
@@ -153,7 +170,10 @@ CSA_MISSED_TERMINATION = Rule(
     process="self-assessment",
     due=DayAfter(After(FactDate("self_assessment_missed_on"), Param("self_assessment.grace"))),
     when=(F("state") == "missed") & _ACTIVE,
-    then=Emit(event=TerminationProposed, payload={"reason": "annual self-assessment not submitted"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={"reason": "annual self-assessment not submitted", "ground": Ground.SELF_ASSESSMENT_NOT_SUBMITTED},
+    ),
 )
 
 CERT_EXPIRY = Rule(
@@ -186,7 +206,10 @@ SUSPENSION_UNREMEDIED = Rule(
     process="company-status",
     due=DayAfter(After(FactDate("suspended_on"), Param("suspension.period"))),
     when=F("state") == "suspended",
-    then=Emit(event=TerminationProposed, payload={"reason": "suspension not remedied within its period"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={"reason": "suspension not remedied within its period", "ground": Ground.NOT_COOPERATING_IN_GOOD_FAITH},
+    ),
 )
 
 SWISS_REJOIN = Rule(
