@@ -674,6 +674,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     CorrectiveActionVerified,
     SuspensionProceedingsOpened,
     ComplaintReceived,
+    ComplaintCompanyIdentified,
     ComplaintClassified,
     ComplaintReferred,
     ComplaintRemedied,
