@@ -14,6 +14,7 @@ from icoc.model.events import (
     SelfAssessmentMissed,
     SuspensionProceedingsOpened,
     SwissRejoinWindowClosed,
+    TermEnded,
     TerminationProposed,
 )
 from icoc.rules._conditions import F
@@ -225,6 +226,19 @@ SWISS_REJOIN = Rule(
     then=Emit(event=SwissRejoinWindowClosed),
 )
 
+TERM_END = Rule(
+    id="BOARD.TERM_END",
+    title="A director's term ends by itself on the day after its last day",
+    citation=Citation(
+        document=_ARTICLES,
+        article="Board of Directors (directors elected by their pillar for a term of three years)",
+    ),
+    process="board-seat",
+    due=DayAfter(FactDate("term_end")),
+    when=F("state") == "in_office",
+    then=Emit(event=TermEnded),
+)
+
 DEFAULT_RULES = RuleSet(
     (
         CERT_DEADLINE_2016,
@@ -239,6 +253,7 @@ DEFAULT_RULES = RuleSet(
         CAP_DEADLINE,
         SUSPENSION_UNREMEDIED,
         SWISS_REJOIN,
+        TERM_END,
     )
 )
 """The rules ICoCA's texts imply, in the order ties on one date are broken."""
