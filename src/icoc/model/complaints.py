@@ -140,3 +140,10 @@ class Complaint:
     closed: date | None = attrs.field(default=None, validator=_closed)
     compliance_case: CaseId | None = attrs.field(default=None, validator=v.optional(v.identifier))
     """The Art. 12 case this complaint opened, if it was compliance-relevant."""
+    statement: str | None = attrs.field(
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.CONFIDENTIAL),
+        repr=hidden(Sensitivity.CONFIDENTIAL),
+    )
+    """What the complainant said, as received (confidential)."""
