@@ -26,13 +26,17 @@ from icoc.model.events import (  # noqa: E402
     CorrectiveActionRecommended,
     CorrectiveActionVerified,
     DialogueOpened,
+    DirectorElected,
+    DirectorTookOffice,
     DueDiligenceStarted,
     Event,
     ExternalCertificateRecorded,
     IcocaApplicationSubmitted,
     IcocaCertificationGranted,
+    NominationsOpened,
     ReferredToBoard,
     Reinstated,
+    SeatCreated,
     SelfAssessmentRated,
     SelfAssessmentSent,
     SelfAssessmentSubmitted,
@@ -380,6 +384,7 @@ def test_a_fixed_history_fires_most_rules_alike_on_both_backends() -> None:
         "ART11.CERT_DEADLINE_2016",
         "ART3.CERT_DEADLINE.AFFILIATE",
         "ART11.RECERTIFICATION.AFFILIATE",
+        "BOARD.TERM_END",  # the generator creates no Board seats; SCENARIOS covers it on both backends
     }, fired
 
 
@@ -489,6 +494,18 @@ def s_swiss(reg: icoc.Registry) -> date:
     return date(2025, 12, 31)
 
 
+def s_term_end(reg: icoc.Registry) -> date:
+    reg.submit_all(
+        [
+            SeatCreated(subject="seat-cso-1", effective=date(2023, 1, 10), pillar="cso"),
+            NominationsOpened(subject="seat-cso-1", effective=date(2023, 2, 1)),
+            DirectorElected(subject="seat-cso-1", effective=date(2023, 5, 1), director="d-1", name="A. Director"),
+            DirectorTookOffice(subject="seat-cso-1", effective=date(2023, 7, 1), term_end=date(2026, 6, 30)),
+        ]
+    )
+    return date(2026, 12, 31)
+
+
 SCENARIOS = {
     # rule id: (scenario, parameters, expected event type, subject, effective date)
     "ART11.CERT_DEADLINE_2016": (
@@ -515,6 +532,7 @@ SCENARIOS = {
     "ART12.CAP_DEADLINE": (s_cap, None, "suspension_proceedings_opened", "case-1", date(2024, 7, 2)),
     "ART12.SUSPENSION_UNREMEDIED": (s_suspension, None, "termination_proposed", "acme", date(2024, 8, 1)),
     "CH.PSSA_REJOIN_WINDOW": (s_swiss, None, "swiss_rejoin_window_closed", "swissco", date(2025, 3, 1)),
+    "BOARD.TERM_END": (s_term_end, None, "term_ended", "seat-cso-1", date(2026, 7, 1)),
 }
 
 

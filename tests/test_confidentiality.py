@@ -64,8 +64,19 @@ def _check(obj: Any, full: Any, out: Any, path: str, audience: Audience, noted: 
     if attrs.has(cls):
         assert isinstance(out, dict) and set(out) == set(full), path
         for field in attrs.fields(cls):
+            if field.name not in full:  # left out as its default (a public fact's level)
+                continue
             where = f"{path}.{field.name}"
             level = level_of(field)
+            if isinstance(obj, Fact) and field.name == "value":
+                # A fact carries the level of the field it was read from.
+                if where in noted or obj.level > audience.level:
+                    assert where in noted, f"{where} ({obj.level.label}) is above {audience} but was not redacted"
+                    by_scope = obj.level is Sensitivity.COMPANY and audience.level is Sensitivity.COMPANY
+                    assert obj.level > audience.level or by_scope, f"{where} was hidden from {audience} for no reason"
+                    assert out["value"] == f"[redacted: {obj.level.label}]", where
+                    seen.add(where)
+                    continue
             if level > audience.level or where in noted:
                 assert where in noted, f"{where} ({level.label}) is above {audience} but was not redacted"
                 by_scope = level is Sensitivity.COMPANY and audience.level is Sensitivity.COMPANY

@@ -577,6 +577,7 @@ class _Planner:
             ComplaintReceived,
             company=cp.company,
             complainant=cp.complainant,
+            statement=cp.statement,
             category=cp.category,
             code_paragraphs=cp.code_paragraphs,
         )

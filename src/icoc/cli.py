@@ -388,7 +388,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
         sys.stdout.write(dumps(explanation, audience=args.audience) + "\n")
     else:
-        sys.stdout.write(explanation.text() + "\n")
+        sys.stdout.write(explanation.text(args.audience) + "\n")
     return EXIT_OK
 
 
@@ -405,6 +405,48 @@ def _add_explain(sub: _Sub) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     _audience_option(p)
     p.set_defaults(handler=_cmd_explain)
+
+
+# --- icoc report ------------------------------------------------------------------------------
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    import csv
+    import json
+
+    from icoc.report import monitoring_report
+
+    as_of = args.as_of or date(args.year, 12, 31)
+    reg, _ = _open_registry(args.registry, as_of, args.rules)
+    report = monitoring_report(reg, args.year)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.data(), indent=2) + "\n")
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["table", "labels", "count"])
+        for t in report.tables:
+            for row in t.rows:
+                writer.writerow([t.name, "/".join(str(c) for c in row[:-1]), row[-1]])
+    else:
+        sys.stdout.write(report.text() + "\n")
+    return EXIT_OK
+
+
+def _add_report(sub: _Sub) -> None:
+    p = sub.add_parser(
+        "report",
+        help="the tables ICoCA publishes (monitoring summary of a year)",
+        description="Load a registry (document or history), fire the rules up to the end of --year (or --as-of) "
+        "and print ICoCA's monitoring tables for that year: members by status, self-assessments sent and "
+        "received, cases by source and category, complaints by admissibility and member or not, terminations "
+        "by ground. Counts only: the report is public.",
+    )
+    p.add_argument("kind", choices=("monitoring",), help="the report: monitoring (ICoCA's annual summary)")
+    p.add_argument("registry", metavar="REGISTRY", help="a registry document or history file (JSON or YAML)")
+    p.add_argument("--year", type=int, required=True, metavar="YEAR", help="the calendar year reported")
+    _registry_options(p)
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    p.set_defaults(handler=_cmd_report)
 
 
 # --- icoc check -------------------------------------------------------------------------------
@@ -917,6 +959,7 @@ _REGISTRATIONS: tuple[Callable[[_Sub], None], ...] = (
     _add_diagram,
     _add_rules,
     _add_explain,
+    _add_report,
     _add_check,
     _add_template,
     _add_simulate,

@@ -11,6 +11,7 @@ from datetime import date
 import attrs
 
 from icoc.model.events import Event, Fact
+from icoc.model.sensitivity import Audience
 
 __all__ = ["Explanation", "Step", "explain"]
 
@@ -40,8 +41,9 @@ class Explanation:
     state: str | None
     steps: tuple[Step, ...]
 
-    def text(self) -> str:
-        """A plain-text account, one line per event, rule facts indented beneath."""
+    def text(self, audience: Audience = Audience.PUBLIC) -> str:
+        """A plain-text account, one line per event, rule facts indented beneath; a fact read from
+        a field ``audience`` may not see (public by default) shows ``[redacted: LEVEL]``."""
         when = self.as_of.isoformat() if self.as_of else "now"
         lines = [f"{self.subject}  {self.state or '(not on record)'}  (as of {when})"]
         for s in self.steps:
@@ -60,7 +62,7 @@ class Explanation:
                 lines.append(due)
             for f in s.facts:
                 if not f.name.startswith("rule."):
-                    lines.append(f"      {f.name} = {f.value}")
+                    lines.append(f"      {f.name} = {f.shown(audience, self.subject)}")
         return "\n".join(lines)
 
 

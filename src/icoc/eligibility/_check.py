@@ -340,13 +340,14 @@ def _not_suspended(
         elif inst.state in _LEFT:
             hit = _left(ctx, i, req, inst)
         elif inst.state == "suspended":
-            by = inst.data.get("reason")
-            key = (i, "suspended", inst.since, by)
+            # The suspension's reason is company-level (the Suspended event's): a decision is
+            # public, so it names the date and leaves the reason where its level protects it.
+            key = (i, "suspended", inst.since)
             hit = memo.get(key) or build(
                 key,
                 req,
                 _FAILED,
-                f"suspended on {inst.since.isoformat()}" + (f" ({by})" if by else ""),
+                f"suspended on {inst.since.isoformat()} (the reason is withheld: company level)",
                 {"status": inst.state, "suspended_on": inst.since},
             )
         else:

@@ -95,6 +95,25 @@ def _make_converter() -> cattrs.Converter:
     # By class as for structuring: StrEnum members would otherwise be passed through as-is.
     c.register_unstructure_hook(StrEnum, lambda e: e.value)
     c.register_unstructure_hook(Enum, lambda e: e.value)
+    # A sensitivity level is written by its name ("company"), and a fact's level only when it is
+    # above public, so facts read from public fields keep their two-key shape.
+    from cattrs.gen import override
+
+    from icoc.model.events import Fact
+    from icoc.model.sensitivity import Sensitivity
+
+    def _structure_level(value: object, _: type) -> Sensitivity:
+        if isinstance(value, str):
+            try:
+                return Sensitivity.parse(value)
+            except ValueError:
+                pass
+        known = ", ".join(repr(s.label) for s in Sensitivity)
+        raise _Bad(f"expected one of {known}, got {_describe(value)}")
+
+    c.register_structure_hook(Sensitivity, _structure_level)
+    c.register_unstructure_hook(Sensitivity, lambda s: s.label)
+    c.register_unstructure_hook(Fact, make_dict_unstructure_fn(Fact, c, level=override(omit_if_default=True)))
 
     def _tuple_factory(tp: Any) -> Callable[[object, type], tuple[Any, ...]]:
         item_type = get_args(tp)[0]
@@ -177,8 +196,39 @@ converter: cattrs.Converter = _make_converter()
 """The one converter for every icoc type; register your own hooks on it for custom classes."""
 
 
-def problems_of(exc: BaseException, path: str = "$") -> list[Problem]:
-    """Every leaf failure in a cattrs error tree, with its JSON path."""
+def _level(cls: Any, name: str) -> int:
+    """The sensitivity level (0: public) of field ``name`` of attrs class ``cls``."""
+    for a in getattr(cls, "__attrs_attrs__", ()):
+        if a.name == name:
+            return int((a.metadata or {}).get("icoc.sensitivity", 0))
+    return 0
+
+
+_LEVEL_NAMES = ("public", "members", "company", "secretariat", "confidential")
+
+
+def scrub(message: str, level: int) -> str:
+    """``message`` without the value it echoes, for a field at ``level`` (> 0): what was expected
+    stays, the value found becomes ``[redacted: LEVEL]``."""
+    head, sep, _ = message.partition(", got ")
+    shown = f"[redacted: {_LEVEL_NAMES[min(level, 4)]}]"
+    if sep:
+        return f"{head}, got a value not shown here {shown}"
+    return f"not a valid value (the value is not shown here {shown})"
+
+
+def problems_of(exc: BaseException, path: str = "$", secret: int = 0) -> list[Problem]:
+    """Every leaf failure in a cattrs error tree, with its JSON path.
+
+    Below a field above public (``secret``: its level), the messages do not echo the value found.
+    """
+    found = _problems_of(exc, path, secret)
+    if secret:
+        return [Problem(p.path, scrub(p.message, secret)) for p in found]
+    return found
+
+
+def _problems_of(exc: BaseException, path: str, secret: int) -> list[Problem]:
     if isinstance(exc, InvalidInput):
         return list(exc.under(path).problems)
     if isinstance(exc, IterableValidationError):
@@ -186,17 +236,18 @@ def problems_of(exc: BaseException, path: str = "$") -> list[Problem]:
         out: list[Problem] = []
         for sub, note in with_notes:
             index = note.index
-            out.extend(problems_of(sub, f"{path}[{index}]" if isinstance(index, int) else f"{path}[{index!r}]"))
+            out.extend(problems_of(sub, f"{path}[{index}]" if isinstance(index, int) else f"{path}[{index!r}]", secret))
         for sub in without:
-            out.extend(problems_of(sub, path))
+            out.extend(problems_of(sub, path, secret))
         return out
     if isinstance(exc, ClassValidationError):
         with_notes_c, without_c = exc.group_exceptions()
         out = []
+        cl = getattr(exc, "cl", None)
         for sub, cnote in with_notes_c:
-            out.extend(problems_of(sub, f"{path}.{cnote.name}"))
+            out.extend(problems_of(sub, f"{path}.{cnote.name}", max(secret, _level(cl, cnote.name))))
         for sub in without_c:
-            out.extend(problems_of(sub, path))
+            out.extend(problems_of(sub, path, secret))
         return out
     if isinstance(exc, ForbiddenExtraKeysError):
         return [
@@ -210,7 +261,7 @@ def problems_of(exc: BaseException, path: str = "$") -> list[Problem]:
     if isinstance(exc, _Bad):
         return [Problem(path, str(exc))]
     if isinstance(exc, ExceptionGroup):
-        return [p for sub in exc.exceptions for p in problems_of(sub, path)]
+        return [p for sub in exc.exceptions for p in problems_of(sub, path, secret)]
     if isinstance(exc, (TypeError, ValueError, AttributeError)):
         if isinstance(exc, AttributeError) or "not iterable" in str(exc) or "mapping" in str(exc):
             return [Problem(path, f"wrong shape: {exc}")]

@@ -29,6 +29,7 @@ import attrs
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.io import _convert
 from icoc.io._parse import guarded
+from icoc.model.events import Fact
 from icoc.model.sensitivity import Audience, Sensitivity, level_of
 
 __all__ = ["NOTE_KEY", "marker", "redact", "sensitivity_table", "structure", "strip_note", "unstructure"]
@@ -159,6 +160,8 @@ def _owner(obj: Any, inherited: str | None, index: Mapping[str, str]) -> str | N
         return obj.id
     if isinstance(obj, Event):
         return index.get(obj.subject, obj.subject)
+    if inherited is None and _has_field(cls, "subject") and isinstance(subject := obj.subject, str):
+        return index.get(subject, subject)  # an explanation of a member's (or its case's) history
     return inherited
 
 
@@ -183,6 +186,10 @@ class _Walk:
                 else:
                     out[name] = _placeholder(cls, field, level)
                     self.paths.append(where)
+            if isinstance(obj, Fact) and "value" in out and not self.audience.sees(obj.level, owner):
+                # A fact carries the level of the field it was read from.
+                out["value"] = marker(obj.level)
+                self.paths.append(f"{path}.value")
             return out
         if isinstance(obj, (tuple, list)) and isinstance(data, list) and len(obj) == len(data):
             return [self.value(o, d, f"{path}[{i}]", owner) for i, (o, d) in enumerate(zip(obj, data, strict=True))]

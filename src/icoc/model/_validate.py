@@ -29,7 +29,13 @@ def invalid(instance: object, field: str, message: str) -> InvalidInput:
     return InvalidInput(Problem(f"{type(instance).__name__}.{field}", message))
 
 
-def _describe(value: object) -> str:
+def _describe(value: object, attribute: attrs.Attribute[Any] | None = None) -> str:
+    """The type and a bounded preview of ``value``; only the type for a field above public, so an
+    error message never repeats a confidential value (``str [redacted: confidential]``)."""
+    level = int(((attribute.metadata or {}) if attribute is not None else {}).get("icoc.sensitivity", 0))
+    if level:
+        names = ("public", "members", "company", "secretariat", "confidential")
+        return f"{type(value).__name__} [redacted: {names[min(level, 4)]}]"
     return f"{type(value).__name__} {preview(value)}"
 
 
@@ -39,9 +45,9 @@ def typed(tp: type | tuple[type, ...], what: str | None = None) -> _Validator:
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tp) or (isinstance(value, bool) and tp is int):
-            raise invalid(instance, attribute.name, f"expected {name}, got {_describe(value)}")
+            raise invalid(instance, attribute.name, f"expected {name}, got {_describe(value, attribute)}")
         if isinstance(value, date) and type(value) is not date and tp is date:
-            raise invalid(instance, attribute.name, f"expected a date, got {_describe(value)}")
+            raise invalid(instance, attribute.name, f"expected a date, got {_describe(value, attribute)}")
 
     return check
 
@@ -57,7 +63,7 @@ def optional(inner: _Validator) -> _Validator:
 def text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """A non-empty string without surrounding blanks."""
     if not isinstance(value, str):
-        raise invalid(instance, attribute.name, f"expected text, got {_describe(value)}")
+        raise invalid(instance, attribute.name, f"expected text, got {_describe(value, attribute)}")
     if not value.strip():
         raise invalid(instance, attribute.name, "must not be empty")
 
@@ -65,7 +71,7 @@ def text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 def identifier(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """Ids are short, printable and safe in paths, URLs and file names."""
     if not isinstance(value, str):
-        raise invalid(instance, attribute.name, f"expected an id string, got {_describe(value)}")
+        raise invalid(instance, attribute.name, f"expected an id string, got {_describe(value, attribute)}")
     if not ID_PATTERN.fullmatch(value):
         raise invalid(
             instance,
@@ -83,7 +89,7 @@ def country(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 def a_date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if type(value) is not date:
-        raise invalid(instance, attribute.name, f"expected a date, got {_describe(value)}")
+        raise invalid(instance, attribute.name, f"expected a date, got {_describe(value, attribute)}")
 
 
 def tuple_of(item: _Validator | type) -> _Validator:
@@ -92,7 +98,7 @@ def tuple_of(item: _Validator | type) -> _Validator:
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple):
-            raise invalid(instance, attribute.name, f"expected a tuple, got {_describe(value)}")
+            raise invalid(instance, attribute.name, f"expected a tuple, got {_describe(value, attribute)}")
         for i, v in enumerate(value):
             try:
                 inner(instance, attribute, v)
@@ -153,7 +159,7 @@ def enum(tp: type[Enum]) -> _Validator:
             return
         allowed = ", ".join(repr(m.value) for m in tp)
         raise invalid(
-            instance, attribute.name, f"expected {tp.__name__} (one of {allowed}), got {_describe(value)}"
+            instance, attribute.name, f"expected {tp.__name__} (one of {allowed}), got {_describe(value, attribute)}"
         )
 
     return check
@@ -178,7 +184,7 @@ def enums(tp: type[Enum]) -> _Validator:
 def int_range(lo: int, hi: int | None = None) -> _Validator:
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise invalid(instance, attribute.name, f"expected an integer, got {_describe(value)}")
+            raise invalid(instance, attribute.name, f"expected an integer, got {_describe(value, attribute)}")
         if value < lo or (hi is not None and value > hi):
             bound = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
             raise invalid(instance, attribute.name, f"{value} is not {bound}")

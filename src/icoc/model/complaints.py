@@ -11,7 +11,7 @@ import attrs
 from icoc.model import _validate as v
 from icoc.model.ids import CaseId, ComplaintId, MemberId
 from icoc.model.monitoring import ConcernCategory, code_paragraphs
-from icoc.model.sensitivity import Sensitivity, sensitive
+from icoc.model.sensitivity import Sensitivity, hidden, sensitive
 
 __all__ = [
     "Complainant",
@@ -66,13 +66,22 @@ class Complainant:
     """Who complained. The identity is confidential by default at every stage (Art. 13)."""
 
     name: str | None = attrs.field(
-        default=None, validator=v.optional(v.text), metadata=sensitive(Sensitivity.CONFIDENTIAL)
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.CONFIDENTIAL),
+        repr=hidden(Sensitivity.CONFIDENTIAL),
     )
     contact: str | None = attrs.field(
-        default=None, validator=v.optional(v.text), metadata=sensitive(Sensitivity.CONFIDENTIAL)
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.CONFIDENTIAL),
+        repr=hidden(Sensitivity.CONFIDENTIAL),
     )
     representative: bool = attrs.field(
-        default=False, validator=v.typed(bool), metadata=sensitive(Sensitivity.CONFIDENTIAL)
+        default=False,
+        validator=v.typed(bool),
+        metadata=sensitive(Sensitivity.CONFIDENTIAL),
+        repr=hidden(Sensitivity.CONFIDENTIAL),
     )
     """The complaint was brought by a representative of the person harmed."""
     confidential: bool = attrs.field(default=True, validator=v.typed(bool))
@@ -118,7 +127,10 @@ class Complaint:
     received: date = attrs.field(validator=v.a_date)
     kind: ComplaintKind = attrs.field(validator=v.enum(ComplaintKind))
     complainant: Complainant = attrs.field(
-        factory=Complainant, validator=v.typed(Complainant), metadata=sensitive(Sensitivity.CONFIDENTIAL)
+        factory=Complainant,
+        validator=v.typed(Complainant),
+        metadata=sensitive(Sensitivity.CONFIDENTIAL),
+        repr=hidden(Sensitivity.CONFIDENTIAL),
     )
     category: ConcernCategory = attrs.field(default=ConcernCategory.OTHER, validator=v.enum(ConcernCategory))
     code_paragraphs: tuple[int, ...] = attrs.field(default=(), validator=code_paragraphs)
@@ -128,3 +140,10 @@ class Complaint:
     closed: date | None = attrs.field(default=None, validator=_closed)
     compliance_case: CaseId | None = attrs.field(default=None, validator=v.optional(v.identifier))
     """The Art. 12 case this complaint opened, if it was compliance-relevant."""
+    statement: str | None = attrs.field(
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.CONFIDENTIAL),
+        repr=hidden(Sensitivity.CONFIDENTIAL),
+    )
+    """What the complainant said, as received (confidential)."""

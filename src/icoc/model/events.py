@@ -18,7 +18,7 @@ from icoc.model.complaints import Complainant, ComplaintKind, ComplaintRoute
 from icoc.model.ids import CaseId, CertificateId, ComplaintId, DirectorId, MemberId, PlanId
 from icoc.model.members import GovernmentKind, ObserverKind, Pillar, ServiceDomain
 from icoc.model.monitoring import ConcernCategory, CorrectiveAction, FindingSource, Severity, code_paragraphs
-from icoc.model.sensitivity import Sensitivity, sensitive
+from icoc.model.sensitivity import Audience, Sensitivity, hidden, sensitive, withheld
 
 __all__ = [
     "Admission",
@@ -26,17 +26,31 @@ __all__ = [
     "Cause",
     "Event",
     "Fact",
+    "Ground",
     "cycle_key",
     "cycle_suffix",
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Fact:
-    """A named value a rule or guard used, kept as text so it serializes and prints as it was."""
+    """A named value a rule or guard used, kept as text so it serializes and prints as it was, with
+    the level of the field it was read from."""
 
     name: str = attrs.field(validator=v.text)
     value: str = attrs.field(validator=v.typed(str))
+    level: Sensitivity = attrs.field(default=Sensitivity.PUBLIC, validator=v.enum(Sensitivity))
+    """The sensitivity of the value's source (a payload field's level): an export for an audience
+    that may not see it shows ``[redacted: LEVEL]`` instead of the value."""
+
+    def __repr__(self) -> str:
+        value = self.value if self.level is Sensitivity.PUBLIC else withheld(self.level)
+        level = "" if self.level is Sensitivity.PUBLIC else f", level={self.level.label!r}"
+        return f"Fact(name={self.name!r}, value={value!r}{level})"
+
+    def shown(self, audience: Audience, owner: str | None = None) -> str:
+        """The value as ``audience`` may see it (about member ``owner``), else the marker."""
+        return self.value if audience.sees(self.level, owner) else withheld(self.level)
 
 
 def _cause_check(instance: Cause, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -66,6 +80,24 @@ class Cause:
 
 SECRETARIAT = Cause(actor="secretariat")
 """The default cause of an event: the Secretariat acting on its own records."""
+
+
+class Ground(StrEnum):
+    """Why a membership is suspended, proposed for termination, terminated or given up: the
+    categories ICoCA's annual monitoring summaries count terminations by (ICoCA monitoring
+    summaries, e.g. 2021: 12 terminations, 3 for no self-assessment, 2 for not cooperating in good
+    faith). The free text beside it (``reason``) keeps its own, higher level; the ground is public."""
+
+    CERTIFICATION_DEADLINE = "certification_deadline"
+    """Not ICoCA-certified by its certification deadline (or again after a lapse) [C]."""
+    SELF_ASSESSMENT_NOT_SUBMITTED = "self_assessment_not_submitted"
+    """The annual self-assessment was not submitted [C]."""
+    NOT_COOPERATING_IN_GOOD_FAITH = "not_cooperating_in_good_faith"
+    """The member did not cooperate in good faith (Art. 12 ladder, corrective actions) [C]."""
+    NON_PAYMENT_OF_DUES = "non_payment_of_dues"
+    """Annual dues not paid [C]."""
+    OTHER = "other"
+    """Any other ground, and the ground of a record that names none."""
 
 
 @attrs.frozen(kw_only=True)
@@ -159,7 +191,9 @@ class ApplicationRejected(Event):
     """The Board or the Secretariat turns an application down; ``reason`` is shared with the company only."""
 
     TYPE: ClassVar[str] = "application_rejected"
-    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
+    reason: str = attrs.field(
+        validator=v.text, metadata=sensitive(Sensitivity.COMPANY), repr=hidden(Sensitivity.COMPANY)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -194,7 +228,11 @@ class Suspended(Event):
     compliance case that led to it, if any. ``reason`` is shared with the company only."""
 
     TYPE: ClassVar[str] = "suspended"
-    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
+    reason: str = attrs.field(
+        validator=v.text, metadata=sensitive(Sensitivity.COMPANY), repr=hidden(Sensitivity.COMPANY)
+    )
+    ground: Ground = attrs.field(default=Ground.OTHER, validator=v.enum(Ground))
+    """The published category of the ground (public); ``other`` when none is named."""
     case: CaseId | None = attrs.field(default=None, validator=v.optional(v.identifier))
 
 
@@ -210,7 +248,11 @@ class TerminationProposed(Event):
     """A proposal to terminate, for the Board to decide; changes no status by itself."""
 
     TYPE: ClassVar[str] = "termination_proposed"
-    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.SECRETARIAT))
+    reason: str = attrs.field(
+        validator=v.text, metadata=sensitive(Sensitivity.SECRETARIAT), repr=hidden(Sensitivity.SECRETARIAT)
+    )
+    ground: Ground = attrs.field(default=Ground.OTHER, validator=v.enum(Ground))
+    """The published category of the ground (public); ``other`` when none is named."""
 
 
 @attrs.frozen(kw_only=True)
@@ -223,7 +265,12 @@ class DeadlineExtended(Event):
     TYPE: ClassVar[str] = "deadline_extended"
     rule: str = attrs.field(validator=v.text)
     until: date = attrs.field(validator=v.a_date)
-    reason: str = attrs.field(default="Board decision", validator=v.text, metadata=sensitive(Sensitivity.SECRETARIAT))
+    reason: str = attrs.field(
+        default="Board decision",
+        validator=v.text,
+        metadata=sensitive(Sensitivity.SECRETARIAT),
+        repr=hidden(Sensitivity.SECRETARIAT),
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -231,7 +278,11 @@ class Terminated(Event):
     """Membership ends by the Board's decision (expulsion, or a termination ground such as unpaid dues)."""
 
     TYPE: ClassVar[str] = "terminated"
-    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
+    reason: str = attrs.field(
+        validator=v.text, metadata=sensitive(Sensitivity.COMPANY), repr=hidden(Sensitivity.COMPANY)
+    )
+    ground: Ground = attrs.field(default=Ground.OTHER, validator=v.enum(Ground))
+    """The published category of the ground (public); ``other`` when none is named."""
 
 
 @attrs.frozen(kw_only=True)
@@ -239,6 +290,9 @@ class Withdrew(Event):
     """The member leaves of its own accord (Articles of Association, Art. 8)."""
 
     TYPE: ClassVar[str] = "withdrew"
+    ground: Ground = attrs.field(default=Ground.OTHER, validator=v.enum(Ground))
+    """Why, when the withdrawal answers one of the published grounds (a member leaving before its
+    certification deadline); ``other`` otherwise (public)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -281,7 +335,9 @@ class IcocaApplicationRefused(Event):
     """ICoCA refuses the application for certification; ``reason`` is shared with the company only."""
 
     TYPE: ClassVar[str] = "icoca_application_refused"
-    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
+    reason: str = attrs.field(
+        validator=v.text, metadata=sensitive(Sensitivity.COMPANY), repr=hidden(Sensitivity.COMPANY)
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -318,7 +374,9 @@ class CertificationWithdrawn(Event):
     """ICoCA withdraws its certification before it expires."""
 
     TYPE: ClassVar[str] = "certification_withdrawn"
-    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
+    reason: str = attrs.field(
+        validator=v.text, metadata=sensitive(Sensitivity.COMPANY), repr=hidden(Sensitivity.COMPANY)
+    )
 
 
 # --- annual company self-assessment -----------------------------------------------------
@@ -436,7 +494,9 @@ class SuspensionProceedingsOpened(Event):
     """On continued or repeated non-compliance, a pattern of it, or bad faith."""
 
     TYPE: ClassVar[str] = "suspension_proceedings_opened"
-    reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.SECRETARIAT))
+    reason: str = attrs.field(
+        validator=v.text, metadata=sensitive(Sensitivity.SECRETARIAT), repr=hidden(Sensitivity.SECRETARIAT)
+    )
 
 
 # --- complaints (Art. 13) ----------------------------------------------------------------
@@ -444,15 +504,45 @@ class SuspensionProceedingsOpened(Event):
 
 @attrs.frozen(kw_only=True)
 class ComplaintReceived(Event):
-    """``subject`` is the complaint id; the complainant's identity is confidential."""
+    """``subject`` is the complaint id; the complainant's identity and statement are confidential.
+
+    A complaint is kept as received (Art. 13): ``company`` names the company on record it
+    concerns, or is ``None`` when it concerns a company that is not on record (``company_name``,
+    as the complainant gave it, Secretariat-level) or no identified company at all. Such a
+    complaint is counted and routed, but no compliance case can cite it until
+    :class:`ComplaintCompanyIdentified` links it to a company on record."""
 
     TYPE: ClassVar[str] = "complaint_received"
-    company: MemberId = attrs.field(validator=v.identifier)
+    company: MemberId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    company_name: str | None = attrs.field(
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.SECRETARIAT),
+        repr=hidden(Sensitivity.SECRETARIAT),
+    )
+    statement: str | None = attrs.field(
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.CONFIDENTIAL),
+        repr=hidden(Sensitivity.CONFIDENTIAL),
+    )
     complainant: Complainant = attrs.field(
-        factory=Complainant, validator=v.typed(Complainant), metadata=sensitive(Sensitivity.CONFIDENTIAL)
+        factory=Complainant,
+        validator=v.typed(Complainant),
+        metadata=sensitive(Sensitivity.CONFIDENTIAL),
+        repr=hidden(Sensitivity.CONFIDENTIAL),
     )
     category: ConcernCategory = attrs.field(default=ConcernCategory.OTHER, validator=v.enum(ConcernCategory))
     code_paragraphs: tuple[int, ...] = attrs.field(default=(), validator=code_paragraphs)
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintCompanyIdentified(Event):
+    """A complaint received without a company on record is linked to ``company`` once the
+    Secretariat identifies it; from then on a compliance case about that company may cite it."""
+
+    TYPE: ClassVar[str] = "complaint_company_identified"
+    company: MemberId = attrs.field(validator=v.identifier)
 
 
 @attrs.frozen(kw_only=True)
@@ -491,7 +581,10 @@ class ComplaintClosed(Event):
 
     TYPE: ClassVar[str] = "complaint_closed"
     reason: str | None = attrs.field(
-        default=None, validator=v.optional(v.text), metadata=sensitive(Sensitivity.SECRETARIAT)
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.SECRETARIAT),
+        repr=hidden(Sensitivity.SECRETARIAT),
     )
 
 
@@ -581,6 +674,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     CorrectiveActionVerified,
     SuspensionProceedingsOpened,
     ComplaintReceived,
+    ComplaintCompanyIdentified,
     ComplaintClassified,
     ComplaintReferred,
     ComplaintRemedied,

@@ -10,7 +10,7 @@ import attrs
 
 from icoc.model import _validate as v
 from icoc.model.ids import MemberId
-from icoc.model.sensitivity import Sensitivity, sensitive
+from icoc.model.sensitivity import Sensitivity, hidden, sensitive
 
 __all__ = [
     "CivilSocietyOrganisation",
@@ -145,7 +145,10 @@ class Company:
     swiss_pssa: bool = attrs.field(default=False, validator=v.typed(bool))
     """Subject to the Swiss Federal Act on Private Security Services provided Abroad."""
     revenue_band: str | None = attrs.field(
-        default=None, validator=v.optional(v.text), metadata=sensitive(Sensitivity.MEMBERS)
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.MEMBERS),
+        repr=hidden(Sensitivity.MEMBERS),
     )
 
     @property

@@ -12,7 +12,7 @@ import attrs
 from icoc.model import _validate as v
 from icoc.model.code import is_code_paragraph
 from icoc.model.ids import CaseId, ComplaintId, MemberId, PlanId
-from icoc.model.sensitivity import Sensitivity, sensitive
+from icoc.model.sensitivity import Sensitivity, hidden, sensitive
 
 __all__ = [
     "CaseStage",
@@ -152,7 +152,10 @@ class ComplianceCase:
     complaint: ComplaintId | None = attrs.field(default=None, validator=v.optional(v.identifier))
     """The complaint that opened this case, when it came from one."""
     summary: str | None = attrs.field(
-        default=None, validator=v.optional(v.text), metadata=sensitive(Sensitivity.CONFIDENTIAL)
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.CONFIDENTIAL),
+        repr=hidden(Sensitivity.CONFIDENTIAL),
     )
     """Notes on the concern: dialogue contents and field-review findings, confidential."""
 
@@ -165,7 +168,9 @@ class ComplianceCase:
 class CorrectiveAction:
     """One action of a corrective action plan, due on ``due``, done on ``completed`` if it was."""
 
-    description: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
+    description: str = attrs.field(
+        validator=v.text, metadata=sensitive(Sensitivity.COMPANY), repr=hidden(Sensitivity.COMPANY)
+    )
     due: date = attrs.field(validator=v.a_date)
     completed: date | None = attrs.field(default=None, validator=v.optional(v.a_date))
 

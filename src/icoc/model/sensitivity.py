@@ -16,7 +16,7 @@ import attrs
 
 from icoc.model import _validate as v
 
-__all__ = ["SENSITIVITY_KEY", "Audience", "Sensitivity", "level_of", "sensitive"]
+__all__ = ["SENSITIVITY_KEY", "Audience", "Sensitivity", "hidden", "level_of", "sensitive", "withheld"]
 
 SENSITIVITY_KEY = "icoc.sensitivity"
 """The attrs metadata key that holds a field's :class:`Sensitivity`."""
@@ -57,6 +57,22 @@ def sensitive(level: Sensitivity, **metadata: Any) -> dict[str, Any]:
     if not isinstance(level, Sensitivity):
         raise TypeError(f"expected a Sensitivity, got {level!r}")
     return {**metadata, SENSITIVITY_KEY: level}
+
+
+def withheld(level: Sensitivity) -> str:
+    """The text that stands for a value at ``level`` where no audience is known (``repr``, error
+    messages, derived text): ``[redacted: company]``. Same text as an export's marker."""
+    return f"[redacted: {level.label}]"
+
+
+def hidden(level: Sensitivity) -> Any:
+    """An attrs ``repr=`` argument that prints :func:`withheld` for a field above public, so the
+    default ``repr()``/``str()`` of a record never shows what its field's level protects:
+    ``attrs.field(metadata=sensitive(level), repr=hidden(level))``."""
+    if level is Sensitivity.PUBLIC:
+        return True
+    text = withheld(level)
+    return lambda _value: text
 
 
 def level_of(field: attrs.Attribute[Any]) -> Sensitivity:

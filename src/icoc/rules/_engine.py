@@ -34,7 +34,7 @@ import attrs
 
 from icoc.errors import IcocError, RuleConflict, RuleError
 from icoc.model.events import Cause, Event, Fact
-from icoc.rules._facts import COMPANY_FACT_NAMES, LazyFacts, facts_for
+from icoc.rules._facts import COMPANY_FACT_NAMES, LazyFacts, fact_level, facts_for
 from icoc.rules._params import ParameterSet
 from icoc.rules._rule import Rule, RuleSet
 from icoc.workflows._table import GuardContext, Instance, SubjectKind
@@ -591,7 +591,7 @@ class RulesEngine:
             raise RuleConflict(rule.id, [e.id for e in applying], inst.key)
         chosen = applying[0] if applying else rule
         used = dict.fromkeys([*rule.fact_names(), *chosen.fact_names()])
-        explanation = [Fact(name=n, value=_show(facts.get(n))) for n in used]
+        explanation = [Fact(name=n, value=_show(facts.get(n)), level=fact_level(n)) for n in used]
         explanation += [
             Fact(name=f"param {p}", value=_show(self.params.value(p, opened)))
             for p in dict.fromkeys([*rule.param_names(), *chosen.param_names()])

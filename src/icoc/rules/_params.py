@@ -287,6 +287,27 @@ DEFAULT_PARAMETERS = ParameterSet.of(
         Parameter.of(
             "board.term_years", 3, "Length of a director's term in years", "ICoCA Board elections (CSO seats)", _C
         ),
+        Parameter.of(
+            "board.reelection.cso",
+            {date.min: True, date(2023, 1, 1): False},
+            "Whether an outgoing CSO director may be elected again (false: may not reapply)",
+            "ICoCA call for nominations, Board CSO seat (2023): the outgoing director may not reapply",
+            _C,
+        ),
+        Parameter.of(
+            "board.reelection.psc",
+            True,
+            "Whether an outgoing director of the private security company pillar may be elected again",
+            "not published",
+            _P,
+        ),
+        Parameter.of(
+            "board.reelection.government",
+            True,
+            "Whether an outgoing director of the government pillar may be elected again",
+            "not published",
+            _P,
+        ),
     ]
 )
 """The shipped parameters; each says whether it is confirmed, inferred or an unpublished default."""

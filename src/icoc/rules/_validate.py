@@ -393,6 +393,9 @@ def _value_fits(value: object, tp: Any, optional: bool) -> bool:
     origin = typing.get_origin(tp)
     if origin is tuple:
         return isinstance(value, tuple)
+    if isinstance(tp, type) and issubclass(tp, Enum) and not isinstance(value, Enum):
+        # a rule file gives an enumeration's value (``"other"``); the event's validator converts it
+        return isinstance(value, str) and value in {m.value for m in tp}
     if isinstance(tp, type):
         return _is_of(value, tp)
     return True  # an annotation this check does not understand: the event's validators decide

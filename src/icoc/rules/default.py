@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from icoc.model.events import (
     CertificationExpired,
+    Ground,
     MovedToAffiliate,
     SelfAssessmentMissed,
     SuspensionProceedingsOpened,
     SwissRejoinWindowClosed,
+    TermEnded,
     TerminationProposed,
 )
 from icoc.rules._conditions import F
@@ -38,7 +40,10 @@ CERT_DEADLINE_2016 = Rule(
     process="company-status",
     due=DayAfter(ParamDate("certification.deadline_2016")),
     when=F("standing") == "member",
-    then=Emit(event=TerminationProposed, payload={"reason": "not certified by the 2016 certification deadline"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={"reason": "not certified by the 2016 certification deadline", "ground": Ground.CERTIFICATION_DEADLINE},
+    ),
     effective=Period(start=None, end_before="regimes.transitional.start"),
     obligation=_DEADLINE,
     tags=_TAGS,
@@ -57,7 +62,10 @@ TRANSITIONAL_DEADLINE = Rule(
         )
     ),
     when=_UNCERTIFIED,
-    then=Emit(event=TerminationProposed, payload={"reason": "not certified within the transitional period"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={"reason": "not certified within the transitional period", "ground": Ground.CERTIFICATION_DEADLINE},
+    ),
     effective=Period(start="regimes.transitional.start", end_before="regimes.current.start"),
     obligation=_DEADLINE,
     covers_existing=True,
@@ -79,7 +87,13 @@ CERT_DEADLINE = Rule(
         )
     ),
     when=_UNCERTIFIED,
-    then=Emit(event=TerminationProposed, payload={"reason": "not ICoCA-certified by its certification deadline"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={
+            "reason": "not ICoCA-certified by its certification deadline",
+            "ground": Ground.CERTIFICATION_DEADLINE,
+        },
+    ),
     effective=Period(start="regimes.current.start"),
     obligation=_DEADLINE,
     covers_existing="regimes.current.covers_existing",
@@ -115,7 +129,11 @@ RECERTIFICATION = Rule(
     ),
     when=(F("standing") == "member") & F("icoca_certification_granted_on").exists(),
     then=Emit(
-        event=TerminationProposed, payload={"reason": "not ICoCA-certified again after its certification lapsed"}
+        event=TerminationProposed,
+        payload={
+            "reason": "not ICoCA-certified again after its certification lapsed",
+            "ground": Ground.CERTIFICATION_DEADLINE,
+        },
     ),
     tags=_TAGS,
     text=(
@@ -153,7 +171,10 @@ CSA_MISSED_TERMINATION = Rule(
     process="self-assessment",
     due=DayAfter(After(FactDate("self_assessment_missed_on"), Param("self_assessment.grace"))),
     when=(F("state") == "missed") & _ACTIVE,
-    then=Emit(event=TerminationProposed, payload={"reason": "annual self-assessment not submitted"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={"reason": "annual self-assessment not submitted", "ground": Ground.SELF_ASSESSMENT_NOT_SUBMITTED},
+    ),
 )
 
 CERT_EXPIRY = Rule(
@@ -186,7 +207,10 @@ SUSPENSION_UNREMEDIED = Rule(
     process="company-status",
     due=DayAfter(After(FactDate("suspended_on"), Param("suspension.period"))),
     when=F("state") == "suspended",
-    then=Emit(event=TerminationProposed, payload={"reason": "suspension not remedied within its period"}),
+    then=Emit(
+        event=TerminationProposed,
+        payload={"reason": "suspension not remedied within its period", "ground": Ground.NOT_COOPERATING_IN_GOOD_FAITH},
+    ),
 )
 
 SWISS_REJOIN = Rule(
@@ -200,6 +224,19 @@ SWISS_REJOIN = Rule(
     due=DayAfter(After(FactDate("since"), Param("swiss.rejoin_window"))),
     when=F("state").in_("terminated", "withdrawn") & (F("company.swiss_pssa") == True),  # noqa: E712
     then=Emit(event=SwissRejoinWindowClosed),
+)
+
+TERM_END = Rule(
+    id="BOARD.TERM_END",
+    title="A director's term ends by itself on the day after its last day",
+    citation=Citation(
+        document=_ARTICLES,
+        article="Board of Directors (directors elected by their pillar for a term of three years)",
+    ),
+    process="board-seat",
+    due=DayAfter(FactDate("term_end")),
+    when=F("state") == "in_office",
+    then=Emit(event=TermEnded),
 )
 
 DEFAULT_RULES = RuleSet(
@@ -216,6 +253,7 @@ DEFAULT_RULES = RuleSet(
         CAP_DEADLINE,
         SUSPENSION_UNREMEDIED,
         SWISS_REJOIN,
+        TERM_END,
     )
 )
 """The rules ICoCA's texts imply, in the order ties on one date are broken."""

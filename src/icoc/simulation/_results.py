@@ -19,6 +19,7 @@ import attrs
 from icoc.errors import InvalidInput, Problem
 from icoc.model.certificates import ExternalCertificate
 from icoc.model.events import CaseOpened, ComplaintReceived, Event, History
+from icoc.model.sensitivity import Sensitivity, level_of, withheld
 from icoc.simulation._scenario import Scenario
 
 if TYPE_CHECKING:
@@ -27,6 +28,17 @@ if TYPE_CHECKING:
 __all__ = ["EVENT_COLUMNS", "TABLES", "CompanyInfo", "SimulationResult", "YearState"]
 
 _ACTIVE = frozenset({"member", "transitional_member", "affiliate", "certified_member", "suspended"})
+
+
+def _reason(event: Any) -> str | None:
+    """An event's ``reason`` as the public may see it: the marker when the field is above public
+    (a suspension's reason is company-level, a closing note secretariat-level)."""
+    reason = event.facts().get("reason")
+    if reason is None:
+        return None
+    level = level_of(attrs.fields_dict(type(event))["reason"])
+    return reason if level is Sensitivity.PUBLIC else withheld(level)
+
 
 EVENT_COLUMNS = (
     "seed",
@@ -125,7 +137,8 @@ def _cell(value: Any) -> Any:
 
 def _company_of(event: Event, cases: dict[str, str], companies: Mapping[str, Any]) -> str | None:
     if isinstance(event, (CaseOpened, ComplaintReceived)):
-        cases[event.subject] = event.company
+        if event.company is not None:
+            cases[event.subject] = event.company
         return event.company
     if event.subject in companies:
         return event.subject
@@ -186,7 +199,7 @@ class SimulationResult:
                     e.cause.rule,
                     e.cause.actor,
                     _cell(facts.get("admission")),
-                    facts.get("reason"),
+                    _reason(e),
                     facts.get("cycle"),
                     facts.get("satisfactory"),
                     _cell(facts.get("source")),

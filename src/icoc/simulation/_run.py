@@ -45,6 +45,7 @@ from icoc.model.events import (
     DueDiligenceStarted,
     Event,
     ExternalCertificateRecorded,
+    Ground,
     IcocaApplicationRefused,
     IcocaApplicationSubmitted,
     IcocaCertificationGranted,
@@ -307,6 +308,7 @@ class _Run:
                 event.cause.rule or "",
                 facts.get("rule.instance", ""),
                 event.reason,
+                event.ground,
             )
         elif isinstance(event, SuspensionProceedingsOpened):
             self.later(self.s.board.decision_delay.draw(self.rng), "suspension_decided", event.subject)
@@ -411,7 +413,9 @@ class _Run:
         if self.chance(p):
             self.later(board.rejoin_delay.draw(self.rng), "rejoin", c.info.id)
 
-    def _on_termination_decided(self, cid: str, rule: str, instance: str, reason: str) -> None:
+    def _on_termination_decided(
+        self, cid: str, rule: str, instance: str, reason: str, ground: Ground = Ground.OTHER
+    ) -> None:
         """The Board decides on a termination proposal whose ground still holds."""
         status = self.status(cid)
         if status not in _ACTIVE:
@@ -426,7 +430,10 @@ class _Run:
         else:
             holds = True
         if holds and self.chance(self.s.board.termination_probability):
-            self.leave(self.companies[cid], Terminated(subject=cid, effective=self.now, cause=_BOARD, reason=reason))
+            self.leave(
+                self.companies[cid],
+                Terminated(subject=cid, effective=self.now, cause=_BOARD, reason=reason, ground=ground),
+            )
 
     # --- annual self-assessment ------------------------------------------------------------------------------
 

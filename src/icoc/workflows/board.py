@@ -52,6 +52,29 @@ def _organisation_in_pillar(ctx: GuardContext, event: Event, current: Instance |
     return None
 
 
+@guard("an outgoing director is re-elected only where the pillar's re-election parameter allows it")
+def _reelection(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
+    """``board.reelection.<pillar>`` (dated; CSO seats from the 2023 call: false) refuses a director
+    whose term in a seat of the same pillar has just ended (the seat's latest director)."""
+    assert isinstance(event, DirectorElected) and current is not None
+    pillar: Pillar = current.data["pillar"]
+    if ctx.setting(f"board.reelection.{pillar.value}"):
+        return None
+    for seat in ctx.instances(PROCESS):
+        data = seat.data
+        if data.get("pillar") is not pillar or data.get("director") != event.director:
+            continue
+        ended = data.get("term_ended_on")
+        took = data.get("director_took_office_on")
+        if ended is not None and (took is None or ended >= took):
+            return (
+                f"{event.director!r} is the outgoing director of seat {seat.subject!r} (term ended "
+                f"{ended.isoformat()}); the {pillar.value} pillar's outgoing directors may not be re-elected "
+                f"(parameter board.reelection.{pillar.value})"
+            )
+    return None
+
+
 @guard("the term is no longer than the term length (3 years by default)")
 def _term_length(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
     assert isinstance(event, DirectorTookOffice)
@@ -85,7 +108,12 @@ TABLE = TransitionTable(
         Transition(source=NONE, event=SeatCreated, target="vacant", guards=(_seat_limits,)),
         Transition(source="vacant", event=NominationsOpened, target="nominations"),
         Transition(source="term_ended", event=NominationsOpened, target="nominations"),
-        Transition(source="nominations", event=DirectorElected, target="elected", guards=(_organisation_in_pillar,)),
+        Transition(
+            source="nominations",
+            event=DirectorElected,
+            target="elected",
+            guards=(_organisation_in_pillar, _reelection),
+        ),
         Transition(source="elected", event=DirectorTookOffice, target="in_office", guards=(_term_length,)),
         Transition(source="in_office", event=TermEnded, target="term_ended", guards=(_term_over,)),
         Transition(source="in_office", event=DirectorLeft, target="vacant"),

@@ -3,9 +3,12 @@ mechanism, ICoCA good offices, other) -> remedied or unresolved -> closed."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from icoc.model.events import (
     ComplaintClassified,
     ComplaintClosed,
+    ComplaintCompanyIdentified,
     ComplaintReceived,
     ComplaintReferred,
     ComplaintRemedied,
@@ -18,16 +21,30 @@ PROCESS = "complaint"
 CITATION = "Articles of Association, Art. 13; Procedure for Article 13 (2016)"
 
 
-@guard("the complaint concerns a company on record")
+def _company_problem(ctx: GuardContext, company: str, on: date) -> str | None:
+    if ctx.kind_of(company) is not SubjectKind.COMPANY:
+        return f"{company!r} is not a company on record"
+    # Complaints about former members are in scope, but not about a company before it existed.
+    first = ctx.instance("membership", company)
+    if first is not None and on < first.data["application_submitted_on"]:
+        return f"dated before {company!r} applied on {first.data['application_submitted_on'].isoformat()}"
+    return None
+
+
+@guard("the complaint concerns a company on record, or names none on record")
 def _known_company(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
     assert isinstance(event, ComplaintReceived)
-    if ctx.kind_of(event.company) is not SubjectKind.COMPANY:
-        return f"{event.company!r} is not a company on record"
-    # Complaints about former members are in scope, but not about a company before it existed.
-    first = ctx.instance("membership", event.company)
-    if first is not None and event.effective < first.data["application_submitted_on"]:
-        return f"dated before {event.company!r} applied on {first.data['application_submitted_on'].isoformat()}"
-    return None
+    if event.company is None:
+        return None  # a non-member or an unidentified company: kept and counted, never a member's case
+    return _company_problem(ctx, event.company, event.effective)
+
+
+@guard("the complaint names no company on record yet, and the one identified is on record")
+def _identifiable(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
+    assert isinstance(event, ComplaintCompanyIdentified)
+    if current is not None and current.data.get("company") is not None:
+        return f"the complaint already concerns {current.data['company']!r}"
+    return _company_problem(ctx, event.company, event.effective)
 
 
 TABLE = TransitionTable(
@@ -43,6 +60,10 @@ TABLE = TransitionTable(
     },
     transitions=(
         Transition(source=NONE, event=ComplaintReceived, target="received", guards=(_known_company,)),
+        *(
+            Transition(source=s, event=ComplaintCompanyIdentified, target=s, guards=(_identifiable,))
+            for s in ("received", "classified", "referred", "remedied", "unresolved")
+        ),
         Transition(source="received", event=ComplaintClassified, target="classified"),
         Transition(source="classified", event=ComplaintReferred, target="referred"),
         Transition(source="unresolved", event=ComplaintReferred, target="referred", label="another route"),

@@ -1,0 +1,205 @@
+"""The tables ICoCA publishes in its annual monitoring summaries, counted from a registry.
+
+:func:`monitoring_report` counts, for one calendar year:
+
+- **members by status** on 31 December (private security companies by company status);
+- **self-assessments** sent and received (submitted) during the year;
+- **cases by source and category** opened during the year (Art. 12 concerns);
+- **complaints received** during the year by admissibility and by whether they concern a member,
+  a company that is not a member, or no identified company (Art. 13);
+- **terminations by ground** decided during the year (:class:`~icoc.model.events.Ground`).
+
+Every cell is a count of public facts (statuses, event types, enumerations), so the report is
+public: it reads no payload text. ICoCA's summaries (e.g. 2021: 7 complaints received, 2 alleging
+a Code violation, 1 against a member; 12 terminations, 3 for no self-assessment, 2 for not
+cooperating in good faith) are the shape it follows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+import attrs
+
+from icoc.errors import InvalidInput, Problem
+from icoc.model.events import (
+    CaseOpened,
+    ComplaintClassified,
+    ComplaintClosed,
+    ComplaintCompanyIdentified,
+    ComplaintReceived,
+    Event,
+    Ground,
+    SelfAssessmentSent,
+    SelfAssessmentSubmitted,
+    Terminated,
+)
+from icoc.model.members import CompanyStatus
+from icoc.model.monitoring import ConcernCategory, FindingSource
+
+__all__ = ["COMPLAINT_ABOUT", "MonitoringReport", "Table", "monitoring_report"]
+
+_MEMBER_STATUSES = frozenset({"member", "transitional_member", "affiliate", "certified_member", "suspended"})
+
+COMPLAINT_ABOUT = ("member", "non_member", "unidentified")
+"""Whom a complaint concerns in the report: a company that was a member (any active status,
+suspended included) on the day it was received or identified, a company that was not (never a
+member, or no longer one), or no identified company."""
+
+_ADMISSIBILITY = ("admissible", "not_admissible", "pending")
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """One published table: a name, a title, column names and rows of labels then counts."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str | int, ...], ...]
+
+    def text(self) -> str:
+        """The table as aligned plain text, its title first."""
+        cells = [list(self.columns), *[[str(c) for c in r] for r in self.rows]]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
+        lines = [self.title]
+        for row in cells:
+            lines.append(
+                "  "
+                + "  ".join(
+                    c.ljust(w) if i < len(row) - 1 else c.rjust(w)
+                    for i, (c, w) in enumerate(zip(row, widths, strict=True))
+                )
+            )
+        return "\n".join(lines)
+
+    def records(self) -> list[dict[str, str | int]]:
+        """The rows as dicts keyed by column name (for JSON and CSV)."""
+        return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+
+
+@attrs.frozen(kw_only=True)
+class MonitoringReport:
+    """The monitoring tables of one calendar year ``year`` (counts only; public)."""
+
+    year: int
+    tables: tuple[Table, ...]
+
+    def table(self, name: str) -> Table:
+        """The table called ``name`` (``members_by_status``, ``self_assessments``,
+        ``cases_by_source_and_category``, ``complaints``, ``terminations_by_ground``);
+        :class:`~icoc.errors.InvalidInput` for another name."""
+        for t in self.tables:
+            if t.name == name:
+                return t
+        known = ", ".join(t.name for t in self.tables)
+        raise InvalidInput(Problem("table", f"no table {name!r} (known: {known})"))
+
+    def counts(self, name: str) -> dict[tuple[str, ...], int]:
+        """Table ``name`` as {labels: count}, e.g. ``counts("terminations_by_ground")[("other",)]``."""
+        return {tuple(str(c) for c in r[:-1]): int(r[-1]) for r in self.table(name).rows}
+
+    def text(self) -> str:
+        """Every table as plain text, one after the other."""
+        return f"ICoCA monitoring summary {self.year}\n\n" + "\n\n".join(t.text() for t in self.tables)
+
+    def data(self) -> dict[str, Any]:
+        """Plain data: ``{"year": Y, "tables": {name: [row dicts]}}``."""
+        return {"year": self.year, "tables": {t.name: t.records() for t in self.tables}}
+
+
+def _in(event: Event, year: int) -> bool:
+    return event.effective.year == year
+
+
+def monitoring_report(registry: object, year: int) -> MonitoringReport:
+    """The monitoring tables of calendar ``year`` from ``registry`` (an :class:`icoc.Registry`).
+
+    Statuses are read on 31 December of ``year`` from the registry's history; events count in the
+    year of their effective date. Complaints count as received: their admissibility is what the
+    history says by the end of the year (classified: admissible; closed unclassified: not
+    admissible; otherwise pending), whom they concern is the company named on receipt or
+    identified later in the year (:data:`COMPLAINT_ABOUT`). Raises
+    :class:`~icoc.errors.InvalidInput` for a year outside 1..9999 or a registry of another type.
+    """
+    from icoc.registry import Registry
+    from icoc.workflows.company_status import PROCESS as COMPANY_STATUS
+
+    if not isinstance(registry, Registry):
+        raise InvalidInput(Problem("registry", f"expected an icoc.Registry, got {type(registry).__name__}"))
+    if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
+        raise InvalidInput(Problem("year", f"expected a calendar year, got {year!r}"))
+    end = date(year, 12, 31)
+    history = [e for e in registry.history if e.effective <= end]
+    snap = registry.snapshot(end)
+
+    statuses: Counter[str] = Counter()
+    for inst in snap.instances(COMPANY_STATUS):
+        statuses[inst.state] += 1
+    members = Table(
+        name="members_by_status",
+        title=f"Private security companies by status on {end.isoformat()}",
+        columns=("status", "companies"),
+        rows=tuple((s.value, statuses[s.value]) for s in CompanyStatus),
+    )
+
+    sent = sum(1 for e in history if isinstance(e, SelfAssessmentSent) and _in(e, year))
+    received = sum(1 for e in history if isinstance(e, SelfAssessmentSubmitted) and _in(e, year))
+    csa = Table(
+        name="self_assessments",
+        title=f"Self-assessments in {year}",
+        columns=("self_assessments", "count"),
+        rows=(("sent", sent), ("received", received)),
+    )
+
+    cases: Counter[tuple[str, str]] = Counter(
+        (e.source.value, e.category.value) for e in history if isinstance(e, CaseOpened) and _in(e, year)
+    )
+    case_table = Table(
+        name="cases_by_source_and_category",
+        title=f"Compliance cases opened in {year}, by source and category",
+        columns=("source", "category", "cases"),
+        rows=tuple((s.value, c.value, cases[(s.value, c.value)]) for s in FindingSource for c in ConcernCategory),
+    )
+
+    classified = {e.subject for e in history if isinstance(e, ComplaintClassified)}
+    closed = {e.subject for e in history if isinstance(e, ComplaintClosed)}
+    identified = {e.subject: e for e in history if isinstance(e, ComplaintCompanyIdentified)}
+    complaints: Counter[tuple[str, str]] = Counter()
+    for e in history:
+        if not (isinstance(e, ComplaintReceived) and _in(e, year)):
+            continue
+        admissible = "admissible" if e.subject in classified else "not_admissible" if e.subject in closed else "pending"
+        company, on = e.company, e.effective
+        if company is None and e.subject in identified:
+            company, on = identified[e.subject].company, identified[e.subject].effective
+        if company is None:
+            about = "non_member" if e.company_name is not None else "unidentified"
+        else:
+            about = "member" if _status_on(registry, company, on) in _MEMBER_STATUSES else "non_member"
+        complaints[(admissible, about)] += 1
+    complaint_table = Table(
+        name="complaints",
+        title=f"Complaints received in {year}, by admissibility and by whom they concern",
+        columns=("admissibility", "about", "complaints"),
+        rows=tuple((a, b, complaints[(a, b)]) for a in _ADMISSIBILITY for b in COMPLAINT_ABOUT),
+    )
+
+    grounds: Counter[str] = Counter(e.ground.value for e in history if isinstance(e, Terminated) and _in(e, year))
+    terminations = Table(
+        name="terminations_by_ground",
+        title=f"Terminations in {year}, by ground",
+        columns=("ground", "terminations"),
+        rows=tuple((g.value, grounds[g.value]) for g in Ground),
+    )
+    return MonitoringReport(year=year, tables=(members, csa, case_table, complaint_table, terminations))
+
+
+def _status_on(registry: Any, company: str, on: date) -> str | None:
+    """The company status of ``company`` on ``on`` (``None``: not a company on record then)."""
+    from icoc.workflows.company_status import PROCESS as COMPANY_STATUS
+
+    inst = registry.snapshot(on).instance(COMPANY_STATUS, company)
+    return inst.state if inst is not None else None
