@@ -180,7 +180,7 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
             yield problem(f"{path}.granted", f"granted before the external certificate {base.id!r} was issued")
         if ic.status is IcocaCertificationStatus.CERTIFIED:
             certified_companies.add(ic.company)
-            if ic.in_force(doc.as_of):
+            if ic.in_force(doc.as_of) or ic.granted > doc.as_of:  # the latter: reported as after as_of
                 in_force.add(ic.company)
 
     for i, c in enumerate(doc.companies):
