@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -362,6 +363,8 @@ def _due_data(d: Due) -> Any:
 
 
 def _plain(v: Any) -> Any:
+    if isinstance(v, Enum):  # a ground, a kind: written by value, read back by value
+        return v.value
     return v.isoformat() if isinstance(v, date) else v
 
 
