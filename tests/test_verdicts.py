@@ -106,6 +106,11 @@ def test_rules_at_80_columns_show_full_ids(capsys: pytest.CaptureFixture[str], m
     assert max(len(line) for line in out.splitlines()) <= 80
     ids = set(re.findall(r"^[│|]\s+([A-Z][A-Z0-9_.]+)\s", out, re.MULTILINE))
     assert ids == {r.id for r in DEFAULT_RULES}
+    # The parameter names a rule's period names are whole too.
+    for r in DEFAULT_RULES:
+        for bound in (r.effective.start, r.effective.end, r.effective.end_before):
+            if isinstance(bound, str):
+                assert bound in out, bound
     assert main(["rules", "--parameters"]) == 0
     out = capsys.readouterr().out
     names = set(re.findall(r"^[│|] ([a-z][a-z0-9_.]+)\s", out, re.MULTILINE))

@@ -356,10 +356,24 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         data = {"base": "none", "rules": [rule_to_data(r) for r in rules]}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
-    table = _table("Rules", ["id", "title", "citation", "in force"], no_wrap=("id",))
+    import shutil
+
+    width = _width() or shutil.get_terminal_size().columns
+    # Ids and parameter names are never cut: on a narrow terminal each rule's title, citation and
+    # period share one column, wide enough for the longest parameter name.
+    narrow = width < 120
+    columns = ["id", "rule"] if narrow else ["id", "title", "citation", "in force"]
+    table = _table("Rules", columns, no_wrap=("id",))
     for r in rules:
         rid, title = (r.id, r.title) if r.exception_of is None else (f"  {r.id}", f"(exception) {r.title}")
-        table.add_row(rid, title, str(r.citation), r.effective.describe())
+        if narrow:
+            from rich.text import Text
+
+            table.add_row(
+                rid, Text.assemble(f"{title}\n", (str(r.citation), "dim"), f"\nin force: {r.effective.describe()}")
+            )
+        else:
+            table.add_row(rid, title, str(r.citation), r.effective.describe())
     _print(table)
     return EXIT_OK
 
