@@ -31,7 +31,7 @@ from icoc.sample import load_sample
 from icoc.store import open_registry
 from icoc.testing import admit, candidate_events, valid_histories
 
-CASES = Path(__file__).resolve().parents[2] / "shared" / "cases"
+CASES = Path(__file__).resolve().parent / "cases"  # the shared failing inputs, kept as regression tests
 DURABLE = sys.version_info < (3, 13)
 
 
