@@ -569,7 +569,8 @@ class RulesEngine:
 
     def override(self, ob: Obligation, reason: str) -> None:
         """Mark a fired obligation as overridden by recorded facts (a registry document)."""
-        for serial, rec in self._records.items():
+        for serial in self._by_subject.get(ob.subject, ()):  # the subject's own, not every record
+            rec = self._records[serial]
             if rec == ob:
                 self._record(serial, attrs.evolve(rec, status=ObligationStatus.OVERRIDDEN, closed_by=reason))
                 return
