@@ -26,6 +26,7 @@ __all__ = [
     "Cause",
     "Event",
     "Fact",
+    "certificate_key",
     "cycle_key",
     "cycle_suffix",
 ]
@@ -319,6 +320,11 @@ class CertificationWithdrawn(Event):
 
     TYPE: ClassVar[str] = "certification_withdrawn"
     reason: str = attrs.field(validator=v.text, metadata=sensitive(Sensitivity.COMPANY))
+
+
+def certificate_key(company: str, certificate: str) -> str:
+    """The key of the ``external-certificate`` instance of one certificate of a company."""
+    return f"{company}@{certificate}"
 
 
 # --- annual company self-assessment -----------------------------------------------------

@@ -35,7 +35,7 @@ CITATION = "Articles of Association, Art. 11; ICoCA Certification Procedure (201
 
 
 @guard("the certificate is the company's, to a recognised standard, from an accepted body, in force")
-def _acceptable_certificate(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
+def acceptable_certificate(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
     assert isinstance(event, (ExternalCertificateRecorded, CertificationRenewed))
     cert = event.certificate
     if cert.company != event.subject:
@@ -51,8 +51,9 @@ def _acceptable_certificate(ctx: GuardContext, event: Event, current: Instance |
         body = bodies.get(cert.body)
         if body is None:
             return f"unknown certification body {cert.body!r}"
-        if not body.accepted:
-            return f"{body.id!r} is not an accepted certification body (IAF/MLA accreditation required)"
+        refusal = body.refusal(cert.standard, cert.issued)
+        if refusal is not None:
+            return f"certificate {cert.id!r} issued {cert.issued.isoformat()}: {refusal}"
     if not cert.in_force(event.effective):
         return f"certificate {cert.id!r} is not in force on {event.effective.isoformat()}"
     return None
@@ -78,7 +79,9 @@ TABLE = TransitionTable(
     subjects=frozenset({SubjectKind.COMPANY}),
     states=("externally_certified", "icoca_review", "icoca_certified", "suspended", "expired", "withdrawn"),
     final=frozenset({"expired", "withdrawn"}),
-    follows=frozenset({Terminated, Withdrew}),
+    # Recording a further certificate (the external-certificate process holds each one) leaves an
+    # ICoCA certification under review, granted or suspended where it is.
+    follows=frozenset({Terminated, Withdrew, ExternalCertificateRecorded}),
     citation=CITATION,
     descriptions={
         "externally_certified": "certified by an accepted body to PSC.1, ISO 18788 or ISO 28007",
@@ -92,7 +95,7 @@ TABLE = TransitionTable(
                 source=s,
                 event=ExternalCertificateRecorded,
                 target="externally_certified",
-                guards=(_acceptable_certificate,),
+                guards=(acceptable_certificate,),
                 citation="Art. 11, first stage",
             )
             for s in (NONE, "externally_certified", "expired", "withdrawn")
@@ -112,11 +115,11 @@ TABLE = TransitionTable(
             source="icoca_certified",
             event=CertificationRenewed,
             target="icoca_certified",
-            guards=(_acceptable_certificate,),
+            guards=(acceptable_certificate,),
         ),
         # Back to where it was suspended from: renewing the external certificate of a company
         # that ICoCA never certified does not make it ICoCA certified.
-        Transition(source="suspended", event=CertificationRenewed, target=PREVIOUS, guards=(_acceptable_certificate,)),
+        Transition(source="suspended", event=CertificationRenewed, target=PREVIOUS, guards=(acceptable_certificate,)),
         *(
             Transition(source=s, event=ExternalCertificateSuspended, target="suspended")
             for s in ("externally_certified", "icoca_review", "icoca_certified")
