@@ -395,23 +395,22 @@ class _Planner:
             following = external[kept[n + 1][1].based_on].issued if n + 1 < len(kept) else None
             cursor = self._one_certification(c, k, ic, base, cursor, left, entry, following)
             holding = _ICOCA_STATE[ic.status]
-        if holding not in (None, "expired", "withdrawn"):
-            return
+        del holding  # recording a certificate is legal whatever the certification is doing
         others = [
             (j, x)
             for j, x in self.certificates_of.get(c.id, ())
             if x.id not in self.used
             and self.standards[x.standard].recognised
-            and self.bodies[x.body].accepted
+            and self.bodies[x.body].accepted_for(x.standard, x.issued)
             and x.in_force(self.as_of)
         ]
-        if others:
-            j, latest = max(others, key=lambda pair: (pair[1].issued, pair[1].id))
-            on = max(latest.issued, c.joined, cursor)
-            event = self.make(
-                f"$.certificates[{j}]", ExternalCertificateRecorded, subject=c.id, effective=on, certificate=latest
-            )
+        # Every other certificate in force is recorded (a company holds any number of them), in
+        # issue order, on max(issued, joined, end of its last certification).
+        for j, x in sorted(others, key=lambda pair: (pair[1].issued, pair[1].id)):
+            on = max(x.issued, c.joined, cursor)
+            event = self.make(f"$.certificates[{j}]", ExternalCertificateRecorded, subject=c.id, effective=on, certificate=x)
             self.life(c.id, event, f"$.certificates[{j}]", _Group.CERTIFICATION)
+            cursor = on
 
     def _one_certification(
         self,

@@ -59,16 +59,21 @@ def acceptable_certificate(ctx: GuardContext, event: Event, current: Instance | 
     return None
 
 
-@guard("ICoCA certification expires no later than the external certificate")
+@guard("ICoCA certification expires no later than the external certificate it rests on")
 def _within_external(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
     assert isinstance(event, IcocaCertificationGranted)
     cert = current.data.get("certificate") if current is not None else None
-    if cert is not None and event.expires > cert.expires:
-        return (
-            f"expires {event.expires.isoformat()} after the external certificate "
-            f"{cert.id!r} ({cert.expires.isoformat()})"
-        )
-    return None
+    if cert is None or event.expires <= cert.expires:
+        return None
+    # A certification in another scope rests on another of the company's certificates in force.
+    for inst in ctx.instances("external-certificate", event.subject):
+        other = inst.data.get("certificate")
+        if other is not None and other.in_force(event.effective) and event.expires <= other.expires:
+            return None
+    return (
+        f"expires {event.expires.isoformat()} after the external certificate "
+        f"{cert.id!r} ({cert.expires.isoformat()}) and every other certificate of {event.subject!r} in force"
+    )
 
 
 _HOLDING = ("externally_certified", "icoca_review", "icoca_certified", "suspended")
@@ -111,6 +116,22 @@ TABLE = TransitionTable(
             source="icoca_review", event=IcocaCertificationGranted, target="icoca_certified", guards=(_within_external,)
         ),
         Transition(source="icoca_review", event=IcocaApplicationRefused, target="externally_certified"),
+        # Certified in one scope (land), the company applies and is certified in another
+        # (maritime) on another of its certificates; it stays certified meanwhile.
+        Transition(
+            source="icoca_certified",
+            event=IcocaApplicationSubmitted,
+            target="icoca_certified",
+            guards=(subject_company_active,),
+            citation="Art. 11: certified to one (or more) standards",
+        ),
+        Transition(
+            source="icoca_certified",
+            event=IcocaCertificationGranted,
+            target="icoca_certified",
+            guards=(_within_external,),
+            citation="Art. 11: certified to one (or more) standards",
+        ),
         Transition(
             source="icoca_certified",
             event=CertificationRenewed,
