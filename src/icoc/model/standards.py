@@ -163,7 +163,8 @@ class CertificationBody:
             known = ", ".join(sorted({a.standard for a in self.acceptances}))
             return f"{self.id!r} is accepted for {known} only, not for {standard}"
         spans = "; ".join(
-            f"from {a.accepted_from.isoformat()}" + (f" until {a.accepted_until.isoformat()}" if a.accepted_until else "")
+            f"from {a.accepted_from.isoformat()}"
+            + (f" until {a.accepted_until.isoformat()}" if a.accepted_until else "")
             for a in dated
         )
         return f"{self.id!r} was not accepted for {standard} on {on.isoformat()} (accepted {spans})"
