@@ -22,10 +22,10 @@ How records become events:
   certified member and a lapse makes it a member again, so a certification no longer in force is
   shown granted only when that ends in the company's own status (see ``_grant_shown``).
 - Certifications are held for members: one that had lapsed when the company joined, or that
-  starts after it left, is not imported (unless the document says it is certified). Of the other
-  certificates, only the latest one in force, to a recognised standard from an accepted body, is
-  recorded, when the certification process is free to hold it; ISO 9001 and the like grant
-  nothing and are skipped.
+  starts after it left, is not imported (unless the document says it is certified). Every other
+  certificate in force, to a recognised standard from a body accepted for that standard on its
+  issue date, is recorded (a company holds any number of them, whatever its certification is
+  doing); ISO 9001 and the like grant nothing and are skipped.
 - Self-assessments: sent on ``sent`` (else the usual dispatch date, parameter
   ``self_assessment.sent``, no later than ``due``), never before joining; one sent after the
   company left or after ``as_of`` is not imported. Submitted and rated on the submission date;
@@ -395,23 +395,24 @@ class _Planner:
             following = external[kept[n + 1][1].based_on].issued if n + 1 < len(kept) else None
             cursor = self._one_certification(c, k, ic, base, cursor, left, entry, following)
             holding = _ICOCA_STATE[ic.status]
-        if holding not in (None, "expired", "withdrawn"):
-            return
+        del holding  # recording a certificate is legal whatever the certification is doing
         others = [
             (j, x)
             for j, x in self.certificates_of.get(c.id, ())
             if x.id not in self.used
             and self.standards[x.standard].recognised
-            and self.bodies[x.body].accepted
+            and self.bodies[x.body].accepted_for(x.standard, x.issued)
             and x.in_force(self.as_of)
         ]
-        if others:
-            j, latest = max(others, key=lambda pair: (pair[1].issued, pair[1].id))
-            on = max(latest.issued, c.joined, cursor)
+        # Every other certificate in force is recorded (a company holds any number of them), in
+        # issue order, on max(issued, joined, end of its last certification).
+        for j, x in sorted(others, key=lambda pair: (pair[1].issued, pair[1].id)):
+            on = max(x.issued, c.joined, cursor)
             event = self.make(
-                f"$.certificates[{j}]", ExternalCertificateRecorded, subject=c.id, effective=on, certificate=latest
+                f"$.certificates[{j}]", ExternalCertificateRecorded, subject=c.id, effective=on, certificate=x
             )
             self.life(c.id, event, f"$.certificates[{j}]", _Group.CERTIFICATION)
+            cursor = on
 
     def _one_certification(
         self,

@@ -190,7 +190,7 @@ def _plan(
     changes: list[_Change] = []
     moved = 0
     for table in tables:
-        key = event.key
+        key = table.key_of(event)
         current = view.pending.get((table.process, key)) or view.core.instances.get(table.process, {}).get(key)
         state = current.state if current is not None else NONE
         candidates = table.candidates(state, event)

@@ -19,7 +19,10 @@ CHECKS: Mapping[str, str] = {
     "self_assessment_submitted": "the latest annual self-assessment due was submitted",
     "no_disciplinary_proceedings": "no compliance case before the Board or in suspension proceedings",
     "icoca_certified": "holds ICoCA certification in force",
-    "certified_to_standard": "ICoCA certification rests on a certificate to one of `standards`",
+    "certified_to_standard": "ICoCA certification in force and a certificate to one of `standards` in force "
+    "from a body accepted for it on its issue date",
+    "external_certificate": "a certificate to one of `standards` in force on the decision date, from a body "
+    "accepted for that standard on its issue date (ICoCA certification not asked for)",
     "no_open_complaints": "no open complaint (of `categories`, when given)",
     "no_open_cases": "no open compliance case of `min_severity` or worse",
 }
@@ -28,6 +31,7 @@ CHECKS: Mapping[str, str] = {
 _ARGS: Mapping[str, frozenset[str]] = {
     "status_in": frozenset({"statuses"}),
     "certified_to_standard": frozenset({"standards"}),
+    "external_certificate": frozenset({"standards"}),
     "no_open_complaints": frozenset({"categories"}),
     "no_open_cases": frozenset({"min_severity"}),
 }

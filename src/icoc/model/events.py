@@ -27,6 +27,7 @@ __all__ = [
     "Event",
     "Fact",
     "Ground",
+    "certificate_key",
     "cycle_key",
     "cycle_suffix",
 ]
@@ -377,6 +378,11 @@ class CertificationWithdrawn(Event):
     reason: str = attrs.field(
         validator=v.text, metadata=sensitive(Sensitivity.COMPANY), repr=hidden(Sensitivity.COMPANY)
     )
+
+
+def certificate_key(company: str, certificate: str) -> str:
+    """The key of the ``external-certificate`` instance of one certificate of a company."""
+    return f"{company}@{certificate}"
 
 
 # --- annual company self-assessment -----------------------------------------------------

@@ -134,6 +134,9 @@ class TransitionTable:
     follows: frozenset[type[Event]] = frozenset()
     citation: str = ""
     descriptions: Mapping[str, str] = attrs.field(factory=dict)
+    key: Callable[[Event], str] | None = attrs.field(default=None, eq=False)
+    """The instance an event moves in this process; ``None``: the event's own :attr:`Event.key`
+    (a process with one instance per certificate keys its events by certificate)."""
     _index: dict[tuple[str, type[Event]], tuple[Transition, ...]] = attrs.field(
         init=False, repr=False, eq=False, factory=dict
     )
@@ -189,6 +192,10 @@ class TransitionTable:
     def _previous_targets(self, state: str) -> set[str]:
         """States from which ``state`` can be entered: where a PREVIOUS target may lead."""
         return {t.source for t in self.transitions if t.target == state and t.source not in (NONE, state)}
+
+    def key_of(self, event: Event) -> str:
+        """The key of the instance ``event`` moves in this process."""
+        return event.key if self.key is None else self.key(event)
 
     @property
     def events(self) -> frozenset[type[Event]]:

@@ -35,7 +35,7 @@ CITATION = "Articles of Association, Art. 11; ICoCA Certification Procedure (201
 
 
 @guard("the certificate is the company's, to a recognised standard, from an accepted body, in force")
-def _acceptable_certificate(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
+def acceptable_certificate(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
     assert isinstance(event, (ExternalCertificateRecorded, CertificationRenewed))
     cert = event.certificate
     if cert.company != event.subject:
@@ -51,23 +51,29 @@ def _acceptable_certificate(ctx: GuardContext, event: Event, current: Instance |
         body = bodies.get(cert.body)
         if body is None:
             return f"unknown certification body {cert.body!r}"
-        if not body.accepted:
-            return f"{body.id!r} is not an accepted certification body (IAF/MLA accreditation required)"
+        refusal = body.refusal(cert.standard, cert.issued)
+        if refusal is not None:
+            return f"certificate {cert.id!r} issued {cert.issued.isoformat()}: {refusal}"
     if not cert.in_force(event.effective):
         return f"certificate {cert.id!r} is not in force on {event.effective.isoformat()}"
     return None
 
 
-@guard("ICoCA certification expires no later than the external certificate")
+@guard("ICoCA certification expires no later than the external certificate it rests on")
 def _within_external(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
     assert isinstance(event, IcocaCertificationGranted)
     cert = current.data.get("certificate") if current is not None else None
-    if cert is not None and event.expires > cert.expires:
-        return (
-            f"expires {event.expires.isoformat()} after the external certificate "
-            f"{cert.id!r} ({cert.expires.isoformat()})"
-        )
-    return None
+    if cert is None or event.expires <= cert.expires:
+        return None
+    # A certification in another scope rests on another of the company's certificates in force.
+    for inst in ctx.instances("external-certificate", event.subject):
+        other = inst.data.get("certificate")
+        if other is not None and other.in_force(event.effective) and event.expires <= other.expires:
+            return None
+    return (
+        f"expires {event.expires.isoformat()} after the external certificate "
+        f"{cert.id!r} ({cert.expires.isoformat()}) and every other certificate of {event.subject!r} in force"
+    )
 
 
 _HOLDING = ("externally_certified", "icoca_review", "icoca_certified", "suspended")
@@ -78,7 +84,9 @@ TABLE = TransitionTable(
     subjects=frozenset({SubjectKind.COMPANY}),
     states=("externally_certified", "icoca_review", "icoca_certified", "suspended", "expired", "withdrawn"),
     final=frozenset({"expired", "withdrawn"}),
-    follows=frozenset({Terminated, Withdrew}),
+    # Recording a further certificate (the external-certificate process holds each one) leaves an
+    # ICoCA certification under review, granted or suspended where it is.
+    follows=frozenset({Terminated, Withdrew, ExternalCertificateRecorded}),
     citation=CITATION,
     descriptions={
         "externally_certified": "certified by an accepted body to PSC.1, ISO 18788 or ISO 28007",
@@ -92,7 +100,7 @@ TABLE = TransitionTable(
                 source=s,
                 event=ExternalCertificateRecorded,
                 target="externally_certified",
-                guards=(_acceptable_certificate,),
+                guards=(acceptable_certificate,),
                 citation="Art. 11, first stage",
             )
             for s in (NONE, "externally_certified", "expired", "withdrawn")
@@ -108,15 +116,31 @@ TABLE = TransitionTable(
             source="icoca_review", event=IcocaCertificationGranted, target="icoca_certified", guards=(_within_external,)
         ),
         Transition(source="icoca_review", event=IcocaApplicationRefused, target="externally_certified"),
+        # Certified in one scope (land), the company applies and is certified in another
+        # (maritime) on another of its certificates; it stays certified meanwhile.
+        Transition(
+            source="icoca_certified",
+            event=IcocaApplicationSubmitted,
+            target="icoca_certified",
+            guards=(subject_company_active,),
+            citation="Art. 11: certified to one (or more) standards",
+        ),
+        Transition(
+            source="icoca_certified",
+            event=IcocaCertificationGranted,
+            target="icoca_certified",
+            guards=(_within_external,),
+            citation="Art. 11: certified to one (or more) standards",
+        ),
         Transition(
             source="icoca_certified",
             event=CertificationRenewed,
             target="icoca_certified",
-            guards=(_acceptable_certificate,),
+            guards=(acceptable_certificate,),
         ),
         # Back to where it was suspended from: renewing the external certificate of a company
         # that ICoCA never certified does not make it ICoCA certified.
-        Transition(source="suspended", event=CertificationRenewed, target=PREVIOUS, guards=(_acceptable_certificate,)),
+        Transition(source="suspended", event=CertificationRenewed, target=PREVIOUS, guards=(acceptable_certificate,)),
         *(
             Transition(source=s, event=ExternalCertificateSuspended, target="suspended")
             for s in ("externally_certified", "icoca_review", "icoca_certified")
