@@ -40,6 +40,13 @@ class Standard:
     recognised: bool = attrs.field(validator=v.typed(bool))
     recognised_from: date | None = attrs.field(default=None, validator=v.optional(v.a_date))
 
+    @property
+    def scope(self) -> ServiceDomain:
+        """The scope of ICoCA certification a certificate to this standard supports: maritime for
+        a standard for maritime work only (ISO 28007), land otherwise (PSC.1, ISO 18788). ICoCA
+        lists PSC.1 and ISO 18788 for land-based and ISO 28007 for maritime companies."""
+        return ServiceDomain.MARITIME if self.domains == (ServiceDomain.MARITIME,) else ServiceDomain.LAND
+
 
 PSC_1 = Standard(
     id=StandardId("PSC.1-2012"),
