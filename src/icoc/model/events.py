@@ -366,9 +366,9 @@ class ExternalCertificateSuspended(Event):
     suspended with it [P default]."""
 
     TYPE: ClassVar[str] = "external_certificate_suspended"
-    certificate: CertificateId | None = attrs.field(default=None, validator=v.optional(v.identifier))
-    """The certificate concerned; ``None``: the certificates the company's ICoCA certifications
-    rest on (histories written before a company could hold several)."""
+    certificate_id: CertificateId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    """The id of the certificate concerned; ``None``: the certificates the company's ICoCA
+    certifications rest on (histories written before a company could hold several)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -376,9 +376,9 @@ class ExternalCertificateReinstated(Event):
     """The certification body lifts the suspension of an external certificate."""
 
     TYPE: ClassVar[str] = "external_certificate_reinstated"
-    certificate: CertificateId | None = attrs.field(default=None, validator=v.optional(v.identifier))
-    """The certificate concerned; ``None``: the certificates the company's ICoCA certifications
-    rest on (histories written before a company could hold several)."""
+    certificate_id: CertificateId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    """The id of the certificate concerned; ``None``: the certificates the company's ICoCA
+    certifications rest on (histories written before a company could hold several)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -410,7 +410,8 @@ class ExternalCertificateWithdrawn(Event):
     resting on it are withdrawn with it [P default]."""
 
     TYPE: ClassVar[str] = "external_certificate_withdrawn"
-    certificate: CertificateId = attrs.field(validator=v.identifier)
+    certificate_id: CertificateId = attrs.field(validator=v.identifier)
+    """The id of the certificate withdrawn."""
 
 
 def certificate_key(company: str, certificate: str) -> str:

@@ -140,8 +140,8 @@ def _keys(ctx: GuardContext, event: Event, table: TransitionTable) -> tuple[str,
     if scope is not None:
         return (certification_key(company, scope),)
     mine = certifications_of(ctx, company)
-    if isinstance(event, _EXTERNAL_EVENTS) and event.certificate is not None:
-        return tuple(i.key for i in mine if (c := resting_on(i)) is not None and c.id == event.certificate)
+    if isinstance(event, _EXTERNAL_EVENTS) and event.certificate_id is not None:
+        return tuple(i.key for i in mine if (c := resting_on(i)) is not None and c.id == event.certificate_id)
     able = tuple(i.key for i in mine if table.candidates(i.state, event, ctx, i))
     if able or type(event) in table.follows:
         return able

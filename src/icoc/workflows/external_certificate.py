@@ -28,8 +28,8 @@ def _keys(ctx: GuardContext, event: Event, table: TransitionTable) -> tuple[str,
     if isinstance(event, (ExternalCertificateRecorded, CertificationRenewed)):
         return (certificate_key(event.subject, event.certificate.id),)
     assert isinstance(event, (ExternalCertificateSuspended, ExternalCertificateReinstated, ExternalCertificateWithdrawn))
-    if event.certificate is not None:
-        return (certificate_key(event.subject, event.certificate),)
+    if event.certificate_id is not None:
+        return (certificate_key(event.subject, event.certificate_id),)
     keys: list[str] = []
     for inst in certifications_of(ctx, event.subject):
         cert = resting_on(inst)
