@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 import icoc
 from icoc.eligibility import Requirement, Result, check, policy_from_data
 from icoc.errors import IllegalTransition, InvalidInput
-from icoc.model import ExternalCertificate
-from icoc.model import ServiceDomain
+from icoc.model import ExternalCertificate, ServiceDomain
 from icoc.model.events import (
     CertificationExpired,
     CertificationRenewed,
@@ -213,8 +212,12 @@ def _two_scopes(land_expires: date = date(2027, 6, 1), sea_expires: date = date(
             record("acme", iso, ON),
             IcocaApplicationSubmitted(subject="acme", effective=ON, scope=LAND),
             IcocaApplicationSubmitted(subject="acme", effective=ON, scope=SEA),
-            IcocaCertificationGranted(subject="acme", effective=ON, certification="i-l", expires=land_expires, scope=LAND),
-            IcocaCertificationGranted(subject="acme", effective=ON, certification="i-m", expires=sea_expires, scope=SEA),
+            IcocaCertificationGranted(
+                subject="acme", effective=ON, certification="i-l", expires=land_expires, scope=LAND
+            ),
+            IcocaCertificationGranted(
+                subject="acme", effective=ON, certification="i-m", expires=sea_expires, scope=SEA
+            ),
         ]
     )
     return reg
@@ -244,13 +247,17 @@ def test_a_lapse_in_one_scope_leaves_the_other_certified() -> None:
 
 def test_the_body_suspending_one_certificate_suspends_only_the_certification_resting_on_it() -> None:
     reg = _two_scopes(sea_expires=date(2027, 6, 1))
-    reg.submit(ExternalCertificateSuspended(subject="acme", effective=date(2024, 6, 1), certificate_id="acme-ISO-28007"))
+    reg.submit(
+        ExternalCertificateSuspended(subject="acme", effective=date(2024, 6, 1), certificate_id="acme-ISO-28007")
+    )
     assert _states(reg)[:2] == ("icoca_certified", "suspended")
     assert reg.instance("external-certificate", "acme@acme-ISO-28007").state == "suspended"  # type: ignore[union-attr]
     assert reg.instance("external-certificate", "acme@acme-PSC.1-2012").state == "valid"  # type: ignore[union-attr]
     d = check(reg, "acme", "maritime", as_of=date(2024, 6, 2))
     assert not d.eligible and "suspended" in d.text()
-    reg.submit(ExternalCertificateReinstated(subject="acme", effective=date(2024, 7, 1), certificate_id="acme-ISO-28007"))
+    reg.submit(
+        ExternalCertificateReinstated(subject="acme", effective=date(2024, 7, 1), certificate_id="acme-ISO-28007")
+    )
     assert _states(reg)[:2] == ("icoca_certified", "icoca_certified")
     again = check(reg, "acme", "maritime", as_of=date(2024, 7, 2))
     assert next(o.result for o in again.outcomes if o.requirement == "iso-28007") is Result.PASSED
@@ -258,10 +265,14 @@ def test_the_body_suspending_one_certificate_suspends_only_the_certification_res
 
 def test_the_body_withdrawing_a_certificate_withdraws_what_rests_on_it_only() -> None:
     reg = _two_scopes(sea_expires=date(2027, 6, 1))
-    reg.submit(ExternalCertificateWithdrawn(subject="acme", effective=date(2024, 6, 1), certificate_id="acme-PSC.1-2012"))
+    reg.submit(
+        ExternalCertificateWithdrawn(subject="acme", effective=date(2024, 6, 1), certificate_id="acme-PSC.1-2012")
+    )
     assert _states(reg)[:2] == ("withdrawn", "icoca_certified")
     assert reg.instance("company-status", "acme").state == "certified_member"  # type: ignore[union-attr]
-    reg.submit(ExternalCertificateWithdrawn(subject="acme", effective=date(2024, 7, 1), certificate_id="acme-ISO-28007"))
+    reg.submit(
+        ExternalCertificateWithdrawn(subject="acme", effective=date(2024, 7, 1), certificate_id="acme-ISO-28007")
+    )
     assert reg.instance("company-status", "acme").state == "member"  # type: ignore[union-attr]
     # A certificate nothing rests on: only the certificate moves; one not on record is refused.
     with pytest.raises(IllegalTransition):
@@ -270,7 +281,9 @@ def test_the_body_withdrawing_a_certificate_withdraws_what_rests_on_it_only() ->
 
 def test_a_renewal_moves_only_the_certification_of_its_scope() -> None:
     reg = _two_scopes()
-    renewed = attrs_evolve(cert("acme", "ISO-28007", "cb-sea", date(2025, 12, 1)), id="acme-iso-2", expires=date(2028, 12, 1))
+    renewed = attrs_evolve(
+        cert("acme", "ISO-28007", "cb-sea", date(2025, 12, 1)), id="acme-iso-2", expires=date(2028, 12, 1)
+    )
     reg.submit(CertificationRenewed(subject="acme", effective=date(2025, 12, 1), certificate=renewed))
     sea = reg.certification("acme", SEA)
     assert sea is not None and sea.data["certificate"].id == "acme-iso-2"
@@ -310,12 +323,16 @@ def test_the_two_scopes_do_not_depend_on_the_order_their_events_interleave(data:
     land = [
         record("acme", psc, ON),
         IcocaApplicationSubmitted(subject="acme", effective=ON, scope=LAND),
-        IcocaCertificationGranted(subject="acme", effective=ON, certification="i-l", expires=date(2027, 6, 1), scope=LAND),
+        IcocaCertificationGranted(
+            subject="acme", effective=ON, certification="i-l", expires=date(2027, 6, 1), scope=LAND
+        ),
     ]
     sea = [
         record("acme", iso, ON),
         IcocaApplicationSubmitted(subject="acme", effective=ON, scope=SEA),
-        IcocaCertificationGranted(subject="acme", effective=ON, certification="i-m", expires=date(2027, 6, 1), scope=SEA),
+        IcocaCertificationGranted(
+            subject="acme", effective=ON, certification="i-m", expires=date(2027, 6, 1), scope=SEA
+        ),
     ]
     picks = data.draw(st.permutations([0, 0, 0, 1, 1, 1]))
     chains = [list(land), list(sea)]
@@ -332,6 +349,9 @@ def test_the_two_scopes_do_not_depend_on_the_order_their_events_interleave(data:
 
     a, b = build(merged), build([*land, *sea])
     assert _states(a) == _states(b)
-    assert icoc.Registry.from_history(a.history_document(), certification_bodies=(CB_BOTH, CB_SEA)).snapshot() == a.snapshot()
+    assert (
+        icoc.Registry.from_history(a.history_document(), certification_bodies=(CB_BOTH, CB_SEA)).snapshot()
+        == a.snapshot()
+    )
     for policy in ("maritime", "certified-member", "icoca-good-standing"):
         assert check(a, "acme", policy, as_of=AS_OF).eligible == check(b, "acme", policy, as_of=AS_OF).eligible

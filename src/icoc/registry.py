@@ -37,8 +37,8 @@ from icoc.rules._rule import RuleSet
 from icoc.rules._validate import check_rules
 from icoc.rules.default import DEFAULT_RULES
 from icoc.workflows import PROCESSES, subject_kind_of_application
-from icoc.workflows.certification import leading
 from icoc.workflows._table import NONE, PREVIOUS, Instance, SubjectKind, TransitionTable
+from icoc.workflows.certification import leading
 
 if TYPE_CHECKING:
     from icoc.explain import Explanation

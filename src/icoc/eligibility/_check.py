@@ -628,8 +628,7 @@ def _certificate_to(
                 reason = f"no certificate to {' or '.join(wanted)} on record (holds: {held})"
             else:
                 reason = (
-                    f"no ICoCA certification in force rests on a certificate to {' or '.join(wanted)} "
-                    f"(holds: {held})"
+                    f"no ICoCA certification in force rests on a certificate to {' or '.join(wanted)} (holds: {held})"
                 )
         hit = ctx.build(key, req, _FAILED, lead + reason, {"standards": ", ".join(wanted)})
     return None, hit

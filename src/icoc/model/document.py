@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import attrs
@@ -18,6 +19,7 @@ from icoc.model.certificates import ExternalCertificate, IcocaCertification, Ico
 from icoc.model.complaints import Complaint
 from icoc.model.fees import FeeSchedule, Payment
 from icoc.model.governance import Board
+from icoc.model.ids import CertificateId
 from icoc.model.listed import ListedFact, UnregisteredCompany
 from icoc.model.members import (
     CivilSocietyOrganisation,
@@ -52,9 +54,7 @@ class RegistryDocument:
     governments: tuple[Government, ...] = _tuple(Government)
     observers: tuple[Observer, ...] = _tuple(Observer)
     # A factory, not the tuple itself, so signatures show a short default instead of the catalogue.
-    standards: tuple[Standard, ...] = attrs.field(
-        factory=lambda: DEFAULT_STANDARDS, validator=v.tuple_of(Standard)
-    )
+    standards: tuple[Standard, ...] = attrs.field(factory=lambda: DEFAULT_STANDARDS, validator=v.tuple_of(Standard))
     certification_bodies: tuple[CertificationBody, ...] = _tuple(CertificationBody)
     certificates: tuple[ExternalCertificate, ...] = _tuple(ExternalCertificate)
     icoca_certifications: tuple[IcocaCertification, ...] = _tuple(IcocaCertification)
@@ -91,7 +91,7 @@ class RegistryDocument:
 
 def _one_per_scope(
     doc: RegistryDocument,
-    external: Mapping[str, ExternalCertificate],
+    external: Mapping[CertificateId, ExternalCertificate],
     standards: Mapping[str, Standard],
     problem: Callable[[str, str], Problem],
 ) -> Iterator[Problem]:
@@ -108,7 +108,7 @@ def _one_per_scope(
         chains.setdefault((ic.company, scope), []).append((i, ic, lapse))
     for (company, scope), chain in chains.items():
         chain.sort(key=lambda t: (t[1].granted, t[1].id))
-        for (j, earlier, lapse), (i, later, _) in zip(chain, chain[1:], strict=False):
+        for (j, earlier, lapse), (i, later, _) in pairwise(chain):
             if earlier.status is IcocaCertificationStatus.WITHDRAWN or later.granted >= lapse:
                 continue
             yield problem(

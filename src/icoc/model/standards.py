@@ -100,7 +100,9 @@ class BodyAcceptance:
     """
 
     standard: StandardId = attrs.field(validator=v.identifier)
-    accepted_from: date = attrs.field(validator=v.a_date)
+    accepted_from: date | None = attrs.field(default=None, validator=v.optional(v.a_date))
+    """``None``: the source does not date the acceptance (accepted for every issue date up to
+    ``accepted_until``)."""
     accepted_until: date | None = attrs.field(
         default=None,
         validator=[
@@ -116,7 +118,7 @@ class BodyAcceptance:
         """Whether this acceptance is for ``standard`` and in force on ``on``."""
         return (
             self.standard == standard
-            and self.accepted_from <= on
+            and (self.accepted_from is None or self.accepted_from <= on)
             and (self.accepted_until is None or on < self.accepted_until)
         )
 
@@ -170,8 +172,8 @@ class CertificationBody:
             known = ", ".join(sorted({a.standard for a in self.acceptances}))
             return f"{self.id!r} is accepted for {known} only, not for {standard}"
         spans = "; ".join(
-            f"from {a.accepted_from.isoformat()}"
+            (f"from {a.accepted_from.isoformat()}" if a.accepted_from else "")
             + (f" until {a.accepted_until.isoformat()}" if a.accepted_until else "")
             for a in dated
-        )
+        ).strip()
         return f"{self.id!r} was not accepted for {standard} on {on.isoformat()} (accepted {spans})"

@@ -327,7 +327,9 @@ _PAYLOADS: dict[type[Event], st.SearchStrategy[dict[str, Any]]] = {
     ),
     IcocaApplicationSubmitted: _fields(scope=_SCOPE),
     CertificationExpired: _fields(scope=_SCOPE),
-    **dict.fromkeys((ExternalCertificateSuspended, ExternalCertificateReinstated), _fields(certificate_id=_CERTIFICATE_ID)),
+    **dict.fromkeys(
+        (ExternalCertificateSuspended, ExternalCertificateReinstated), _fields(certificate_id=_CERTIFICATE_ID)
+    ),
     ExternalCertificateWithdrawn: _fields(certificate_id=st.sampled_from(["ext-1", "ext-2"])),
     SelfAssessmentSent: _fields(cycle=_CYCLE, due=_later(0, 120)),
     SelfAssessmentSubmitted: _fields(cycle=_CYCLE),

@@ -138,9 +138,7 @@ class TransitionTable:
     follows: frozenset[type[Event]] = frozenset()
     citation: str = ""
     descriptions: Mapping[str, str] = attrs.field(factory=dict)
-    keys: Callable[[GuardContext, Event, TransitionTable], tuple[str, ...]] | None = attrs.field(
-        default=None, eq=False
-    )
+    keys: Callable[[GuardContext, Event, TransitionTable], tuple[str, ...]] | None = attrs.field(default=None, eq=False)
     """The keys of the instances an event moves in this process, read from the event and the
     registry's state; ``None``: the event's own :attr:`Event.key`. A process with one instance per
     certificate, or per scope of certification, keys its events so."""
@@ -217,7 +215,8 @@ class TransitionTable:
         return tuple(
             t
             for t in ts
-            if (t.when is None or t.when(event)) and (t.applies is None or ctx is None or t.applies(ctx, event, current))
+            if (t.when is None or t.when(event))
+            and (t.applies is None or ctx is None or t.applies(ctx, event, current))
         )
 
     def allowed_events(self, state: str) -> tuple[str, ...]:

@@ -27,7 +27,9 @@ def _keys(ctx: GuardContext, event: Event, table: TransitionTable) -> tuple[str,
     before a company could hold several) is about the certificates its certifications rest on."""
     if isinstance(event, (ExternalCertificateRecorded, CertificationRenewed)):
         return (certificate_key(event.subject, event.certificate.id),)
-    assert isinstance(event, (ExternalCertificateSuspended, ExternalCertificateReinstated, ExternalCertificateWithdrawn))
+    assert isinstance(
+        event, (ExternalCertificateSuspended, ExternalCertificateReinstated, ExternalCertificateWithdrawn)
+    )
     if event.certificate_id is not None:
         return (certificate_key(event.subject, event.certificate_id),)
     keys: list[str] = []
