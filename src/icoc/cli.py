@@ -249,23 +249,23 @@ def _add_schema(sub: _Sub) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from icoc.errors import InvalidInput, Problem
-    from icoc.registry import Registry
 
-    doc = _read_registry(args.file)
     name = "<stdin>" if args.file == "-" else args.file
-    # The same checks as loading it into a live registry: its history must be one the workflows
-    # accept, and where the rules would have derived something else the document's facts are kept.
-    try:
-        with Registry.from_document(doc) as reg:
-            found = reg.discrepancies
-    except InvalidInput as exc:
-        raise exc.under(f"{name}:$") from None
+    # Exactly what every other command does with the file: read it, load it into a live registry
+    # (its history must be one the workflows accept) and judge the rules up to its date. Where the
+    # rules would have derived something else, the document's facts are kept and reported.
+    reg, when, doc = _open_registry_and_document(args.file, None, None)
+    with reg:
+        found = reg.discrepancies
     if found and args.strict:
         raise InvalidInput(
             [Problem(f"{name}:{d.path or '$'}", str(d).split(": ", 1)[-1] if d.path else str(d)) for d in found]
         )
     for d in found:
         sys.stderr.write(f"icoc: warning: {name}:{d}\n")
+    if doc is None:
+        sys.stdout.write(f"OK {name}: history of {len(reg.history)} events up to {when.isoformat()}\n")
+        return EXIT_OK
     sys.stdout.write(
         f"OK {name}: registry document as of {doc.as_of.isoformat()}: "
         f"{len(doc.companies)} companies, {len(doc.civil_society)} civil society organisations, "
@@ -900,7 +900,10 @@ def _open_registry_and_document(
             history = structure(data, History)
         except InvalidInput as exc:
             raise exc.under(f"{where}:$") from None
-        reg = Registry.from_history(history, rules=rules)
+        try:
+            reg = Registry.from_history(history, rules=rules)
+        except InvalidInput as exc:
+            raise exc.under(f"{where}:$") from None
         default = max((e.effective for e in history.events), default=None)
     else:
         try:
@@ -914,9 +917,12 @@ def _open_registry_and_document(
         default = doc.as_of
     when = as_of or default
     if when is None:
-        raise InvalidInput(Problem(path, "an empty history: give --as-of"))
+        raise InvalidInput(Problem(where, "an empty history: give --as-of"))
     if reg.clock is None or reg.clock < when:
-        reg.advance_to(when)
+        try:
+            reg.advance_to(when)
+        except InvalidInput as exc:
+            raise exc.under(f"{where}:$") from None
     return reg, when, doc
 
 

@@ -10,7 +10,7 @@ from icoc.errors import InvalidInput, Problem, preview
 
 __all__ = ["load_policy", "policy_from_data", "policy_to_data"]
 
-_REQ_KEYS = {"id", "title", "check", "citation", "statuses", "standards", "categories", "min_severity"}
+_REQ_KEYS = {"id", "title", "check", "citation", "statuses", "standards", "categories", "min_severity", "scopes"}
 
 
 def policy_from_data(data: Any) -> Policy:

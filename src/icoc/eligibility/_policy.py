@@ -9,6 +9,7 @@ import attrs
 
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model import _validate as v
+from icoc.model.members import ServiceDomain
 
 __all__ = ["CHECKS", "Policy", "Requirement"]
 
@@ -18,8 +19,11 @@ CHECKS: Mapping[str, str] = {
     "certification_deadline": "ICoCA-certified, or its certification deadline has not passed",
     "self_assessment_submitted": "the latest annual self-assessment due was submitted",
     "no_disciplinary_proceedings": "no compliance case before the Board or in suspension proceedings",
-    "icoca_certified": "holds ICoCA certification in force",
-    "certified_to_standard": "ICoCA certification rests on a certificate to one of `standards`",
+    "icoca_certified": "holds ICoCA certification in force (in one of `scopes`, land or maritime, when given)",
+    "certified_to_standard": "ICoCA certification in force and a certificate to one of `standards` in force "
+    "from a body accepted for its standard on its issue date",
+    "external_certificate": "a certificate to one of `standards` in force on the decision date, from a body "
+    "accepted for that standard on its issue date (ICoCA certification not asked for)",
     "no_open_complaints": "no open complaint (of `categories`, when given)",
     "no_open_cases": "no open compliance case of `min_severity` or worse",
 }
@@ -27,7 +31,9 @@ CHECKS: Mapping[str, str] = {
 
 _ARGS: Mapping[str, frozenset[str]] = {
     "status_in": frozenset({"statuses"}),
+    "icoca_certified": frozenset({"scopes"}),
     "certified_to_standard": frozenset({"standards"}),
+    "external_certificate": frozenset({"standards"}),
     "no_open_complaints": frozenset({"categories"}),
     "no_open_cases": frozenset({"min_severity"}),
 }
@@ -38,6 +44,11 @@ def _check(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -
         raise v.invalid(instance, attribute.name, f"unknown check {preview(value)} (known: {', '.join(CHECKS)})")
 
 
+_SCOPES = frozenset(d.value for d in ServiceDomain)
+_OPTIONAL = frozenset({"categories", "scopes"})
+"""Arguments a check may go without."""
+
+
 def _args(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
     allowed = _ARGS.get(instance.check, frozenset())
     for k in value:
@@ -46,11 +57,18 @@ def _args(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) ->
                 instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} takes no argument {preview(k)}"
             )
     for k in allowed:
-        if k != "categories" and k not in value:
+        if k not in _OPTIONAL and k not in value:
             raise v.invalid(instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} needs {preview(k)}")
     for k, x in value.items():
         if k != "min_severity" and (not isinstance(x, tuple) or not all(isinstance(i, str) for i in x)):
             raise v.invalid(instance, f"{attribute.name}.{k}", "expected a list of names")
+    for j, scope in enumerate(value.get("scopes", ())):
+        if scope not in _SCOPES:
+            raise v.invalid(
+                instance,
+                f"{attribute.name}.scopes[{j}]",
+                f"unknown scope {preview(scope)} (known: {', '.join(sorted(_SCOPES))})",
+            )
 
 
 def _as_dict(m: Mapping[str, Any]) -> dict[str, Any]:

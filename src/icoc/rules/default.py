@@ -182,9 +182,9 @@ CERT_EXPIRY = Rule(
     title="ICoCA certification lapses with the external certificate it rests on",
     citation=Citation(document=_ARTICLES, article="Art. 11; certification procedure (default for an unpublished rule)"),
     process="certification",
-    due=FactDate("certification.expires"),
+    due=FactDate("lapses"),
     when=F("state").in_("externally_certified", "icoca_review", "icoca_certified", "suspended"),
-    then=Emit(event=CertificationExpired),
+    then=Emit(event=CertificationExpired, payload={"scope": F("scope")}),
 )
 
 CAP_DEADLINE = Rule(
