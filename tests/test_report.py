@@ -242,10 +242,11 @@ def _seat(reg: Registry, seat: str, pillar: str, director: str, start: date, end
     )
 
 
-def test_a_term_ends_by_rule_the_day_after_its_last_day() -> None:
+def test_a_term_ends_by_rule_on_its_end_date() -> None:
+    # term_end is the first day out of office, as Director.in_office counts it.
     reg = Registry()
     reg.submit(SeatCreated(subject="seat-1", effective=date(2023, 1, 2), pillar="psc"))
-    _seat(reg, "seat-1", "psc", "d-1", date(2023, 7, 1), date(2026, 6, 30))
+    _seat(reg, "seat-1", "psc", "d-1", date(2023, 7, 1), date(2026, 7, 1))
     reg.advance_to(date(2026, 6, 30))
     assert reg.state_of("seat-1") == "in_office"
     reg.advance_to(date(2026, 7, 1))
