@@ -206,7 +206,7 @@ def test_a_complaint_about_no_member_is_kept_but_never_cited_by_a_members_case()
         category=ConcernCategory.OTHER,
         complaint="cp-1",
     )
-    with pytest.raises(IllegalTransition, match="concerns None"):
+    with pytest.raises(IllegalTransition, match="concerns no company on record yet; link it to 'acme'"):
         reg.submit(case)
     # Once identified, a case about that company may cite it; no second identification.
     reg.submit(ComplaintCompanyIdentified(subject="cp-1", effective=date(Y, 2, 15), company="acme"))
