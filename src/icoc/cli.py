@@ -428,11 +428,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
     import csv
     import json
 
+    from icoc.errors import InvalidInput, Problem
     from icoc.report import monitoring_report
 
-    as_of = args.as_of or date(args.year, 12, 31)
-    reg, _ = _open_registry(args.registry, as_of, args.rules)
-    report = monitoring_report(reg, args.year)
+    start, end = date(args.year, 1, 1), date(args.year, 12, 31)
+    if args.as_of is not None and args.as_of < start:
+        raise InvalidInput(Problem("--as-of", f"{args.as_of.isoformat()} is before {args.year} starts"))
+    reg, _, doc = _open_registry_and_document(args.registry, args.as_of, args.rules)
+    # A document is a snapshot as of its date: without --as-of, the rules do not run past it
+    # (the report then says it counted part of the year). A history runs to the end of the year.
+    as_of = args.as_of or (min(end, doc.as_of) if doc is not None else end)
+    if as_of < start:
+        raise InvalidInput(
+            Problem(args.registry, f"the document is as of {as_of.isoformat()}, before {args.year}: give --as-of")
+        )
+    if reg.clock is None or reg.clock < as_of:
+        reg.advance_to(as_of)
+    report = monitoring_report(reg, args.year, as_of=as_of)
     if args.format == "json":
         sys.stdout.write(json.dumps(report.data(), indent=2) + "\n")
     elif args.format == "csv":
@@ -450,15 +462,23 @@ def _add_report(sub: _Sub) -> None:
     p = sub.add_parser(
         "report",
         help="the tables ICoCA publishes (monitoring summary of a year)",
-        description="Load a registry (document or history), fire the rules up to the end of --year (or --as-of) "
-        "and print ICoCA's monitoring tables for that year: members by status, self-assessments sent and "
-        "received, cases by source and category, complaints by admissibility and member or not, terminations "
-        "by ground. Counts only: the report is public.",
+        description="Load a registry (document or history), fire the rules up to the end of --year (a document: "
+        "up to its as_of when that is earlier; or --as-of) and print ICoCA's monitoring tables for that year: "
+        "members by status, self-assessments sent and received, cases by source and category, complaints by "
+        "admissibility and member or not, terminations by ground; a year counted only in part says so. Counts "
+        "only: the report is public.",
     )
     p.add_argument("kind", choices=("monitoring",), help="the report: monitoring (ICoCA's annual summary)")
     p.add_argument("registry", metavar="REGISTRY", help="a registry document or history file (JSON or YAML)")
     p.add_argument("--year", type=int, required=True, metavar="YEAR", help="the calendar year reported")
-    _registry_options(p)
+    p.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="DATE",
+        help="count up to DATE, within the year (default: 31 December, or a document's as_of when earlier; "
+        "a later DATE lets the rules run past the document)",
+    )
+    p.add_argument("--rules", metavar="FILE", help="a rule-set file (JSON or YAML) instead of the default rules")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
     p.set_defaults(handler=_cmd_report)
 

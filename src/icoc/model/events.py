@@ -663,7 +663,9 @@ class DirectorElected(Event):
 
 @attrs.frozen(kw_only=True)
 class DirectorTookOffice(Event):
-    """The elected director takes office until ``term_end`` (at most three years later)."""
+    """The elected director takes office until ``term_end``, the first day out of office (the
+    next term may start on it; at most ``board.term_years``, 3 by default, after ``effective``),
+    as :class:`icoc.model.Director` counts it. Rule ``BOARD.TERM_END`` ends the term on that day."""
 
     TYPE: ClassVar[str] = "director_took_office"
     term_end: date = attrs.field(validator=[v.a_date, v.after("effective", "a term must end after it starts")])
