@@ -159,6 +159,9 @@ class SimulationResult:
     companies: tuple[CompanyInfo, ...] = attrs.field(repr=False)
     states: tuple[YearState, ...] = attrs.field(repr=False)
     final: Mapping[str, str | None] = attrs.field(repr=False)
+    initial: tuple[str, ...] = attrs.field(default=(), repr=False)
+    """For a run from a registry (``Scenario.origin``): the companies, CSOs and governments that
+    were members on the start date, by id (empty for a generated population)."""
 
     # --- records -----------------------------------------------------------------------------
 
