@@ -963,7 +963,8 @@ class _Run:
         if status not in _ACTIVE:
             self.submit(CaseResolved(subject=case, effective=self.now, cause=_BOARD))
         elif status == "suspended":
-            c.suspension_cases.append(case)  # joins the suspension already running
+            if case not in c.suspension_cases:
+                c.suspension_cases.append(case)  # joins the suspension already running
         elif self.chance(board.suspension_probability):
             c.suspension += 1
             c.suspension_cases = [case]

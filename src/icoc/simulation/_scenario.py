@@ -631,8 +631,9 @@ class Scenario:
             for year, value in sched.steps:
                 if isinstance(current, int) and not isinstance(current, bool) and value != int(value):
                     raise _bad(self, f"{where}.{year}", f"expected a whole number, got {preview(value)}")
+                head, *rest = path.split(".")
                 try:
-                    _replace(self, path.split("."), int(value) if isinstance(current, int) else float(value))
+                    _replace(getattr(self, head), rest, int(value) if isinstance(current, int) else float(value))
                 except InvalidInput as exc:
                     raise InvalidInput(
                         [Problem(f"Scenario.{where}.{year}", p.message) for p in exc.problems]
@@ -643,13 +644,14 @@ class Scenario:
         (itself when nothing is scheduled). Its ``schedules`` are kept, its other fields fixed."""
         if not self.schedules:
             return self
-        out: Any = self
+        parts: dict[str, Any] = {}
         for path, sched in self.schedules.items():
+            head, *rest = path.split(".")
             current = _lookup(self, path.split("."))
             value = sched.at(year)
-            out = _replace(out, path.split("."), int(value) if isinstance(current, int) else float(value))
-        assert isinstance(out, Scenario)
-        return out
+            part = parts.get(head, getattr(self, head))
+            parts[head] = _replace(part, rest, int(value) if isinstance(current, int) else float(value))
+        return attrs.evolve(self, **parts)
 
     def scheduled(self, path: str, values: Schedule | Mapping[int, float]) -> Scenario:
         """A copy where the number at ``path`` follows ``values`` (``{year: value}``) by year."""
