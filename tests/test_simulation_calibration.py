@@ -153,3 +153,17 @@ def test_score_against_the_published_table() -> None:
     assert cal.seeds == 2 and cal.total == sum(cal.per_figure.values()) / len(cal.per_figure)
     for r in cal.rows:
         assert r.within == (abs(r.simulated - r.observed) <= table.tolerance(r.observed))
+
+
+def test_cli_simulates_from_a_registry_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from icoc.cli import main
+    from icoc.sample import sample_text
+
+    reg = tmp_path / "reg.json"
+    reg.write_text(sample_text())
+    assert main(["simulate", "--registry", str(reg), "--start", "2025-06-01", "--years", "1", "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "from 2025-06-01" in out and "from reg.json" in out
+    assert main(["simulate", "--registry", str(tmp_path / "missing.json")]) == 2
+    assert "missing.json" in capsys.readouterr().err
+    assert main(["simulate", "--registry", str(reg), "--start", "June"]) == 2
