@@ -109,7 +109,10 @@ def test_a_schedule_holds_the_value_of_its_latest_year(steps: dict[int, float], 
     earlier = [y for y in steps if y <= year]
     expected = steps[max(earlier)] if earlier else steps[min(steps)]
     assert sched.at(year) == expected
-    assert Scenario().scheduled("board.termination_probability", steps).in_year(year).board.termination_probability == expected
+    assert (
+        Scenario().scheduled("board.termination_probability", steps).in_year(year).board.termination_probability
+        == expected
+    )
 
 
 def test_dated_behaviour_changes_the_run_by_year() -> None:

@@ -228,7 +228,9 @@ class Calibration:
         for name, err in self.per_figure.items():
             out.append(f"error {name:<38} {err:.2f} tolerances")
         n = sum(r.within for r in self.rows)
-        out.append(f"total error {self.total:.2f}; {n} of {len(self.rows)} figure-years within tolerance ({self.seeds} seeds)")
+        out.append(
+            f"total error {self.total:.2f}; {n} of {len(self.rows)} figure-years within tolerance ({self.seeds} seeds)"
+        )
         return out
 
     def plot(self, path: str | os.PathLike[str] | None = None) -> Any:
@@ -284,4 +286,3 @@ def calibrate(
     table = table if table is not None else icoca_figures()
     result = sweep(scenario, {}, seeds, executor, progress=progress)
     return score(result.records, table)
-

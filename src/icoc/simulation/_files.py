@@ -229,14 +229,16 @@ def _rules(data: Any, path: str, where: Path | None) -> RuleSet:
 
 def _schedules(data: Any, path: str) -> dict[str, Schedule]:
     if not isinstance(data, Mapping):
-        raise InvalidInput(Problem(path, f"expected a mapping of scenario paths to {{year: value}}, got {preview(data)}"))
+        raise InvalidInput(
+            Problem(path, f"expected a mapping of scenario paths to {{year: value}}, got {preview(data)}")
+        )
     out: dict[str, Schedule] = {}
     problems: list[Problem] = []
     for key, steps in data.items():
         try:
             out[str(key)] = Schedule(steps)
         except InvalidInput as exc:
-            problems.extend(Problem(f"{path}.{key}{p.path[len('Schedule'):]}", p.message) for p in exc.problems)
+            problems.extend(Problem(f"{path}.{key}{p.path[len('Schedule') :]}", p.message) for p in exc.problems)
     if problems:
         raise InvalidInput(problems)
     return out

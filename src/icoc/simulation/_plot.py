@@ -124,8 +124,10 @@ def plot_calibration(cal: Any, path: str | os.PathLike[str] | None = None) -> An
         years = [r.year for r in items]
         mean = [r.simulated for r in items]
         ax.fill_between(
-            years, [m - r.spread for m, r in zip(mean, items, strict=True)],
-            [m + r.spread for m, r in zip(mean, items, strict=True)], alpha=0.2,
+            years,
+            [m - r.spread for m, r in zip(mean, items, strict=True)],
+            [m + r.spread for m, r in zip(mean, items, strict=True)],
+            alpha=0.2,
         )
         ax.plot(years, mean, marker="o", label="simulated (mean)")
         ax.plot(years, [r.observed for r in items], "ks", label="observed")

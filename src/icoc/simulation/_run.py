@@ -243,7 +243,7 @@ class _Run:
         for status in self.scheduled("population.arrivals", self.s.population.arrivals):
             when = self.s.start
             while True:
-                wait = self.waiting(lambda sc, st=status: sc.population.arrivals.get(st, 0.0), rng, since=when)
+                wait = self.waiting(_arrival_rate(status), rng, since=when)
                 if wait is None:
                     break
                 when = when + wait
@@ -346,7 +346,9 @@ class _Run:
             if inst.state == "sent" and self.chance(sc.self_assessments.submit_probability):
                 due = inst.data.get("due")
                 last = (due - self.now).days if isinstance(due, date) and due > self.now else 0
-                self.later(timedelta(days=rng.randrange(last + 1)), "self_assessment_submitted", cid, inst.data["cycle"])
+                self.later(
+                    timedelta(days=rng.randrange(last + 1)), "self_assessment_submitted", cid, inst.data["cycle"]
+                )
             elif inst.state == "submitted":
                 self.later(sc.self_assessments.rating_delay.draw(rng), "self_assessment_rated", cid, inst.data["cycle"])
 
@@ -585,7 +587,11 @@ class _Run:
             self.later(self.sy.board.decision_delay.draw(self.rng), "suspension_decided", event.subject)
         elif isinstance(event, CertificationExpired):
             c = self.companies.get(event.subject)
-            if c is not None and self.active(event.subject) and self.chance(self.sy.certification.recertify_probability):
+            if (
+                c is not None
+                and self.active(event.subject)
+                and self.chance(self.sy.certification.recertify_probability)
+            ):
                 self.later(
                     self.sy.certification.external_delay.draw(self.rng), "certified_externally", c.info.id, c.epoch
                 )
@@ -641,7 +647,7 @@ class _Run:
         if wait is not None:
             self.later(wait, "withdrawal", c.info.id, c.epoch)
         for ground in self.scheduled("board.termination_rates", self.s.board.termination_rates):
-            wait = self.waiting(lambda sc, g=ground: sc.board.termination_rates.get(g, 0.0))
+            wait = self.waiting(_ground_rate(ground))
             if wait is not None:
                 self.later(wait, "board_terminates", c.info.id, c.epoch, ground)
 
@@ -649,7 +655,9 @@ class _Run:
         c = self.companies[cid]
         if c.epoch != epoch or not self.active(cid):
             return
-        reason = "annual dues not paid" if ground == Ground.NON_PAYMENT_OF_DUES else f"terminated by the Board ({ground})"
+        reason = (
+            "annual dues not paid" if ground == Ground.NON_PAYMENT_OF_DUES else f"terminated by the Board ({ground})"
+        )
         self.leave(c, Terminated(subject=cid, effective=self.now, cause=_BOARD, reason=reason, ground=Ground(ground)))
 
     def gap(self, rate_per_year: float) -> timedelta:
@@ -1085,6 +1093,14 @@ class _Run:
                     self_assessment=self.state("self-assessment", f"{cid}#{year}") or "",
                 )
             )
+
+
+def _arrival_rate(status: str) -> Callable[[Scenario], float]:
+    return lambda sc: sc.population.arrivals.get(status, 0.0)
+
+
+def _ground_rate(ground: str) -> Callable[[Scenario], float]:
+    return lambda sc: sc.board.termination_rates.get(ground, 0.0)
 
 
 def pick_pair(rng: random.Random, weights: dict[tuple[str, str], float], total: float) -> tuple[str, str]:

@@ -181,7 +181,9 @@ def _schedule_steps(value: Any) -> tuple[tuple[int, float], ...]:
         year = int(key) if isinstance(key, str) and key.isdigit() else key
         if isinstance(year, bool) or not isinstance(year, int) or not _FIRST_YEAR <= year <= _LAST_YEAR:
             raise InvalidInput(
-                Problem(f"Schedule.{key}", f"expected a year between {_FIRST_YEAR} and {_LAST_YEAR}, got {preview(key)}")
+                Problem(
+                    f"Schedule.{key}", f"expected a year between {_FIRST_YEAR} and {_LAST_YEAR}, got {preview(key)}"
+                )
             )
         if isinstance(x, bool) or not isinstance(x, (int, float)) or x != x or not math.isfinite(x):
             raise InvalidInput(Problem(f"Schedule.{year}", f"expected a number, got {preview(x)}"))
@@ -635,9 +637,7 @@ class Scenario:
                 try:
                     _replace(getattr(self, head), rest, int(value) if isinstance(current, int) else float(value))
                 except InvalidInput as exc:
-                    raise InvalidInput(
-                        [Problem(f"Scenario.{where}.{year}", p.message) for p in exc.problems]
-                    ) from None
+                    raise InvalidInput([Problem(f"Scenario.{where}.{year}", p.message) for p in exc.problems]) from None
 
     def in_year(self, year: int) -> Scenario:
         """The scenario as it stands in ``year``: every scheduled number at its value for that year
