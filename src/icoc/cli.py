@@ -733,6 +733,8 @@ def _add_template(sub: _Sub) -> None:
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    import attrs
+
     from icoc.errors import InvalidInput, Problem
     from icoc.simulation import Scenario, load_scenario, run, scenario_json
 
@@ -747,16 +749,13 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         from icoc.simulation import registry_source
 
         source = registry_source(args.registry, start)
-        fields = {
-            name: getattr(scenario, name)
-            for name in ("name", "years", "self_assessments", "certification", "findings", "complaints", "cases")
-        }
-        fields.update(board=scenario.board, rules=scenario.rules, parameters=scenario.parameters)
-        fields.update(backend=scenario.backend, limits=scenario.limits, schedules=scenario.schedules)
-        if args.scenario:
-            fields["population"] = scenario.population
-        if fields["name"] == "baseline":
-            fields["name"] = f"from {Path(args.registry).name}"
+        # The scenario's behaviour over the registry's population; without --scenario the
+        # generated population stays empty (arrivals only), as Scenario.from_registry makes it.
+        keep = {f.name for f in attrs.fields(Scenario)} - {"start", "origin"}
+        if not args.scenario:
+            keep -= {"population", "name"}
+        fields = {name: getattr(scenario, name) for name in keep}
+        fields.setdefault("name", f"from {Path(args.registry).name}")
         scenario = Scenario.from_registry(source, start, **fields)
     elif start is not None:
         scenario = scenario.updated("start", start)

@@ -218,9 +218,9 @@ class Schedule:
         """The years the value changes in."""
         return tuple(y for y, _ in self.steps)
 
-    def to_data(self) -> dict[int, float]:
-        """``{year: value}``, as a scenario file writes it."""
-        return dict(self.steps)
+    def to_data(self) -> dict[str, float]:
+        """``{"year": value}``, as a scenario file writes it (years as text: YAML and JSON keys)."""
+        return {str(y): x for y, x in self.steps}
 
 
 def _schedules(value: Any) -> Any:
