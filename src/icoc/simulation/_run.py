@@ -90,6 +90,11 @@ _PARAGRAPHS: dict[str, tuple[int, ...]] = {
 }
 
 _LATE = 9
+
+_PENDING_PROPOSAL_DAYS = 365
+"""A registry records no Board decision to keep a member proposed for termination: a proposal
+older than this on the start date of a run from a registry is taken as declined, a younger one
+(with no termination, reinstatement or re-admission since) as still awaiting the Board."""
 """Priority of year-end bookkeeping: after every other event of the day."""
 
 
@@ -255,7 +260,10 @@ class _Run:
 
     def carry_on(self) -> None:
         """Take over the registry the run starts from: every company, CSO and government that is
-        a member on the start date, with its status, joining date, certificate and pending steps."""
+        a member on the start date, with its status, joining date, certificate and pending steps
+        (a termination proposal of the last :data:`_PENDING_PROPOSAL_DAYS` days awaits the Board;
+        open cases and complaints take their next step). Traits the registry does not hold (size,
+        and the region when the country is in none) are drawn from the population's profiles."""
         from icoc.workflows import SubjectKind
 
         reg, rng, sc = self.reg, self.rng, self.sy
@@ -268,7 +276,8 @@ class _Run:
                 last_cert[e.subject] = e.certificate
                 certificates[e.subject] = certificates.get(e.subject, 0) + 1
             elif isinstance(e, TerminationProposed):
-                proposals[e.subject] = e
+                if (self.now - e.effective).days <= _PENDING_PROPOSAL_DAYS:
+                    proposals[e.subject] = e
             elif isinstance(e, (Terminated, Reinstated, Admitted)):
                 proposals.pop(e.subject, None)
         region_of = {c: r for r, p in sc.population.regions.items() for c in p.countries}
