@@ -1022,7 +1022,8 @@ class _Run:
             self.later(wait, "outside_complaint")
 
     def receive_complaint(self, cid: str, kind: ComplaintKind) -> None:
-        """A complaint about company ``cid`` (``""``: about no company on record)."""
+        """A complaint about company ``cid`` (``""``: about a company not on record, named as the
+        complainant gave it)."""
         cmp = self.fresh("complaint")
         category = pick(self.rng, self.sy.findings.categories)
         self.submit(
@@ -1031,6 +1032,7 @@ class _Run:
                 effective=self.now,
                 cause=_COMPLAINANT,
                 company=MemberId(cid) if cid else None,
+                company_name=None if cid else f"Non-member Security {cmp.rsplit('-', 1)[-1]}",
                 category=ConcernCategory(category),
                 code_paragraphs=self.paragraphs(category),
             )
