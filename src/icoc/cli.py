@@ -753,10 +753,32 @@ def _add_template(sub: _Sub) -> None:
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    import attrs
+
     from icoc.errors import InvalidInput, Problem
     from icoc.simulation import Scenario, load_scenario, run, scenario_json
 
     scenario = load_scenario(args.scenario) if args.scenario else Scenario()
+    start = None
+    if args.start is not None:
+        try:
+            start = date.fromisoformat(args.start)
+        except ValueError:
+            raise InvalidInput(Problem("--start", f"expected an ISO date YYYY-MM-DD, got {args.start!r}")) from None
+    if args.registry:
+        from icoc.simulation import registry_source
+
+        source = registry_source(args.registry, start)
+        # The scenario's behaviour over the registry's population; without --scenario the
+        # generated population stays empty (arrivals only), as Scenario.from_registry makes it.
+        keep = {f.name for f in attrs.fields(Scenario)} - {"start", "origin"}
+        if not args.scenario:
+            keep -= {"population", "name"}
+        fields = {name: getattr(scenario, name) for name in keep}
+        fields.setdefault("name", f"from {Path(args.registry).name}")
+        scenario = Scenario.from_registry(source, start, **fields)
+    elif start is not None:
+        scenario = scenario.updated("start", start)
     if args.companies is not None:
         scenario = scenario.updated("population.companies", args.companies)
     if args.years is not None:
@@ -796,6 +818,13 @@ def _add_simulate(sub: _Sub) -> None:
         "scenario beside it as NAME.meta.json), --plot the key yearly series.",
     )
     p.add_argument("--scenario", metavar="FILE", help="a scenario file (JSON or YAML) over the defaults")
+    p.add_argument(
+        "--registry",
+        metavar="FILE",
+        help="start from this registry as it stands on --start: a registry document or history (JSON, YAML) "
+        "or a bidder list (CSV, XLSX); new companies come from the scenario's population.arrivals",
+    )
+    p.add_argument("--start", metavar="DATE", help="first simulated day (default: the registry's date)")
     p.add_argument("--seed", type=int, default=0, metavar="N", help="the random seed (default 0)")
     p.add_argument("--companies", type=int, metavar="N", help="number of companies (overrides the scenario)")
     p.add_argument("--years", type=int, metavar="N", help="years simulated (overrides the scenario)")

@@ -6,13 +6,35 @@ one seeded generator (the same seed gives the same history, byte for byte) on a 
 :class:`~icoc.registry.Registry`, so changing the rule set changes what happens.
 :func:`sweep` runs a grid of variants times seeds on any ``concurrent.futures.Executor``.
 Tables need pandas (``icoc[data]``), plots matplotlib (``icoc[plot]``); neither is imported
-until asked for.
+until asked for. A scenario may start from a real registry (:meth:`Scenario.from_registry`),
+let any behavioural number follow a :class:`Schedule` by year, and be scored against ICoCA's
+published figures (:func:`calibrate`, :func:`icoca_figures`).
 """
 
-from icoc.simulation._files import dump_scenario, load_scenario, scenario_from_data, scenario_json, scenario_to_data
-from icoc.simulation._results import TABLES, CompanyInfo, SimulationResult, YearState
+from icoc.simulation._calibrate import (
+    ICOCA_FIGURES,
+    Calibration,
+    CalibrationTable,
+    FigureScore,
+    Observed,
+    calibrate,
+    example_scenario,
+    icoca_figures,
+    load_calibration,
+    score,
+)
+from icoc.simulation._files import (
+    dump_scenario,
+    load_scenario,
+    registry_source,
+    scenario_from_data,
+    scenario_json,
+    scenario_to_data,
+)
+from icoc.simulation._results import FIGURES, TABLES, CompanyInfo, SimulationResult, YearState
 from icoc.simulation._run import run
 from icoc.simulation._scenario import (
+    ARRIVAL_STATUSES,
     BACKENDS,
     Board,
     Cases,
@@ -24,36 +46,51 @@ from icoc.simulation._scenario import (
     Population,
     RegionProfile,
     Scenario,
+    Schedule,
     SelfAssessments,
     SizeProfile,
 )
 from icoc.simulation._sweep import RunRecord, SweepResult, sweep
 
 __all__ = [
+    "ARRIVAL_STATUSES",
     "BACKENDS",
+    "FIGURES",
+    "ICOCA_FIGURES",
     "TABLES",
     "Board",
+    "Calibration",
+    "CalibrationTable",
     "Cases",
     "Certification",
     "CompanyInfo",
     "Complaints",
     "Delay",
+    "FigureScore",
     "Findings",
     "Limits",
+    "Observed",
     "Population",
     "RegionProfile",
     "RunRecord",
     "Scenario",
+    "Schedule",
     "SelfAssessments",
     "SimulationResult",
     "SizeProfile",
     "SweepResult",
     "YearState",
+    "calibrate",
     "dump_scenario",
+    "example_scenario",
+    "icoca_figures",
+    "load_calibration",
     "load_scenario",
+    "registry_source",
     "run",
     "scenario_from_data",
     "scenario_json",
     "scenario_to_data",
+    "score",
     "sweep",
 ]

@@ -31,10 +31,11 @@ from icoc.simulation._scenario import (
     Limits,
     Population,
     Scenario,
+    Schedule,
     SelfAssessments,
 )
 
-__all__ = ["dump_scenario", "load_scenario", "scenario_from_data", "scenario_to_data"]
+__all__ = ["dump_scenario", "load_scenario", "registry_source", "scenario_from_data", "scenario_to_data"]
 
 _PARTS: dict[str, type[Any]] = {
     "population": Population,
@@ -45,7 +46,7 @@ _PARTS: dict[str, type[Any]] = {
     "cases": Cases,
     "board": Board,
 }
-_TOP = ("name", "start", "years", "backend", *_PARTS, "rules", "parameters", "limits")
+_TOP = ("name", "start", "years", "backend", *_PARTS, "rules", "parameters", "limits", "schedules", "registry")
 
 
 def _plain(value: Any) -> Any:
@@ -89,6 +90,10 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     out["parameters"] = params
     if scenario.limits != Limits():
         out["limits"] = unstructure(scenario.limits, audience=Audience.FULL)
+    if scenario.schedules:
+        out["schedules"] = {path: sched.to_data() for path, sched in scenario.schedules.items()}
+    if scenario.origin is not None:
+        out["registry"] = unstructure(scenario.origin, audience=Audience.FULL)
     return out
 
 
@@ -222,6 +227,51 @@ def _rules(data: Any, path: str, where: Path | None) -> RuleSet:
         raise exc.under(path) from None
 
 
+def _schedules(data: Any, path: str) -> dict[str, Schedule]:
+    if not isinstance(data, Mapping):
+        raise InvalidInput(
+            Problem(path, f"expected a mapping of scenario paths to {{year: value}}, got {preview(data)}")
+        )
+    out: dict[str, Schedule] = {}
+    problems: list[Problem] = []
+    for key, steps in data.items():
+        try:
+            out[str(key)] = Schedule(steps)
+        except InvalidInput as exc:
+            problems.extend(Problem(f"{path}.{key}{p.path[len('Schedule') :]}", p.message) for p in exc.problems)
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+def registry_source(file: str | os.PathLike[str], as_of: date | None = None) -> Any:
+    """What :meth:`Scenario.from_registry` starts from, read from ``file``: a registry document or
+    a history (``.json``, ``.yaml``, ``.yml``, ``.jsonl``; a history is an object with ``events``)
+    or a bidder list (``.csv``, ``.xlsx``, read with :func:`icoc.bidders.read_bidders` as of
+    ``as_of``, which it then needs). Raises :class:`~icoc.errors.InvalidInput` naming the file."""
+    from icoc.io import load_with, structure
+    from icoc.model import RegistryDocument
+    from icoc.model.events import History
+
+    p = Path(file)
+    suffix = p.suffix.lower()
+    if suffix in (".csv", ".xlsx"):
+        if as_of is None:
+            raise InvalidInput(Problem(str(p), "a bidder list needs the date it holds as of: give start"))
+        from icoc.bidders import read_bidders
+
+        return read_bidders(p, as_of=as_of)
+    if not p.is_file():
+        raise InvalidInput(Problem(str(p), "no such registry file"))
+
+    def read(data: Any) -> Any:
+        if isinstance(data, Mapping) and "events" in data:
+            return structure(data, History)
+        return structure(data, RegistryDocument)
+
+    return load_with(p, read)
+
+
 def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None) -> Scenario:
     """A scenario from plain data: the default scenario with ``data`` merged over it.
 
@@ -262,9 +312,36 @@ def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None
             values["parameters"] = _parameters(data["parameters"], "$.parameters")
     except InvalidInput as exc:
         problems.extend(exc.problems)
+    try:
+        if "schedules" in data:
+            values["schedules"] = _schedules(data["schedules"], "$.schedules")
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    origin: Any = None
+    if "registry" in data and not problems:
+        raw = data["registry"]
+        try:
+            if isinstance(raw, str):
+                file = Path(raw)
+                if where is not None and not file.is_absolute():
+                    file = Path(where) / file
+                origin = registry_source(file, values.get("start"))
+            elif isinstance(raw, Mapping):
+                from icoc.model.events import History
+
+                origin = structure(raw, History, "$.registry")
+            else:
+                problems.append(
+                    Problem("$.registry", f"expected the path of a registry file or a history, got {preview(raw)}")
+                )
+        except InvalidInput as exc:  # problems name the registry file, or $.registry
+            problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
     try:
+        if origin is not None:
+            start = values.pop("start", None)
+            return Scenario.from_registry(origin, start, **values)
         return Scenario(**values)
     except InvalidInput as exc:
         raise exc.under("$") from None

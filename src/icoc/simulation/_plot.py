@@ -107,3 +107,35 @@ def plot_sweep(
     ax.legend(fontsize="small")
     _save(fig, path)
     return fig
+
+
+def plot_calibration(cal: Any, path: str | os.PathLike[str] | None = None) -> Any:
+    """One panel per figure of a :class:`~icoc.simulation.Calibration`: the observed values as
+    points, the simulated mean over seeds as a line with a band of +/- one standard deviation."""
+    figures: dict[str, list[Any]] = {}
+    for r in cal.rows:
+        figures.setdefault(r.figure, []).append(r)
+    n = len(figures)
+    cols = min(3, n) or 1
+    rows = (n + cols - 1) // cols
+    fig = _figure(figsize=(4.2 * cols, 3.2 * rows), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax, (name, items) in zip(axes.flat, figures.items(), strict=False):
+        years = [r.year for r in items]
+        mean = [r.simulated for r in items]
+        ax.fill_between(
+            years,
+            [m - r.spread for m, r in zip(mean, items, strict=True)],
+            [m + r.spread for m, r in zip(mean, items, strict=True)],
+            alpha=0.2,
+        )
+        ax.plot(years, mean, marker="o", label="simulated (mean)")
+        ax.plot(years, [r.observed for r in items], "ks", label="observed")
+        ax.set_title(name.replace("_", " "), fontsize="medium")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.legend(fontsize="x-small")
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle(f"{cal.table.title}: observed vs simulated ({cal.seeds} seeds)")
+    _save(fig, path)
+    return fig

@@ -18,14 +18,14 @@ import attrs
 
 from icoc.errors import InvalidInput, Problem
 from icoc.model.certificates import ExternalCertificate
-from icoc.model.events import CaseOpened, ComplaintReceived, Event, History
+from icoc.model.events import CaseOpened, ComplaintReceived, Event, Ground, History
 from icoc.model.sensitivity import Sensitivity, level_of, withheld
 from icoc.simulation._scenario import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EVENT_COLUMNS", "TABLES", "CompanyInfo", "SimulationResult", "YearState"]
+__all__ = ["EVENT_COLUMNS", "FIGURES", "TABLES", "CompanyInfo", "SimulationResult", "YearState"]
 
 _ACTIVE = frozenset({"member", "transitional_member", "affiliate", "certified_member", "suspended"})
 
@@ -98,6 +98,35 @@ YEARLY_COLUMNS = (
 )
 COMPANY_COLUMNS = ("seed", "company", "size", "region", "country", "standard", "affiliate", "swiss_pssa")
 
+FIGURES = (
+    "companies.active",
+    "companies.certified",
+    "companies.members",
+    "companies.affiliates",
+    "companies.suspended",
+    "admissions",
+    "withdrawals",
+    "terminations",
+    *(f"terminations.{g.value}" for g in Ground),
+    "cases.opened",
+    "cases.active",
+    "complaints",
+    "complaints.members",
+)
+"""The yearly figures :meth:`SimulationResult.figures` computes and a calibration table may hold:
+companies by status at the year's end (``members`` are uncertified Members and Transitional
+Members), admissions of companies, withdrawals, terminations (all, and by
+:class:`~icoc.model.events.Ground`), compliance cases opened and open at some time in the year,
+complaints received (all, and about companies on record)."""
+
+_STATUS_FIGURES = {
+    "certified_member": "companies.certified",
+    "member": "companies.members",
+    "transitional_member": "companies.members",
+    "affiliate": "companies.affiliates",
+    "suspended": "companies.suspended",
+}
+
 TABLES = ("events", "company-years", "yearly", "summary", "companies")
 """The tables a result can write (``SimulationResult.table(name)``)."""
 
@@ -160,6 +189,9 @@ class SimulationResult:
     companies: tuple[CompanyInfo, ...] = attrs.field(repr=False)
     states: tuple[YearState, ...] = attrs.field(repr=False)
     final: Mapping[str, str | None] = attrs.field(repr=False)
+    initial: tuple[str, ...] = attrs.field(default=(), repr=False)
+    """For a run from a registry (``Scenario.origin``): the companies, CSOs and governments that
+    were members on the start date, by id (empty for a generated population)."""
 
     # --- records -----------------------------------------------------------------------------
 
@@ -308,6 +340,57 @@ class SimulationResult:
             (self.seed, c.id, c.size, c.region, c.country, c.standard, c.affiliate, c.swiss_pssa)
             for c in self.companies
         ]
+
+    def figures(self) -> dict[str, dict[int, float]]:
+        """Yearly figures as ICoCA publishes them, for calibration (:data:`FIGURES` names them):
+        ``{figure: {year: value}}`` for every calendar year of the run. Flows count only what
+        the run simulated (not a starting registry's past); statuses are at each year's end;
+        ``cases.active`` counts compliance cases open at some time in the year."""
+        first, last = self.scenario.start.year, self.scenario.end.year
+        out: dict[str, dict[int, float]] = {name: dict.fromkeys(range(first, last + 1), 0.0) for name in FIGURES}
+        for st in self.states:
+            key = _STATUS_FIGURES.get(st.status)
+            if key is not None and st.year in out[key]:
+                out[key][st.year] += 1
+            if st.status in _ACTIVE and st.year in out["companies.active"]:
+                out["companies.active"][st.year] += 1
+        skip = len(self.scenario.origin.events) if self.scenario.origin is not None else 0
+        opened: dict[str, date] = {}
+        closed: dict[str, date] = {}
+        company_ids = self._company_ids()
+        for i, e in enumerate(self.history):
+            if isinstance(e, CaseOpened):
+                opened[e.subject] = e.effective
+            elif e.TYPE in ("case_resolved", "corrective_action_verified"):
+                closed[e.subject] = e.effective
+            if i < skip:
+                continue
+            year = e.effective.year
+            if not first <= year <= last:
+                continue
+            if e.TYPE == "terminated":
+                out["terminations"][year] += 1
+                out[f"terminations.{e.facts()['ground'].value}"][year] += 1
+            elif e.TYPE == "withdrew":
+                out["withdrawals"][year] += 1
+            elif e.TYPE == "admitted" and e.subject in company_ids:
+                out["admissions"][year] += 1
+            elif isinstance(e, ComplaintReceived):
+                out["complaints"][year] += 1
+                if e.company is not None:
+                    out["complaints.members"][year] += 1
+            elif isinstance(e, CaseOpened):
+                out["cases.opened"][year] += 1
+        for case, since in opened.items():
+            until = closed.get(case)
+            for year in range(max(first, since.year), last + 1):
+                if until is not None and until < date(year, 1, 1):
+                    break
+                out["cases.active"][year] += 1
+        return out
+
+    def _company_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.companies)
 
     def summary(self) -> dict[str, Any]:
         """Headline numbers of the run (pure Python; ``summary_frame`` for pandas).

@@ -90,6 +90,11 @@ _PARAGRAPHS: dict[str, tuple[int, ...]] = {
 }
 
 _LATE = 9
+
+_PENDING_PROPOSAL_DAYS = 365
+"""A registry records no Board decision to keep a member proposed for termination: a proposal
+older than this on the start date of a run from a registry is taken as declined, a younger one
+(with no termination, reinstatement or re-admission since) as still awaiting the Board."""
 """Priority of year-end bookkeeping: after every other event of the day."""
 
 
@@ -99,8 +104,6 @@ class _Company:
 
     info: CompanyInfo
     pursue: bool
-    incident_weights: dict[tuple[str, str], float]
-    incident_rate: float
     epoch: int = 0
     admitted: date | None = None
     certificate: ExternalCertificate | None = None
@@ -126,13 +129,297 @@ class _Run:
         self.case_company: dict[str, str] = {}
         self.case_severity: dict[str, str] = {}
         self.complaint_route: dict[str, str] = {}
-        self.cases = 0
-        self.complaints = 0
+        self.counters: dict[str, int] = {"psc": 0, "case": 0, "complaint": 0}
         self.states: list[YearState] = []
         self.handlers: dict[str, Callable[..., None]] = {
             name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_on_")
         }
-        self.reg = Registry(rules=scenario.rules, parameters=scenario.parameters, backend=backend)
+        self.years: dict[int, Scenario] = {}
+        self.weights: dict[tuple[str, str, int], tuple[dict[tuple[str, str], float], float]] = {}
+        self.initial: tuple[str, ...] = ()
+        config: dict[str, Any] = {"rules": scenario.rules, "parameters": scenario.parameters, "backend": backend}
+        if scenario.origin is not None:
+            self.reg = Registry.from_history(scenario.origin, **config)
+        else:
+            self.reg = Registry(**config)
+
+    # --- the scenario in force ------------------------------------------------------------------
+
+    def year(self, year: int) -> Scenario:
+        """The scenario with every scheduled number at its value for ``year`` (cached)."""
+        sc = self.years.get(year)
+        if sc is None:
+            sc = self.years[year] = self.s.in_year(year)
+        return sc
+
+    @property
+    def sy(self) -> Scenario:
+        """The scenario in force today."""
+        return self.year(self.now.year) if self.s.schedules else self.s
+
+    def incidents(self, c: _Company, sc: Scenario) -> tuple[dict[tuple[str, str], float], float]:
+        """The company's incident weights by (finding or complaint, source or kind) and their total
+        per year under ``sc`` (its size's exposure times its region's multipliers)."""
+        key = (c.info.size, c.info.region, id(sc))  # scenarios in force live as long as the run
+        hit = self.weights.get(key)
+        if hit is not None:
+            return hit
+        pop = sc.population
+        exposure = pop.sizes[c.info.size].exposure if c.info.size in pop.sizes else 1.0
+        rp = pop.regions.get(c.info.region)
+        fmul = rp.findings if rp is not None else 1.0
+        cmul = rp.complaints if rp is not None else 1.0
+        weights: dict[tuple[str, str], float] = {}
+        for source, rate in sc.findings.rates.items():
+            if rate > 0:
+                weights[("finding", source)] = rate * exposure * fmul
+        for kind, rate in sc.complaints.rates.items():
+            if rate > 0:
+                weights[("complaint", kind)] = rate * exposure * cmul
+        hit = self.weights[key] = (weights, sum(weights.values()))
+        return hit
+
+    def waiting(
+        self, rate_of: Callable[[Scenario], float], rng: random.Random | None = None, since: date | None = None
+    ) -> timedelta | None:
+        """The wait from ``since`` (today) to the next event of a Poisson process whose yearly rate
+        ``rate_of(scenario in force)`` may change each 1 January; ``None`` when none comes by the
+        horizon (or the rate is 0). Without schedules this is one exponential draw."""
+        rng = rng if rng is not None else self.rng
+        start = since if since is not None else self.now
+        if not self.s.schedules:
+            rate = rate_of(self.s)
+            if rate <= 0:
+                return None
+            days = rng.expovariate(rate) * 365.25
+            return timedelta(days=max(1, math.ceil(days)) if days < 36525 else 36525)
+        budget = rng.expovariate(1.0)
+        t = start
+        while t <= self.end:
+            rate = rate_of(self.year(t.year))
+            boundary = date(t.year + 1, 1, 1) if t.year < 9999 else t
+            span = (boundary - t).days / 365.25
+            if rate > 0 and budget <= rate * span:
+                days = (t - start).days + budget / rate * 365.25
+                return timedelta(days=max(1, math.ceil(days)))
+            budget -= rate * span
+            if boundary <= t:
+                break
+            t = boundary
+        return None
+
+    def fresh(self, kind: str) -> str:
+        """A new id for a company (``psc-00001``), case or complaint, never one the registry the
+        run started from already holds."""
+        width = 5 if kind == "psc" else 6
+        while True:
+            self.counters[kind] += 1
+            ident = f"{kind}-{self.counters[kind]:0{width}d}"
+            if self.s.origin is None or self.reg.kind_of(ident) is None:
+                return ident
+
+    def new_id(self) -> str:
+        return self.fresh("psc")
+
+    def traits(self, rng: random.Random, cid: str, affiliate: bool, sc: Scenario) -> _Company:
+        """A new company's traits, drawn from ``sc``'s population profiles."""
+        pop = sc.population
+        size = pick(rng, {k: p.weight for k, p in pop.sizes.items()})
+        region = pick(rng, {k: p.weight for k, p in pop.regions.items()})
+        country = rng.choice(pop.regions[region].countries)
+        standard = pick(rng, pop.standards)
+        factor = sc.certification.affiliate_factor if affiliate else 1.0
+        pursue = rng.random() < pop.sizes[size].certification * factor
+        info = CompanyInfo(
+            id=cid,
+            size=size,
+            region=region,
+            country=country,
+            standard=standard,
+            affiliate=affiliate,
+            swiss_pssa=country == "CH",
+        )
+        return _Company(info=info, pursue=pursue)
+
+    def arrivals(self) -> None:
+        """New companies over the run (``population.arrivals``), drawn up front from their own
+        generator so that variants which leave arrivals alone share them."""
+        rng = random.Random(f"icoc-arrivals-{self.seed}")
+        for status in self.scheduled("population.arrivals", self.s.population.arrivals):
+            when = self.s.start
+            while True:
+                wait = self.waiting(_arrival_rate(status), rng, since=when)
+                if wait is None:
+                    break
+                when = when + wait
+                if when > self.end:
+                    break
+                c = self.traits(rng, self.new_id(), status == "affiliate", self.year(when.year))
+                self.companies[c.info.id] = c
+                self.push(when, "join", c.info.id, priority=0)
+
+    def carry_on(self) -> None:
+        """Take over the registry the run starts from: every company, CSO and government that is
+        a member on the start date, with its status, joining date, certificate and pending steps
+        (a termination proposal of the last :data:`_PENDING_PROPOSAL_DAYS` days awaits the Board;
+        open cases and complaints take their next step). Traits the registry does not hold (size,
+        and the region when the country is in none) are drawn from the population's profiles."""
+        from icoc.workflows import SubjectKind
+
+        reg, rng, sc = self.reg, self.rng, self.sy
+        initial: list[str] = []
+        last_cert: dict[str, ExternalCertificate] = {}
+        certificates: dict[str, int] = {}
+        proposals: dict[str, TerminationProposed] = {}
+        for e in reg.history:
+            if isinstance(e, (ExternalCertificateRecorded, CertificationRenewed)):
+                last_cert[e.subject] = e.certificate
+                certificates[e.subject] = certificates.get(e.subject, 0) + 1
+            elif isinstance(e, TerminationProposed):
+                if (self.now - e.effective).days <= _PENDING_PROPOSAL_DAYS:
+                    proposals[e.subject] = e
+            elif isinstance(e, (Terminated, Reinstated, Admitted)):
+                proposals.pop(e.subject, None)
+        region_of = {c: r for r, p in sc.population.regions.items() for c in p.countries}
+        for kind in (SubjectKind.CSO, SubjectKind.GOVERNMENT):
+            initial.extend(m for m in reg.subjects(kind) if reg.state_of(m) == "active")
+        for cid in reg.subjects(SubjectKind.COMPANY):
+            status = self.status(cid)
+            if status not in _ACTIVE:
+                continue
+            initial.append(cid)
+            record = reg.instance("membership", cid)
+            data = record.data if record is not None else {}
+            country = str(data.get("country") or "")
+            cert = last_cert.get(cid)
+            standard = str(cert.standard) if cert is not None else pick(rng, sc.population.standards)
+            size = pick(rng, {k: p.weight for k, p in sc.population.sizes.items()})
+            region = region_of.get(country) or pick(rng, {k: p.weight for k, p in sc.population.regions.items()})
+            affiliate = status == "affiliate"
+            factor = sc.certification.affiliate_factor if affiliate else 1.0
+            pursue = cert is not None or rng.random() < sc.population.sizes[size].certification * factor
+            info = CompanyInfo(
+                id=cid,
+                size=size,
+                region=region,
+                country=country,
+                standard=standard,
+                affiliate=affiliate,
+                swiss_pssa=bool(data.get("swiss_pssa", False)),
+            )
+            c = _Company(info=info, pursue=pursue, certificate=cert, certificates=certificates.get(cid, 0))
+            inst = reg.instance("company-status", cid)
+            c.epoch = 1
+            c.admitted = inst.data.get("admitted_on", self.now) if inst is not None else self.now
+            self.companies[cid] = c
+            self.resume_company(c, status or "", proposals.get(cid))
+        self.initial = tuple(sorted(initial))
+        self.resume_cases()
+
+    def resume_company(self, c: _Company, status: str, proposal: TerminationProposed | None) -> None:
+        """Schedule what a company on record does next, from the state it is in."""
+        cid, rng, sc = c.info.id, self.rng, self.sy
+        self.watch(c)
+        if proposal is not None:
+            facts = {f.name: f.value for f in proposal.cause.facts}
+            self.later(
+                sc.board.decision_delay.draw(rng),
+                "termination_decided",
+                cid,
+                proposal.cause.rule or "",
+                facts.get("rule.instance", ""),
+                proposal.reason,
+                proposal.ground,
+            )
+        if status == "suspended":
+            c.suspension = 1
+            c.suspension_cases = [
+                i.key
+                for i in self.reg.instances("compliance-case")
+                if i.data.get("company") == cid and i.state == "suspension_proceedings"
+            ]
+            if self.chance(sc.board.reinstatement_probability):
+                self.later(sc.board.remedy_delay.draw(rng), "remedied", cid, c.suspension)
+        cert_state = self.state("certification", cid)
+        if cert_state == "externally_certified":
+            self.later(sc.certification.application_delay.draw(rng), "icoca_applied", cid, c.epoch)
+        elif cert_state == "icoca_review":
+            self.later(sc.certification.review_delay.draw(rng), "icoca_decided", cid, c.epoch)
+        elif cert_state == "icoca_certified" and c.certificate is not None:
+            self.plan_renewal(c)
+        elif cert_state in (None, "expired", "withdrawn") and c.pursue:
+            self.later(sc.certification.external_delay.draw(rng), "certified_externally", cid, c.epoch)
+        for (process, _), inst in self.reg.states_of(cid).items():
+            if process != "self-assessment":
+                continue
+            if inst.state == "sent" and self.chance(sc.self_assessments.submit_probability):
+                due = inst.data.get("due")
+                last = (due - self.now).days if isinstance(due, date) and due > self.now else 0
+                self.later(
+                    timedelta(days=rng.randrange(last + 1)), "self_assessment_submitted", cid, inst.data["cycle"]
+                )
+            elif inst.state == "submitted":
+                self.later(sc.self_assessments.rating_delay.draw(rng), "self_assessment_rated", cid, inst.data["cycle"])
+
+    def resume_cases(self) -> None:
+        """Schedule the next step of every open compliance case and complaint on record."""
+        rng, sc = self.rng, self.sy
+        steps = {
+            "concern": "case_concern",
+            "dialogue": "case_dialogue",
+            "referred_to_board": "case_board",
+            "suspension_proceedings": "suspension_decided",
+        }
+        for inst in self.reg.instances("compliance-case"):
+            company = inst.data.get("company")
+            severity = inst.data.get("severity")
+            if company is None or company not in self.companies:
+                continue
+            self.case_company[inst.key] = str(company)
+            self.case_severity[inst.key] = getattr(severity, "value", str(severity or "medium"))
+            step = steps.get(inst.state)
+            if step is not None:
+                self.later(sc.cases.concern_delay.draw(rng), step, inst.key)
+            elif inst.state == "corrective_action" and self.chance(sc.cases.corrective_action_probability):
+                self.later(sc.cases.corrective_action_delay.draw(rng), "case_verified", inst.key)
+        kinds = {k: v for k, v in sc.complaints.rates.items() if v > 0} or {"alleged_harm": 1.0}
+        for inst in self.reg.instances("complaint"):
+            cmp, company = inst.key, inst.data.get("company")
+            cid = str(company) if company is not None and str(company) in self.companies else ""
+            route = inst.data.get("route")
+            if route is not None:
+                self.complaint_route[cmp] = getattr(route, "value", str(route))
+            if inst.state == "received":
+                category = inst.data.get("category")
+                self.later(
+                    sc.complaints.classification_delay.draw(rng),
+                    "complaint_classified",
+                    cmp,
+                    cid,
+                    pick(rng, kinds),
+                    getattr(category, "value", "other"),
+                )
+            elif inst.state in ("classified", "unresolved"):
+                self.later(sc.complaints.referral_delay.draw(rng), "complaint_referred", cmp)
+            elif inst.state == "referred" and cmp in self.complaint_route:
+                self.later(sc.complaints.outcome_delay.draw(rng), "complaint_outcome", cmp)
+            elif inst.state == "remedied":
+                self.later(sc.complaints.closing_delay.draw(rng), "complaint_closed", cmp)
+
+    def ever(self, path: str, value: float) -> bool:
+        """Whether the number at ``path`` (today ``value``) is positive now or in a scheduled year."""
+        sched = self.s.schedules.get(path)
+        return value > 0 or (sched is not None and any(v > 0 for _, v in sched.steps))
+
+    def scheduled(self, prefix: str, base: Any) -> list[str]:
+        """Keys of the mapping at ``prefix`` that have a rate now or in some scheduled year."""
+        keys = [k for k, v in base.items() if v > 0]
+        for path in self.s.schedules:
+            if path.startswith(prefix + "."):
+                key = path[len(prefix) + 1 :]
+                if key not in keys and any(v > 0 for _, v in self.s.schedules[path].steps):
+                    keys.append(key)
+        return keys
 
     # --- the clock --------------------------------------------------------------------------
 
@@ -170,6 +457,7 @@ class _Run:
                 self.react(event)
             final = {s: reg.state_of(s) for s in reg.subjects()}
             return SimulationResult(
+                initial=self.initial,
                 scenario=self.s,
                 seed=self.seed,
                 backend=self.backend,
@@ -224,15 +512,15 @@ class _Run:
     def populate(self) -> None:
         """Draw every company's traits and joining date up front, so a seed fixes the population
         whatever the dynamics (variants compared on one seed share their population)."""
-        s, rng = self.s, self.rng
+        s, rng = self.sy, self.rng
         pop = s.population
         days = (self.end - s.start).days + 1
         sizes = {k: p.weight for k, p in pop.sizes.items()}
         regions = {k: p.weight for k, p in pop.regions.items()}
-        findings = s.findings.rates
-        complaints = s.complaints.rates
-        for i in range(pop.companies):
-            cid = f"psc-{i + 1:05d}"
+        if self.s.origin is not None:
+            self.carry_on()
+        for _ in range(pop.companies):
+            cid = self.new_id()
             size = pick(rng, sizes)
             region = pick(rng, regions)
             country = rng.choice(pop.regions[region].countries)
@@ -251,19 +539,13 @@ class _Run:
                 affiliate=affiliate,
                 swiss_pssa=country == "CH",
             )
-            exposure = pop.sizes[size].exposure
-            rp = pop.regions[region]
-            weights: dict[tuple[str, str], float] = {}
-            for source, rate in findings.items():
-                if rate > 0:
-                    weights[("finding", source)] = rate * exposure * rp.findings
-            for kind, rate in complaints.items():
-                if rate > 0:
-                    weights[("complaint", kind)] = rate * exposure * rp.complaints
-            self.companies[cid] = _Company(
-                info=info, pursue=pursue, incident_weights=weights, incident_rate=sum(weights.values())
-            )
+            self.companies[cid] = _Company(info=info, pursue=pursue)
             self.push(s.start + timedelta(days=offset), "join", cid, priority=0)
+        self.arrivals()
+        if self.ever("complaints.non_member_rate", s.complaints.non_member_rate):
+            wait = self.waiting(lambda sc: sc.complaints.non_member_rate)
+            if wait is not None:
+                self.later(wait, "outside_complaint")
         countries = sorted({c for r in pop.regions.values() for c in r.countries})
         for i in range(pop.csos):
             self.push(
@@ -302,7 +584,7 @@ class _Run:
         if isinstance(event, TerminationProposed):
             facts = {f.name: f.value for f in event.cause.facts}
             self.later(
-                self.s.board.decision_delay.draw(self.rng),
+                self.sy.board.decision_delay.draw(self.rng),
                 "termination_decided",
                 event.subject,
                 event.cause.rule or "",
@@ -311,12 +593,16 @@ class _Run:
                 event.ground,
             )
         elif isinstance(event, SuspensionProceedingsOpened):
-            self.later(self.s.board.decision_delay.draw(self.rng), "suspension_decided", event.subject)
+            self.later(self.sy.board.decision_delay.draw(self.rng), "suspension_decided", event.subject)
         elif isinstance(event, CertificationExpired):
             c = self.companies.get(event.subject)
-            if c is not None and self.active(event.subject) and self.chance(self.s.certification.recertify_probability):
+            if (
+                c is not None
+                and self.active(event.subject)
+                and self.chance(self.sy.certification.recertify_probability)
+            ):
                 self.later(
-                    self.s.certification.external_delay.draw(self.rng), "certified_externally", c.info.id, c.epoch
+                    self.sy.certification.external_delay.draw(self.rng), "certified_externally", c.info.id, c.epoch
                 )
 
     # --- membership ---------------------------------------------------------------------------------------
@@ -356,12 +642,32 @@ class _Run:
         c.epoch += 1
         c.admitted = self.now
         rng = self.rng
-        if c.incident_rate > 0:
-            self.later(self.gap(c.incident_rate), "incident", c.info.id, c.epoch)
-        if self.s.board.withdrawal_rate > 0:
-            self.later(self.gap(self.s.board.withdrawal_rate), "withdrawal", c.info.id, c.epoch)
+        self.watch(c)
         if c.pursue:
-            self.later(self.s.certification.external_delay.draw(rng), "certified_externally", c.info.id, c.epoch)
+            self.later(self.sy.certification.external_delay.draw(rng), "certified_externally", c.info.id, c.epoch)
+
+    def watch(self, c: _Company) -> None:
+        """Start a member company's Poisson processes: incidents, withdrawal, and the Board's
+        terminations on grounds outside the rules (``board.termination_rates``)."""
+        wait = self.waiting(lambda sc: self.incidents(c, sc)[1])
+        if wait is not None:
+            self.later(wait, "incident", c.info.id, c.epoch)
+        wait = self.waiting(lambda sc: sc.board.withdrawal_rate)
+        if wait is not None:
+            self.later(wait, "withdrawal", c.info.id, c.epoch)
+        for ground in self.scheduled("board.termination_rates", self.s.board.termination_rates):
+            wait = self.waiting(_ground_rate(ground))
+            if wait is not None:
+                self.later(wait, "board_terminates", c.info.id, c.epoch, ground)
+
+    def _on_board_terminates(self, cid: str, epoch: int, ground: str) -> None:
+        c = self.companies[cid]
+        if c.epoch != epoch or not self.active(cid):
+            return
+        reason = (
+            "annual dues not paid" if ground == Ground.NON_PAYMENT_OF_DUES else f"terminated by the Board ({ground})"
+        )
+        self.leave(c, Terminated(subject=cid, effective=self.now, cause=_BOARD, reason=reason, ground=Ground(ground)))
 
     def gap(self, rate_per_year: float) -> timedelta:
         """The wait until the next event of a Poisson process with this yearly rate (at least a day)."""
@@ -408,7 +714,7 @@ class _Run:
                 CertificationWithdrawn(subject=c.info.id, effective=self.now, reason=f"membership ended ({event.TYPE})")
             )
         c.epoch += 1  # stops its incident and withdrawal processes and pending steps
-        board = self.s.board
+        board = self.sy.board
         p = board.swiss_rejoin_probability if c.info.swiss_pssa else board.rejoin_probability
         if self.chance(p):
             self.later(board.rejoin_delay.draw(self.rng), "rejoin", c.info.id)
@@ -429,7 +735,7 @@ class _Run:
             holds = status == "suspended"
         else:
             holds = True
-        if holds and self.chance(self.s.board.termination_probability):
+        if holds and self.chance(self.sy.board.termination_probability):
             self.leave(
                 self.companies[cid],
                 Terminated(subject=cid, effective=self.now, cause=_BOARD, reason=reason, ground=ground),
@@ -438,7 +744,7 @@ class _Run:
     # --- annual self-assessment ------------------------------------------------------------------------------
 
     def _on_self_assessments_sent(self, year: int) -> None:
-        sa = self.s.self_assessments
+        sa = self.sy.self_assessments
         sent = self.now
         due = self.param_day("self_assessment.due", year)
         if due < sent:
@@ -464,12 +770,12 @@ class _Run:
     def _on_self_assessment_submitted(self, cid: str, year: int) -> None:
         if self.state("self-assessment", f"{cid}#{year}") in ("sent", "missed") and self.active(cid):
             self.submit(SelfAssessmentSubmitted(subject=cid, effective=self.now, cause=_COMPANY, cycle=year))
-            self.later(self.s.self_assessments.rating_delay.draw(self.rng), "self_assessment_rated", cid, year)
+            self.later(self.sy.self_assessments.rating_delay.draw(self.rng), "self_assessment_rated", cid, year)
 
     def _on_self_assessment_rated(self, cid: str, year: int) -> None:
         if self.state("self-assessment", f"{cid}#{year}") != "submitted" or not self.active(cid):
             return
-        sa = self.s.self_assessments
+        sa = self.sy.self_assessments
         good = self.chance(sa.satisfactory_probability)
         self.submit(SelfAssessmentRated(subject=cid, effective=self.now, cycle=year, satisfactory=good))
         if not good and self.chance(sa.finding_probability) and self.active(cid):
@@ -491,11 +797,11 @@ class _Run:
             standard=StandardId(c.info.standard),
             body=self.rng.choice(_BODIES),
             issued=issued,
-            expires=issued + relativedelta(years=self.s.certification.validity_years),
+            expires=issued + relativedelta(years=self.sy.certification.validity_years),
         )
         c.certificate = cert
         self.submit(ExternalCertificateRecorded(subject=cid, effective=issued, cause=_BODY, certificate=cert))
-        self.later(self.s.certification.application_delay.draw(self.rng), "icoca_applied", cid, epoch)
+        self.later(self.sy.certification.application_delay.draw(self.rng), "icoca_applied", cid, epoch)
 
     def _on_icoca_applied(self, cid: str, epoch: int) -> None:
         c = self.companies[cid]
@@ -505,13 +811,13 @@ class _Run:
         if self.now >= c.certificate.expires:
             return
         self.submit(IcocaApplicationSubmitted(subject=cid, effective=self.now, cause=_COMPANY))
-        self.later(self.s.certification.review_delay.draw(self.rng), "icoca_decided", cid, epoch)
+        self.later(self.sy.certification.review_delay.draw(self.rng), "icoca_decided", cid, epoch)
 
     def _on_icoca_decided(self, cid: str, epoch: int) -> None:
         c = self.companies[cid]
         if c.epoch != epoch or self.state("certification", cid) != "icoca_review":
             return
-        cert = self.s.certification
+        cert = self.sy.certification
         if self.status(cid) not in _ENTRY:  # suspended: the decision waits
             self.later(cert.review_delay.draw(self.rng), "icoca_decided", cid, epoch)
             return
@@ -544,7 +850,7 @@ class _Run:
                 self.later(cert.application_delay.draw(self.rng), "icoca_applied", cid, epoch)
 
     def plan_renewal(self, c: _Company) -> None:
-        cert = self.s.certification
+        cert = self.sy.certification
         assert c.certificate is not None
         if self.chance(cert.renewal_probability):
             when = c.certificate.expires - cert.renewal_lead.draw(self.rng)
@@ -564,7 +870,7 @@ class _Run:
             standard=StandardId(c.info.standard),
             body=self.rng.choice(_BODIES),
             issued=issued,
-            expires=issued + relativedelta(years=self.s.certification.validity_years),
+            expires=issued + relativedelta(years=self.sy.certification.validity_years),
         )
         c.certificate = cert
         self.submit(CertificationRenewed(subject=cid, effective=issued, cause=_BODY, certificate=cert))
@@ -577,20 +883,23 @@ class _Run:
         c = self.companies[cid]
         if c.epoch != epoch or not self.active(cid):
             return
-        what, which = pick_pair(self.rng, c.incident_weights, c.incident_rate)
-        if what == "finding":
-            self.open_case(cid, FindingSource(which))
-        else:
-            self.receive_complaint(cid, ComplaintKind(which))
-        self.later(self.gap(c.incident_rate), "incident", cid, epoch)
+        weights, total = self.incidents(c, self.sy)
+        if total > 0:
+            what, which = pick_pair(self.rng, weights, total)
+            if what == "finding":
+                self.open_case(cid, FindingSource(which))
+            else:
+                self.receive_complaint(cid, ComplaintKind(which))
+        wait = self.waiting(lambda sc: self.incidents(c, sc)[1])
+        if wait is not None:
+            self.later(wait, "incident", cid, epoch)
 
     def open_case(
         self, cid: str, source: FindingSource, complaint: str | None = None, category: str | None = None
     ) -> None:
         rng = self.rng
-        f = self.s.findings
-        self.cases += 1
-        case = f"case-{self.cases:06d}"
+        f = self.sy.findings
+        case = self.fresh("case")
         category = category or pick(rng, f.categories)
         severity = pick(rng, f.severities)
         self.submit(
@@ -607,7 +916,7 @@ class _Run:
         )
         self.case_company[case] = cid
         self.case_severity[case] = severity
-        self.later(self.s.cases.concern_delay.draw(rng), "case_concern", case)
+        self.later(self.sy.cases.concern_delay.draw(rng), "case_concern", case)
 
     def paragraphs(self, category: str) -> tuple[int, ...]:
         pool = _PARAGRAPHS.get(category, ())
@@ -618,7 +927,7 @@ class _Run:
     def _on_case_concern(self, case: str) -> None:
         if self.state("compliance-case", case) != "concern":
             return
-        cs = self.s.cases
+        cs = self.sy.cases
         if self.chance(cs.dialogue_probability):
             self.submit(DialogueOpened(subject=case, effective=self.now))
             self.later(cs.dialogue_delay.draw(self.rng), "case_dialogue", case)
@@ -628,7 +937,7 @@ class _Run:
     def _on_case_dialogue(self, case: str) -> None:
         if self.state("compliance-case", case) != "dialogue":
             return
-        cs = self.s.cases
+        cs = self.sy.cases
         if self.chance(cs.referral_probability.get(self.case_severity[case], 0.0)):
             self.submit(ReferredToBoard(subject=case, effective=self.now, cause=_DIRECTOR))
             self.later(cs.board_delay.draw(self.rng), "case_board", case)
@@ -638,7 +947,7 @@ class _Run:
     def _on_case_board(self, case: str) -> None:
         if self.state("compliance-case", case) != "referred_to_board":
             return
-        cs = self.s.cases
+        cs = self.sy.cases
         if not self.active(self.case_company[case]) or self.chance(cs.board_resolves_probability):
             self.submit(CaseResolved(subject=case, effective=self.now, cause=_BOARD))
             return
@@ -667,11 +976,12 @@ class _Run:
             return
         c = self.companies[cid]
         status = self.status(cid)
-        board = self.s.board
+        board = self.sy.board
         if status not in _ACTIVE:
             self.submit(CaseResolved(subject=case, effective=self.now, cause=_BOARD))
         elif status == "suspended":
-            c.suspension_cases.append(case)  # joins the suspension already running
+            if case not in c.suspension_cases:
+                c.suspension_cases.append(case)  # joins the suspension already running
         elif self.chance(board.suspension_probability):
             c.suspension += 1
             c.suspension_cases = [case]
@@ -702,22 +1012,33 @@ class _Run:
 
     # --- complaints (Art. 13) -------------------------------------------------------------------------------------
 
+    def _on_outside_complaint(self) -> None:
+        """A complaint about a company not on record (or none identified): counted and routed,
+        never the ground of a compliance case."""
+        rates = {k: v for k, v in self.sy.complaints.rates.items() if v > 0} or {"alleged_harm": 1.0}
+        self.receive_complaint("", ComplaintKind(pick(self.rng, rates)))
+        wait = self.waiting(lambda sc: sc.complaints.non_member_rate)
+        if wait is not None:
+            self.later(wait, "outside_complaint")
+
     def receive_complaint(self, cid: str, kind: ComplaintKind) -> None:
-        self.complaints += 1
-        cmp = f"complaint-{self.complaints:06d}"
-        category = pick(self.rng, self.s.findings.categories)
+        """A complaint about company ``cid`` (``""``: about a company not on record, named as the
+        complainant gave it)."""
+        cmp = self.fresh("complaint")
+        category = pick(self.rng, self.sy.findings.categories)
         self.submit(
             ComplaintReceived(
                 subject=cmp,
                 effective=self.now,
                 cause=_COMPLAINANT,
-                company=MemberId(cid),
+                company=MemberId(cid) if cid else None,
+                company_name=None if cid else f"Non-member Security {cmp.rsplit('-', 1)[-1]}",
                 category=ConcernCategory(category),
                 code_paragraphs=self.paragraphs(category),
             )
         )
         self.later(
-            self.s.complaints.classification_delay.draw(self.rng),
+            self.sy.complaints.classification_delay.draw(self.rng),
             "complaint_classified",
             cmp,
             cid,
@@ -728,31 +1049,31 @@ class _Run:
     def _on_complaint_classified(self, cmp: str, cid: str, kind: str, category: str) -> None:
         if self.state("complaint", cmp) != "received":
             return
-        cp = self.s.complaints
+        cp = self.sy.complaints
         self.submit(ComplaintClassified(subject=cmp, effective=self.now, kind=ComplaintKind(kind)))
-        if self.chance(cp.out_of_scope_probability):
+        if self.chance(cp.out_of_scope_probability if cid else cp.non_member_out_of_scope_probability):
             self.submit(ComplaintClosed(subject=cmp, effective=self.now, reason="out of scope"))
             return
-        if self.chance(cp.case_probability.get(kind, 0.0)) and self.active(cid):
+        if cid and self.chance(cp.case_probability.get(kind, 0.0)) and self.active(cid):
             self.open_case(cid, FindingSource.COMPLAINT, complaint=cmp, category=category)
         self.later(cp.referral_delay.draw(self.rng), "complaint_referred", cmp)
 
     def _on_complaint_referred(self, cmp: str) -> None:
         if self.state("complaint", cmp) not in ("classified", "unresolved"):
             return
-        routes = dict(self.s.complaints.routes)
+        routes = dict(self.sy.complaints.routes)
         tried = self.complaint_route.get(cmp)
         if tried is not None and len([w for k, w in routes.items() if k != tried and w > 0]) > 0:
             routes.pop(tried)
         route = pick(self.rng, routes)
         self.complaint_route[cmp] = route
         self.submit(ComplaintReferred(subject=cmp, effective=self.now, route=ComplaintRoute(route)))
-        self.later(self.s.complaints.outcome_delay.draw(self.rng), "complaint_outcome", cmp)
+        self.later(self.sy.complaints.outcome_delay.draw(self.rng), "complaint_outcome", cmp)
 
     def _on_complaint_outcome(self, cmp: str) -> None:
         if self.state("complaint", cmp) != "referred":
             return
-        cp = self.s.complaints
+        cp = self.sy.complaints
         if self.chance(cp.remedy_probability.get(self.complaint_route[cmp], 0.0)):
             self.submit(ComplaintRemedied(subject=cmp, effective=self.now))
             self.later(cp.closing_delay.draw(self.rng), "complaint_closed", cmp)
@@ -783,6 +1104,14 @@ class _Run:
                     self_assessment=self.state("self-assessment", f"{cid}#{year}") or "",
                 )
             )
+
+
+def _arrival_rate(status: str) -> Callable[[Scenario], float]:
+    return lambda sc: sc.population.arrivals.get(status, 0.0)
+
+
+def _ground_rate(ground: str) -> Callable[[Scenario], float]:
+    return lambda sc: sc.board.termination_rates.get(ground, 0.0)
 
 
 def pick_pair(rng: random.Random, weights: dict[tuple[str, str], float], total: float) -> tuple[str, str]:

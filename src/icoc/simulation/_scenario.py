@@ -16,12 +16,14 @@ from dateutil.relativedelta import relativedelta
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.complaints import ComplaintKind, ComplaintRoute
 from icoc.model.dates import LAST_DATE
+from icoc.model.events import Event, Ground, History
 from icoc.model.monitoring import ConcernCategory, Severity
 from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
 from icoc.rules._rule import RuleSet
 from icoc.rules.default import DEFAULT_RULES
 
 __all__ = [
+    "ARRIVAL_STATUSES",
     "BACKENDS",
     "Board",
     "Cases",
@@ -32,6 +34,7 @@ __all__ = [
     "Population",
     "RegionProfile",
     "Scenario",
+    "Schedule",
     "SelfAssessments",
     "SizeProfile",
 ]
@@ -153,6 +156,79 @@ def pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return last
 
 
+# --- dated values -----------------------------------------------------------------------------------
+
+_FIRST_YEAR, _LAST_YEAR = 1900, LAST_DATE.year
+
+
+def _schedule_steps(value: Any) -> tuple[tuple[int, float], ...]:
+    """``{year: value}`` (years as integers or digit strings) as sorted ``(year, value)`` pairs."""
+    if isinstance(value, Schedule):
+        return value.steps
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, (list, tuple)):
+        items = [tuple(x) if isinstance(x, (list, tuple)) else (x, None) for x in value]
+    else:
+        raise InvalidInput(Problem("Schedule", f"expected a mapping of years to values, got {preview(value)}"))
+    if not items:
+        raise InvalidInput(Problem("Schedule", "name at least one year"))
+    steps: dict[int, float] = {}
+    for item in items:
+        if len(item) != 2:
+            raise InvalidInput(Problem("Schedule", f"expected (year, value) pairs, got {preview(item)}"))
+        key, x = item
+        year = int(key) if isinstance(key, str) and key.isdigit() else key
+        if isinstance(year, bool) or not isinstance(year, int) or not _FIRST_YEAR <= year <= _LAST_YEAR:
+            raise InvalidInput(
+                Problem(
+                    f"Schedule.{key}", f"expected a year between {_FIRST_YEAR} and {_LAST_YEAR}, got {preview(key)}"
+                )
+            )
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or x != x or not math.isfinite(x):
+            raise InvalidInput(Problem(f"Schedule.{year}", f"expected a number, got {preview(x)}"))
+        if year in steps:
+            raise InvalidInput(Problem(f"Schedule.{year}", "the year is named twice"))
+        steps[year] = x
+    return tuple(sorted(steps.items()))
+
+
+@attrs.frozen
+class Schedule:
+    """A value per year, like a dated rule parameter: ``Schedule({2020: 0.6, 2023: 0.2})`` is 0.6
+    in every year up to 2022 and 0.2 from 2023 on (before its first year it holds its first value).
+
+    Any number in a scenario may follow one (``Scenario.schedules`` maps its path to it); a year's
+    value holds from 1 January to 31 December. Raises :class:`~icoc.errors.InvalidInput` for a key
+    that is not a year or a value that is not a finite number."""
+
+    steps: tuple[tuple[int, float], ...] = attrs.field(converter=_schedule_steps)
+    """``(year, value)`` pairs in year order."""
+
+    def at(self, year: int) -> float:
+        """The value in force in ``year``."""
+        value = self.steps[0][1]
+        for y, x in self.steps:
+            if y > year:
+                break
+            value = x
+        return value
+
+    def years(self) -> tuple[int, ...]:
+        """The years the value changes in."""
+        return tuple(y for y, _ in self.steps)
+
+    def to_data(self) -> dict[str, float]:
+        """``{"year": value}``, as a scenario file writes it (years as text: YAML and JSON keys)."""
+        return {str(y): x for y, x in self.steps}
+
+
+def _schedules(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: v if isinstance(v, Schedule) else Schedule(v) for k, v in value.items()}
+    return value
+
+
 # --- building blocks ---------------------------------------------------------------------------------
 
 
@@ -232,6 +308,9 @@ def _default_regions() -> dict[str, RegionProfile]:
 
 _STANDARDS = ("PSC.1-2012", "ISO-18788", "ISO-28007")
 
+ARRIVAL_STATUSES = ("member", "affiliate")
+"""The statuses a newly arriving company joins with (``Population.arrivals``)."""
+
 
 @attrs.frozen(kw_only=True)
 class Population:
@@ -257,6 +336,12 @@ class Population:
     """The recognised standard a company would certify to, by share."""
     csos: int = attrs.field(default=10, validator=_count)
     governments: int = attrs.field(default=4, validator=_count)
+    arrivals: dict[str, float] = attrs.field(
+        factory=dict, converter=_dict, validator=_keys(ARRIVAL_STATUSES, nonempty=False)
+    )
+    """New companies per year by the status they join with (``member``, ``affiliate``): each a
+    Poisson process over the whole run, on top of ``companies`` (which join at or near the start).
+    A schedule (``Scenario.schedules["population.arrivals.member"]``) makes the rate change by year."""
 
     def __attrs_post_init__(self) -> None:
         for name in ("sizes", "regions"):
@@ -367,6 +452,13 @@ class Complaints:
     outcome_delay: Delay = attrs.field(factory=lambda: Delay(min_days=30, mean_days=150))
     rerefer_probability: float = attrs.field(default=0.3, validator=_probability)
     closing_delay: Delay = attrs.field(factory=lambda: Delay(min_days=7, mean_days=30))
+    non_member_rate: float = attrs.field(default=0.0, validator=_number)
+    """Complaints per year (for the whole Association, not per company) about a company that is
+    not on record or about no identified company: most complaints ICoCA receives (its monitoring
+    summaries count complaints "against Member companies" apart). No compliance case can follow."""
+    non_member_out_of_scope_probability: float = attrs.field(default=0.6, validator=_probability)
+    """A complaint about a non-member is closed as out of scope with this probability; the rest
+    are referred to a grievance route like any other."""
 
 
 @attrs.frozen(kw_only=True)
@@ -411,6 +503,14 @@ class Board:
     swiss_rejoin_probability: float = attrs.field(default=0.6, validator=_probability)
     """Swiss PSSA companies must be members to operate abroad, so they rejoin more often."""
     rejoin_delay: Delay = attrs.field(factory=lambda: Delay(min_days=30, mean_days=120))
+    termination_rates: dict[str, float] = attrs.field(
+        factory=dict, converter=_dict, validator=_keys(_values(Ground), nonempty=False)
+    )
+    """Terminations the Board decides outside the rules, per company-year, by ground
+    (``non_payment_of_dues``, ``other``, ...; :class:`~icoc.model.events.Ground`): each a Poisson
+    process per active company, ending in ``Terminated`` with that ground. The rule set's own
+    grounds (certification deadline, missed self-assessment, unremedied suspension) come from
+    its termination proposals and need no rate here."""
 
 
 def _backend(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -474,8 +574,19 @@ class Scenario:
     backend: str = attrs.field(default="native", validator=_backend)
     limits: Limits = attrs.field(factory=Limits, validator=attrs.validators.instance_of(Limits))
     """Sizes a run may not exceed unless raised here (:class:`Limits`)."""
+    schedules: dict[str, Schedule] = attrs.field(factory=dict, converter=_schedules)
+    """Numbers that change by year: a path (as :meth:`updated` takes, such as
+    ``"board.termination_probability"`` or ``"complaints.rates.alleged_harm"``) to a
+    :class:`Schedule`. In year Y the run uses :meth:`in_year` ``(Y)``."""
+    origin: History | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(History))
+    )
+    """The registry the run starts from (:meth:`from_registry`): its history up to ``start``,
+    replayed under this scenario's rules before the first simulated step. ``None``: the run
+    starts from an empty registry and the generated ``population``."""
 
     def __attrs_post_init__(self) -> None:
+        self._check_schedules()
         lim, pop = self.limits, self.population
         if pop.companies > lim.companies:
             raise _bad(
@@ -497,6 +608,113 @@ class Scenario:
             )
         if self.start.year + self.years > LAST_DATE.year:
             raise _bad(self, "years", f"a run of {self.years} years from {self.start} ends after {LAST_DATE}")
+
+    def _check_schedules(self) -> None:
+        if not isinstance(self.schedules, dict):
+            raise _bad(self, "schedules", f"expected a mapping of paths to schedules, got {preview(self.schedules)}")
+        for path, sched in self.schedules.items():
+            where = f"schedules.{path}"
+            if not isinstance(sched, Schedule):
+                raise _bad(self, where, f"expected a Schedule, got {preview(sched)}")
+            head = path.split(".")[0]
+            if head not in _SCHEDULABLE:
+                raise _bad(
+                    self,
+                    where,
+                    f"only behaviour can follow a schedule (fields under {', '.join(_SCHEDULABLE)}); "
+                    "rule parameters have their own dates (parameters: {NAME: {DATE: VALUE}})",
+                )
+            try:
+                current = _lookup(self, path.split("."))
+            except (KeyError, AttributeError, TypeError):
+                raise InvalidInput(Problem(f"Scenario.{where}", "no such field in a scenario")) from None
+            if isinstance(current, bool) or not isinstance(current, (int, float)):
+                raise _bad(self, where, f"only numbers can follow a schedule, not {type(current).__name__}")
+            for year, value in sched.steps:
+                if isinstance(current, int) and not isinstance(current, bool) and value != int(value):
+                    raise _bad(self, f"{where}.{year}", f"expected a whole number, got {preview(value)}")
+                head, *rest = path.split(".")
+                try:
+                    _replace(getattr(self, head), rest, int(value) if isinstance(current, int) else float(value))
+                except InvalidInput as exc:
+                    raise InvalidInput([Problem(f"Scenario.{where}.{year}", p.message) for p in exc.problems]) from None
+
+    def in_year(self, year: int) -> Scenario:
+        """The scenario as it stands in ``year``: every scheduled number at its value for that year
+        (itself when nothing is scheduled). Its ``schedules`` are kept, its other fields fixed."""
+        if not self.schedules:
+            return self
+        parts: dict[str, Any] = {}
+        for path, sched in self.schedules.items():
+            head, *rest = path.split(".")
+            current = _lookup(self, path.split("."))
+            value = sched.at(year)
+            part = parts.get(head, getattr(self, head))
+            parts[head] = _replace(part, rest, int(value) if isinstance(current, int) else float(value))
+        return attrs.evolve(self, **parts)
+
+    def scheduled(self, path: str, values: Schedule | Mapping[int, float]) -> Scenario:
+        """A copy where the number at ``path`` follows ``values`` (``{year: value}``) by year."""
+        sched = values if isinstance(values, Schedule) else Schedule(values)
+        return attrs.evolve(self, schedules={**self.schedules, path: sched})
+
+    @classmethod
+    def from_registry(
+        cls,
+        source: Any,
+        start: date | None = None,
+        **fields: Any,
+    ) -> Scenario:
+        """A scenario that runs forward from a real registry as it stands on ``start``.
+
+        ``source`` is a :class:`~icoc.model.RegistryDocument` (read with :mod:`icoc.io`, or from
+        a bidder list with :func:`icoc.bidders.read_bidders`), a live
+        :class:`~icoc.registry.Registry`, a :class:`~icoc.model.events.History` or a sequence of
+        events. Its events dated on or before ``start`` become the scenario's ``origin``:
+        statuses, joining dates, certificates, open cases and complaints carry on from there.
+        ``start`` defaults to the document's ``as_of`` (the last event's date for a history).
+        The generated population is empty (``companies``, ``csos`` and ``governments`` 0): new
+        companies come from ``population.arrivals``. ``fields`` set any other scenario field
+        (``years=5``, ``name="as is"``, ``population=Population(arrivals={"member": 6})``).
+
+        Raises :class:`~icoc.errors.InvalidInput` for an empty registry, a ``start`` before its
+        first event or an unknown source type."""
+        from icoc.model.document import RegistryDocument
+        from icoc.registry import Registry
+
+        as_of: date | None = None
+        if isinstance(source, RegistryDocument):
+            with Registry.from_document(source) as reg:
+                events: tuple[Event, ...] = reg.history
+            as_of = source.as_of
+        elif isinstance(source, Registry):
+            events = source.history
+            as_of = source.clock
+        elif isinstance(source, History):
+            events = source.events
+        elif isinstance(source, (list, tuple)) and all(isinstance(e, Event) for e in source):
+            events = tuple(source)
+        else:
+            raise InvalidInput(
+                Problem(
+                    "source",
+                    f"expected a RegistryDocument, a Registry, a History or events, got {type(source).__name__}",
+                )
+            )
+        if not events:
+            raise InvalidInput(Problem("source", "the registry has no events to start from"))
+        if as_of is None:
+            as_of = max(e.effective for e in events)
+        when = start if start is not None else as_of
+        if type(when) is not date:
+            raise InvalidInput(Problem("start", f"expected a date, got {preview(when)}"))
+        first = min(e.effective for e in events)
+        if when < first:
+            raise InvalidInput(Problem("start", f"{when} is before the registry's first event ({first})"))
+        kept = tuple(e for e in events if e.effective <= when)
+        fields.setdefault("population", Population(companies=0, csos=0, governments=0))
+        fields.setdefault("name", "from registry")
+        return cls(start=when, origin=History(events=kept), **fields)
 
     @property
     def end(self) -> date:
@@ -522,6 +740,21 @@ class Scenario:
             raise InvalidInput(Problem(path, "no such field in a scenario")) from None
         assert isinstance(result, Scenario)
         return result
+
+
+_SCHEDULABLE = ("population", "self_assessments", "certification", "findings", "complaints", "cases", "board")
+"""The parts of a scenario whose numbers may follow a :class:`Schedule`."""
+
+
+def _lookup(obj: Any, parts: list[str]) -> Any:
+    for head in parts:
+        if isinstance(obj, Mapping):
+            obj = obj[head]
+        elif attrs.has(type(obj)) and head in attrs.fields_dict(type(obj)):
+            obj = getattr(obj, head)
+        else:
+            raise AttributeError(head)
+    return obj
 
 
 def _replace(obj: Any, parts: list[str], value: Any) -> Any:

@@ -32,6 +32,8 @@ class RunRecord:
     seed: int
     summary: Mapping[str, Any]
     yearly: tuple[tuple[Any, ...], ...]
+    figures: Mapping[str, Mapping[int, float]] = attrs.field(factory=dict)
+    """The run's yearly figures (``SimulationResult.figures``), for calibration."""
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -76,6 +78,27 @@ class SweepResult:
             df["certified_share"] = df["certified_share"].astype("Float64")
         return df
 
+    def groups(self) -> list[tuple[tuple[str, ...], list[RunRecord]]]:
+        """The runs grouped by grid combination (in grid order), each with its labels."""
+        out: dict[tuple[str, ...], list[RunRecord]] = {}
+        for r in self.records:
+            out.setdefault(r.labels, []).append(r)
+        return list(out.items())
+
+    def scores(self, table: Any) -> list[tuple[tuple[str, ...], Any]]:
+        """Each grid combination's :class:`~icoc.simulation.Calibration` against ``table`` (a
+        :class:`~icoc.simulation.CalibrationTable`), in grid order."""
+        from icoc.simulation._calibrate import score
+
+        return [(labels, score(records, table)) for labels, records in self.groups()]
+
+    def best(self, table: Any) -> tuple[dict[str, str], Any]:
+        """The grid combination with the lowest total calibration error: its ``{grid key: label}``
+        and its :class:`~icoc.simulation.Calibration` (the first in grid order on a tie)."""
+        ranked = self.scores(table)
+        labels, cal = min(ranked, key=lambda lc: lc[1].total)
+        return dict(zip(self.grid_keys, labels, strict=True)), cal
+
     def plot(
         self, series: str = "certified_share", by: str | None = None, path: str | os.PathLike[str] | None = None
     ) -> Any:
@@ -117,7 +140,13 @@ def _run_one(scenario: Scenario, seed: int, labels: tuple[str, ...]) -> RunRecor
     from icoc.simulation._run import run
 
     result = run(scenario, seed)
-    return RunRecord(labels=labels, seed=seed, summary=result.summary(), yearly=tuple(result.yearly_rows()))
+    return RunRecord(
+        labels=labels,
+        seed=seed,
+        summary=result.summary(),
+        yearly=tuple(result.yearly_rows()),
+        figures=result.figures(),
+    )
 
 
 def sweep(
