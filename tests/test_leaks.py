@@ -149,6 +149,9 @@ def _outputs(reg: Registry, audience: Audience) -> dict[str, str]:
             d = check(reg, c, as_of=on)
             out[f"check {c} {on} json"] = icoc.io.dumps(d, audience=audience)
             out[f"check {c} {on} text"] = d.text()
+    for s in reg.subjects():
+        for (process, key), inst in reg.states_of(s).items():
+            out[f"instance {process} {key}"] = icoc.io.dumps(inst, audience=audience)
     report = monitoring_report(reg, START.year)
     out["report"] = report.text() + json.dumps(report.data())
     return out
@@ -158,6 +161,7 @@ def _audience_free(reg: Registry) -> dict[str, str]:
     """Outputs that know no audience: they must hide everything above public."""
     out = {"repr history": repr(reg.history_document()), "str history": str(reg.history_document())}
     out.update({f"repr {e.TYPE} {i}": repr(e) + str(e) for i, e in enumerate(reg.history)})
+    out.update({f"repr instance {p} {k}": repr(i) for s in reg.subjects() for (p, k), i in reg.states_of(s).items()})
     return out
 
 
@@ -238,3 +242,45 @@ def test_cli_outputs_hide_every_marker_below_its_level(tmp_path: Path) -> None:
         assert "withheld" in outs["check table"] or "redacted" in outs["check table"]
         leaks = {k: marks.leaks(v, audience) for k, v in outs.items()}
         assert not {k: v for k, v in leaks.items() if v}, f"leaked to {a}"
+
+
+# --- attacks (issue #16 review): outputs the property above did not reach ----------------------------
+
+
+def _marked_registry() -> tuple[Registry, Markers]:
+    marks = Markers()
+    events: list[Event] = [e for c in COMPANIES for e in admit(c, START)]
+    d = START + timedelta(days=10)
+    events += [
+        Suspended(subject="acme", effective=d, reason=marks.new(Sensitivity.COMPANY, "acme")),
+        TerminationProposed(subject="bravo", effective=d, reason=marks.new(Sensitivity.SECRETARIAT, "bravo")),
+        Terminated(subject="charlie", effective=d, reason=marks.new(Sensitivity.COMPANY, "charlie")),
+        ComplaintReceived(
+            subject="cp0",
+            effective=d,
+            company_name=marks.new(Sensitivity.SECRETARIAT),
+            complainant=Complainant(name=marks.new(Sensitivity.CONFIDENTIAL)),
+            statement=marks.new(Sensitivity.CONFIDENTIAL),
+        ),
+        ComplaintClosed(subject="cp0", effective=d, reason=marks.new(Sensitivity.SECRETARIAT)),
+    ]
+    reg = Registry(rules=None)
+    reg.submit_all(events)
+    return reg, marks
+
+
+def test_process_instances_hide_payload_text_in_repr_and_exports() -> None:
+    """``Registry.states_of``/``instance``/``Snapshot.instances`` hand out instances whose data
+    holds the payload values their events recorded (reasons, statements): neither their
+    ``repr()`` nor an export for an audience below a value's level shows it."""
+    reg, marks = _marked_registry()
+    instances = [i for s in reg.subjects() for i in reg.states_of(s).values()]
+    assert any(isinstance(i.data.get("statement"), str) for i in instances)  # the data is there
+    for inst in instances:
+        assert not marks.leaks(repr(inst) + str(inst), None), inst.process
+        for audience in _audiences():
+            assert not marks.leaks(icoc.io.dumps(inst, audience=audience), audience), (inst.process, str(audience))
+    # The owner still sees its own company-level reason; the full export keeps everything.
+    (acme,) = (i for i in instances if i.subject == "acme" and i.process == "company-status")
+    assert acme.data["reason"] in icoc.io.dumps(acme, audience=Audience.SECRETARIAT)
+    assert all(m in "".join(icoc.io.dumps(i, audience=Audience.FULL) for i in instances) for m in marks.found)

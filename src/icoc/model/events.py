@@ -18,7 +18,7 @@ from icoc.model.complaints import Complainant, ComplaintKind, ComplaintRoute
 from icoc.model.ids import CaseId, CertificateId, ComplaintId, DirectorId, MemberId, PlanId
 from icoc.model.members import GovernmentKind, ObserverKind, Pillar, ServiceDomain
 from icoc.model.monitoring import ConcernCategory, CorrectiveAction, FindingSource, Severity, code_paragraphs
-from icoc.model.sensitivity import Audience, Sensitivity, hidden, sensitive, withheld
+from icoc.model.sensitivity import Audience, Sensitivity, hidden, level_of, sensitive, withheld
 
 __all__ = [
     "Admission",
@@ -708,3 +708,28 @@ class History:
 
 
 __all__ += ["HISTORY_FORMAT_VERSION", "History"]
+
+_PAYLOAD_LEVELS: dict[str, Sensitivity] | None = None
+
+
+def payload_level(name: str) -> Sensitivity:
+    """The sensitivity of a value recorded under payload field ``name`` (a process instance's
+    data key, a rule's fact ``reason`` or ``certificate.id``): the highest level of a field of
+    that name in any event type, public for every other name (``<type>_on`` dates, states).
+
+    The highest level is taken because an instance's data does not remember which event wrote a
+    key (``reason`` is company-level on a suspension, secretariat-level on a proposal): a value
+    may then be shown to fewer audiences than its source allows, never to more."""
+    global _PAYLOAD_LEVELS
+    if _PAYLOAD_LEVELS is None:
+        found: dict[str, Sensitivity] = {}
+        for cls in EVENT_TYPES:
+            for a in attrs.fields(cls):
+                level = level_of(a)
+                if level > found.get(a.name, Sensitivity.PUBLIC):
+                    found[a.name] = level
+        _PAYLOAD_LEVELS = found
+    return _PAYLOAD_LEVELS.get(name, _PAYLOAD_LEVELS.get(name.split(".", 1)[0], Sensitivity.PUBLIC))
+
+
+__all__ += ["payload_level"]
