@@ -14,6 +14,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -284,3 +285,30 @@ def test_process_instances_hide_payload_text_in_repr_and_exports() -> None:
     (acme,) = (i for i in instances if i.subject == "acme" and i.process == "company-status")
     assert acme.data["reason"] in icoc.io.dumps(acme, audience=Audience.SECRETARIAT)
     assert all(m in "".join(icoc.io.dumps(i, audience=Audience.FULL) for i in instances) for m in marks.found)
+
+
+def test_a_rule_may_not_copy_a_fact_into_a_field_of_a_lower_level() -> None:
+    """``Emit(payload={"reason": F("reason")})`` copies a recorded value into the derived event:
+    the Secretariat's proposal reason into a termination's company-level reason would show the
+    Secretariat's words to the company. The rule set is refused, naming the rule's payload field."""
+    from icoc.errors import InvalidRuleSet
+    from icoc.model.events import Terminated
+    from icoc.rules import DEFAULT_PARAMETERS, validate_rules
+
+    copy = Rule(
+        id="TEST.COPIES_REASON",
+        title="A suspended company with a termination proposal is terminated, for the proposal's reason",
+        citation=Citation(document="test", article="copies reason"),
+        process="company-status",
+        due=DayAfter(After(FactDate("suspended_on"), Param("suspension.period"))),
+        when=(F("state") == "suspended") & F("reason").exists(),
+        then=Emit(event=Terminated, payload={"reason": F("reason"), "ground": Ground.OTHER}),
+    )
+    problems = validate_rules([copy], DEFAULT_PARAMETERS)
+    assert [p.path for p in problems] == ["rules[0](TEST.COPIES_REASON).then.payload.reason"], problems
+    assert "secretariat" in problems[0].message and "company" in problems[0].message
+    with pytest.raises(InvalidRuleSet):
+        Registry(rules=RuleSet((*DEFAULT_RULES.rules, copy)))
+    # Copying into a field at least as protected is fine (a proposal's reason is secretariat-level).
+    same = attrs.evolve(copy, then=Emit(event=TerminationProposed, payload={"reason": F("reason")}))
+    assert validate_rules([same], DEFAULT_PARAMETERS) == []
