@@ -312,3 +312,23 @@ def test_a_rule_may_not_copy_a_fact_into_a_field_of_a_lower_level() -> None:
     # Copying into a field at least as protected is fine (a proposal's reason is secretariat-level).
     same = attrs.evolve(copy, then=Emit(event=TerminationProposed, payload={"reason": F("reason")}))
     assert validate_rules([same], DEFAULT_PARAMETERS) == []
+
+
+def test_a_withdrawal_carries_a_ground_and_its_own_free_text_at_company_level() -> None:
+    """Issue #16: termination, suspension *and withdrawal* carry a ground plus free text at its
+    own sensitivity; the withdrawal's text is the company's, hidden from the public and from
+    other companies, and never in ``repr``."""
+    from icoc.model.events import Withdrew
+
+    marks = Markers()
+    reg = Registry()
+    reg.submit_all(admit("acme", START))
+    text = marks.new(Sensitivity.COMPANY, "acme")
+    reg.submit(Withdrew(subject="acme", effective=START + timedelta(days=3), ground=Ground.OTHER, reason=text))
+    (left,) = (e for e in reg.history if isinstance(e, Withdrew))
+    assert left.reason == text and text not in repr(left)
+    for audience in _audiences():
+        out = icoc.io.dumps(reg.history_document(), audience=audience) + reg.explain("acme").text(audience)
+        assert not marks.leaks(out, audience), str(audience)
+    assert text in icoc.io.dumps(reg.history_document(), audience=Audience.company("acme"))
+    assert Withdrew(subject="acme", effective=START).reason is None  # the text stays optional

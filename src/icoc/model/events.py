@@ -287,12 +287,20 @@ class Terminated(Event):
 
 @attrs.frozen(kw_only=True)
 class Withdrew(Event):
-    """The member leaves of its own accord (Articles of Association, Art. 8)."""
+    """The member leaves of its own accord (Articles of Association, Art. 8); ``reason`` is
+    shared with the company only."""
 
     TYPE: ClassVar[str] = "withdrew"
     ground: Ground = attrs.field(default=Ground.OTHER, validator=v.enum(Ground))
     """Why, when the withdrawal answers one of the published grounds (a member leaving before its
     certification deadline); ``other`` otherwise (public)."""
+    reason: str | None = attrs.field(
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.COMPANY),
+        repr=hidden(Sensitivity.COMPANY),
+    )
+    """The company's own words on why it leaves, if recorded: shared with the company only."""
 
 
 @attrs.frozen(kw_only=True)
