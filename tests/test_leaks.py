@@ -32,6 +32,7 @@ from icoc.model.events import (
     ComplaintReceived,
     Event,
     Ground,
+    History,
     Suspended,
     Terminated,
     TerminationProposed,
@@ -332,3 +333,44 @@ def test_a_withdrawal_carries_a_ground_and_its_own_free_text_at_company_level() 
         assert not marks.leaks(out, audience), str(audience)
     assert text in icoc.io.dumps(reg.history_document(), audience=Audience.company("acme"))
     assert Withdrew(subject="acme", effective=START).reason is None  # the text stays optional
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        # A key typed where a value belongs, inside the confidential complainant.
+        {"type": "complaint_received", "subject": "x", "effective": "2021-01-01", "complainant": {"MRK0Q": "x"}},
+        # A derived event's fact read from a company-level reason, in the wrong form.
+        {
+            "type": "terminated",
+            "subject": "x",
+            "effective": "2021-01-01",
+            "reason": "r",
+            "cause": {"rule": "R", "facts": [{"name": "reason", "value": ["MRK0Q"], "level": "company"}]},
+        },
+    ],
+)
+def test_error_messages_never_echo_what_sits_below_a_protected_field(bad: dict[str, object]) -> None:
+    with pytest.raises(InvalidInput) as info:
+        icoc.io.structure(bad, Event)
+    assert "MRK0Q" not in str(info.value)
+    assert "redacted" in str(info.value)
+
+
+def test_a_fact_saved_without_its_level_keeps_its_sources_level() -> None:
+    """A history saved before facts carried levels (or written by hand) has cause facts with no
+    ``level``: loaded as recorded (``rules=None``), a fact read from a company's suspension
+    reason must still not reach the public in an export, an explanation or ``repr``."""
+    reg, marks = Registry(rules=RULES), Markers()
+    reg.submit_all(admit("acme", START))
+    reg.submit(Suspended(subject="acme", effective=START + timedelta(days=1), reason=marks.new(Sensitivity.COMPANY)))
+    reg.advance_to(END)
+    data = json.loads(icoc.io.dumps(reg.history_document(), audience=Audience.FULL))
+    for event in data["events"]:
+        for fact in event.get("cause", {}).get("facts", []):
+            fact.pop("level", None)  # as an older file has it
+    assert any(m in json.dumps(data) for m in marks.found)  # the derived proposal's facts hold it
+    old = Registry.from_history(icoc.io.structure(data, History), rules=None)
+    outs = icoc.io.dumps(old.history_document(), audience=Audience.PUBLIC) + old.explain("acme").text()
+    outs += repr(old.history_document())
+    assert not marks.leaks(outs, Audience.PUBLIC)

@@ -41,7 +41,17 @@ class Fact:
     value: str = attrs.field(validator=v.typed(str))
     level: Sensitivity = attrs.field(default=Sensitivity.PUBLIC, validator=v.enum(Sensitivity))
     """The sensitivity of the value's source (a payload field's level): an export for an audience
-    that may not see it shows ``[redacted: LEVEL]`` instead of the value."""
+    that may not see it shows ``[redacted: LEVEL]`` instead of the value. Never below the level
+    of the payload field the fact is named after (:func:`payload_level`): ``Fact(name="reason",
+    value=...)`` is secretariat-level even when given public."""
+
+    def __attrs_post_init__(self) -> None:
+        # A fact named after a protected payload field (``reason``, ``statement``) is at least at
+        # that field's level, whatever level it was given or loaded with (a file saved before
+        # facts carried levels has none): the level follows the data, never the file.
+        floor = payload_level(self.name)
+        if floor > self.level:
+            object.__setattr__(self, "level", floor)
 
     def __repr__(self) -> str:
         value = self.value if self.level is Sensitivity.PUBLIC else withheld(self.level)
