@@ -199,7 +199,6 @@ class _Walk:
             return {k: self.value(obj[k], d, f"{path}.{k}", owner) if k in obj else d for k, d in data.items()}
         return data
 
-
     def instance_data(self, inst: Any, data: dict[str, Any], path: str) -> dict[str, Any]:
         """A process instance's recorded payload values, each at the level of the event field it
         was recorded from (:func:`icoc.model.events.payload_level`), about the instance's company
