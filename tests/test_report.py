@@ -266,6 +266,24 @@ def test_an_outgoing_cso_director_may_not_be_reelected_from_2023() -> None:
     reg.submit(DirectorElected(subject="seat-cso", effective=date(2023, 8, 1), director="d-2", name="E"))
 
 
+def test_an_outgoing_director_is_refused_in_another_seat_after_their_own_seat_is_refilled() -> None:
+    """The refusal must not depend on the order of the pillar's elections: once the outgoing
+    director's seat has elected someone else, the outgoing director is still outgoing in the
+    same call for the pillar's other seat."""
+    reg = Registry()
+    for seat in ("s-1", "s-2"):
+        reg.submit(SeatCreated(subject=seat, effective=date(2019, 1, 2), pillar="cso"))
+    _seat(reg, "s-1", "cso", "d-1", date(2020, 7, 1), date(2023, 6, 30))
+    _seat(reg, "s-2", "cso", "d-2", date(2020, 7, 1), date(2023, 6, 30))
+    reg.advance_to(date(2023, 7, 1))
+    assert reg.state_of("s-1") == reg.state_of("s-2") == "term_ended"
+    for seat in ("s-1", "s-2"):
+        reg.submit(NominationsOpened(subject=seat, effective=date(2023, 7, 2)))
+    reg.submit(DirectorElected(subject="s-1", effective=date(2023, 8, 1), director="d-3", name="F"))
+    with pytest.raises(IllegalTransition, match="outgoing director"):
+        reg.submit(DirectorElected(subject="s-2", effective=date(2023, 8, 1), director="d-1", name="D"))
+
+
 def test_reelection_is_a_dated_parameter_per_pillar() -> None:
     assert DEFAULT_PARAMETERS.value("board.reelection.cso", date(2022, 12, 31)) is True
     assert DEFAULT_PARAMETERS.value("board.reelection.cso", date(2023, 1, 1)) is False

@@ -301,9 +301,6 @@ class Withdrew(Event):
     shared with the company only."""
 
     TYPE: ClassVar[str] = "withdrew"
-    ground: Ground = attrs.field(default=Ground.OTHER, validator=v.enum(Ground))
-    """Why, when the withdrawal answers one of the published grounds (a member leaving before its
-    certification deadline); ``other`` otherwise (public)."""
     reason: str | None = attrs.field(
         default=None,
         validator=v.optional(v.text),
@@ -311,6 +308,9 @@ class Withdrew(Event):
         repr=hidden(Sensitivity.COMPANY),
     )
     """The company's own words on why it leaves, if recorded: shared with the company only."""
+    ground: Ground = attrs.field(default=Ground.OTHER, validator=v.enum(Ground))
+    """Why, when the withdrawal answers one of the published grounds (a member leaving before its
+    certification deadline); ``other`` otherwise (public)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -644,9 +644,12 @@ class DirectorTookOffice(Event):
 
 @attrs.frozen(kw_only=True)
 class TermEnded(Event):
-    """A director's term ended; the seat is vacant until the next election."""
+    """A director's term ended; the seat is vacant until the next election. ``outgoing`` names
+    the director whose term it was (the rule ending a term by the calendar fills it in), so the
+    pillar's re-election limit still knows them once their seat has elected someone else."""
 
     TYPE: ClassVar[str] = "term_ended"
+    outgoing: DirectorId | None = attrs.field(default=None, validator=v.optional(v.identifier))
 
 
 @attrs.frozen(kw_only=True)

@@ -236,7 +236,7 @@ TERM_END = Rule(
     process="board-seat",
     due=DayAfter(FactDate("term_end")),
     when=F("state") == "in_office",
-    then=Emit(event=TermEnded),
+    then=Emit(event=TermEnded, payload={"outgoing": F("director")}),
 )
 
 DEFAULT_RULES = RuleSet(

@@ -78,7 +78,7 @@ TABLE = TransitionTable(
     subjects=frozenset({SubjectKind.COMPANY}),
     states=("externally_certified", "icoca_review", "icoca_certified", "suspended", "expired", "withdrawn"),
     final=frozenset({"expired", "withdrawn"}),
-    follows=frozenset({Terminated, Withdrew}),
+    follows=frozenset[type[Event]]((Terminated, Withdrew)),
     citation=CITATION,
     descriptions={
         "externally_certified": "certified by an accepted body to PSC.1, ISO 18788 or ISO 28007",
