@@ -229,6 +229,31 @@ def test_a_complaint_naming_a_company_not_on_record_is_refused_by_id_but_kept_by
     assert reg.state_of("cp-1") == "received"
 
 
+def test_a_registry_document_keeps_complaints_about_no_company_on_record() -> None:
+    """Complaints as received in a registry document too: about a company that is not on record
+    (its name, secretariat-level) or about no identified company. They load, count in the
+    report, keep the name from the public, and cannot be linked to a compliance case."""
+    from icoc.model import Complaint, ComplaintKind, RegistryDocument
+
+    received = date(Y, 3, 1)
+    named = Complaint(
+        id="cp-1", received=received, kind=ComplaintKind.ALLEGED_HARM, company_name="Some Guards Ltd", statement="S"
+    )
+    unnamed = Complaint(id="cp-2", received=received, kind=ComplaintKind.ALLEGED_HARM)
+    doc = RegistryDocument(as_of=date(Y, 12, 31), complaints=(named, unnamed))
+    assert named.company is None and "Some Guards" not in repr(named)
+    loaded = icoc.io.loads(icoc.io.dumps(doc, audience=Audience.FULL), RegistryDocument)
+    assert loaded == doc
+    public = icoc.io.dumps(doc)
+    assert "Some Guards" not in public and "Some Guards" in icoc.io.dumps(doc, audience=Audience.SECRETARIAT)
+    reg = Registry.from_document(doc)
+    report = monitoring_report(reg, Y)
+    assert report.counts("complaints")[("pending", "non_member")] == 1
+    assert report.counts("complaints")[("pending", "unidentified")] == 1
+    with pytest.raises(InvalidInput, match="compliance_case"):
+        Complaint(id="cp-3", received=received, kind=ComplaintKind.ALLEGED_HARM, compliance_case="case-1")
+
+
 # --- governance by the calendar ----------------------------------------------------------------------
 
 
