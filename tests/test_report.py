@@ -156,6 +156,17 @@ def test_report_command_prints_the_tables(tmp_path: pytest.TempPathFactory, caps
     assert "Terminations in 2021, by ground" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("year", ["0", "-5", "99999", "1899", "3000"])
+def test_report_command_refuses_a_year_outside_the_supported_dates_in_one_line(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], year: str
+) -> None:
+    path = tmp_path / "h.json"  # type: ignore[operator]
+    path.write_text(icoc.io.dumps(_registry_for_2021().history_document(), audience=Audience.FULL))
+    assert main(["report", "monitoring", str(path), "--year", year]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--year" in err and "internal error" not in err
+
+
 # --- grounds ----------------------------------------------------------------------------------------
 
 

@@ -428,8 +428,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     import csv
     import json
 
+    from icoc.errors import InvalidInput, Problem
+    from icoc.model.dates import FIRST_DATE, LAST_DATE
     from icoc.report import monitoring_report
 
+    if not FIRST_DATE.year <= args.year <= LAST_DATE.year:
+        raise InvalidInput(
+            Problem("--year", f"{args.year} is outside the supported years {FIRST_DATE.year}..{LAST_DATE.year}")
+        )
     as_of = args.as_of or date(args.year, 12, 31)
     reg, _ = _open_registry(args.registry, as_of, args.rules)
     report = monitoring_report(reg, args.year)
