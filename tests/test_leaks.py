@@ -374,3 +374,17 @@ def test_a_fact_saved_without_its_level_keeps_its_sources_level() -> None:
     outs = icoc.io.dumps(old.history_document(), audience=Audience.PUBLIC) + old.explain("acme").text()
     outs += repr(old.history_document())
     assert not marks.leaks(outs, Audience.PUBLIC)
+
+
+def test_a_rule_backend_error_does_not_echo_a_protected_fact() -> None:
+    """durable-rules cannot hold a string with a lone surrogate: the RuleError naming the fact
+    must not print a company-level reason it read."""
+    from icoc.errors import RuleError
+
+    reg = Registry(rules=RULES, backend="durable")
+    reg.submit_all(admit("acme", START))
+    reg.submit(Suspended(subject="acme", effective=START + timedelta(days=1), reason="MRK0Q\ud800"))
+    with pytest.raises(RuleError) as info:
+        reg.advance_to(END)
+    assert "MRK0Q" not in str(info.value) and "reason" in str(info.value)
+    assert "[redacted: secretariat]" in str(info.value)
