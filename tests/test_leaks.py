@@ -37,6 +37,7 @@ from icoc.model.events import (
     Suspended,
     Terminated,
     TerminationProposed,
+    Withdrew,
 )
 from icoc.model.sensitivity import Sensitivity
 from icoc.registry import Registry
@@ -94,7 +95,7 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Event], Markers]:
         events += admit(c, START)
     day = START + timedelta(days=10)
     for c in COMPANIES:
-        action = draw(st.sampled_from(("none", "suspend", "propose", "terminate")))
+        action = draw(st.sampled_from(("none", "suspend", "propose", "terminate", "withdraw")))
         if action == "suspend":
             events.append(Suspended(subject=c, effective=day, reason=marks.new(Sensitivity.COMPANY, c)))
         elif action == "propose":
@@ -102,6 +103,8 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Event], Markers]:
         elif action == "terminate":
             ground = draw(st.sampled_from(list(Ground)))
             events.append(Terminated(subject=c, effective=day, reason=marks.new(Sensitivity.COMPANY, c), ground=ground))
+        elif action == "withdraw":
+            events.append(Withdrew(subject=c, effective=day, reason=marks.new(Sensitivity.COMPANY, c)))
         day += timedelta(days=1)
     for i in range(draw(st.integers(0, 3))):
         cid = f"cp{i}"
@@ -320,8 +323,6 @@ def test_a_withdrawal_carries_a_ground_and_its_own_free_text_at_company_level() 
     """Issue #16: termination, suspension *and withdrawal* carry a ground plus free text at its
     own sensitivity; the withdrawal's text is the company's, hidden from the public and from
     other companies, and never in ``repr``."""
-    from icoc.model.events import Withdrew
-
     marks = Markers()
     reg = Registry()
     reg.submit_all(admit("acme", START))
