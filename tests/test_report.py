@@ -25,11 +25,13 @@ from icoc.model.events import (
     DirectorTookOffice,
     Fact,
     Ground,
+    History,
     NominationsOpened,
     SeatCreated,
     SelfAssessmentSent,
     SelfAssessmentSubmitted,
     Suspended,
+    TermEnded,
     Terminated,
     Withdrew,
 )
@@ -318,6 +320,22 @@ def test_an_outgoing_director_is_refused_in_another_seat_after_their_own_seat_is
     reg.submit(DirectorElected(subject="s-1", effective=date(2023, 8, 1), director="d-3", name="F"))
     with pytest.raises(IllegalTransition, match="outgoing director"):
         reg.submit(DirectorElected(subject="s-2", effective=date(2023, 8, 1), director="d-1", name="D"))
+
+
+def test_a_history_saved_before_term_ended_named_its_director_still_loads_with_the_rules() -> None:
+    """A rule-derived ``TermEnded`` saved without ``outgoing`` (written before the field existed)
+    is the same consequence the rules derive now: it is absorbed, not refused."""
+    reg = Registry()
+    reg.submit(SeatCreated(subject="s-1", effective=date(2020, 1, 1), pillar="cso"))
+    _seat(reg, "s-1", "cso", "d-1", date(2020, 1, 2), date(2022, 12, 31))
+    reg.advance_to(date(2023, 6, 1))
+    data = json.loads(icoc.io.dumps(reg.history_document(), audience=Audience.FULL))
+    (ended,) = (e for e in data["events"] if e["type"] == "term_ended")
+    assert ended.pop("outgoing") == "d-1"
+    again = Registry.from_history(icoc.io.structure(data, History))
+    assert [e for e in again.history if isinstance(e, TermEnded)] == [
+        e for e in reg.history if isinstance(e, TermEnded)
+    ]
 
 
 def test_reelection_is_a_dated_parameter_per_pillar() -> None:

@@ -549,7 +549,7 @@ class Registry(_Queries):
             if like is not None and (
                 mine.cause.rule != like.cause.rule
                 or mine.cause.citation != like.cause.citation
-                or mine.facts() != like.facts()
+                or not _same_payload(mine, like)
             ):
                 continue
             tx.journal.set(self._claimed, j, True)
@@ -802,6 +802,14 @@ class Registry(_Queries):
         from icoc._import import import_document
 
         return import_document(doc, **config)
+
+
+def _same_payload(derived: Event, saved: Event) -> bool:
+    """Whether a saved derived event records the payload the rules derive again; a field the
+    saved copy leaves ``None`` matches (a history written before the field existed, such as a
+    ``TermEnded`` without ``outgoing``): the rules' copy, with the value, is kept."""
+    mine, theirs = derived.facts(), saved.facts()
+    return all(theirs.get(k) == v or theirs.get(k) is None for k, v in mine.items())
 
 
 def _dates_of(event: Event) -> Iterator[tuple[str, date]]:
