@@ -25,11 +25,13 @@ from icoc.model.events import (
     DirectorTookOffice,
     Fact,
     Ground,
+    History,
     NominationsOpened,
     SeatCreated,
     SelfAssessmentSent,
     SelfAssessmentSubmitted,
     Suspended,
+    TermEnded,
     Terminated,
     Withdrew,
 )
@@ -156,6 +158,17 @@ def test_report_command_prints_the_tables(tmp_path: pytest.TempPathFactory, caps
     assert "Terminations in 2021, by ground" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("year", ["0", "-5", "99999", "1899", "3000"])
+def test_report_command_refuses_a_year_outside_the_supported_dates_in_one_line(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], year: str
+) -> None:
+    path = tmp_path / "h.json"  # type: ignore[operator]
+    path.write_text(icoc.io.dumps(_registry_for_2021().history_document(), audience=Audience.FULL))
+    assert main(["report", "monitoring", str(path), "--year", year]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--year" in err and "internal error" not in err
+
+
 # --- grounds ----------------------------------------------------------------------------------------
 
 
@@ -229,6 +242,31 @@ def test_a_complaint_naming_a_company_not_on_record_is_refused_by_id_but_kept_by
     assert reg.state_of("cp-1") == "received"
 
 
+def test_a_registry_document_keeps_complaints_about_no_company_on_record() -> None:
+    """Complaints as received in a registry document too: about a company that is not on record
+    (its name, secretariat-level) or about no identified company. They load, count in the
+    report, keep the name from the public, and cannot be linked to a compliance case."""
+    from icoc.model import Complaint, ComplaintKind, RegistryDocument
+
+    received = date(Y, 3, 1)
+    named = Complaint(
+        id="cp-1", received=received, kind=ComplaintKind.ALLEGED_HARM, company_name="Some Guards Ltd", statement="S"
+    )
+    unnamed = Complaint(id="cp-2", received=received, kind=ComplaintKind.ALLEGED_HARM)
+    doc = RegistryDocument(as_of=date(Y, 12, 31), complaints=(named, unnamed))
+    assert named.company is None and "Some Guards" not in repr(named)
+    loaded = icoc.io.loads(icoc.io.dumps(doc, audience=Audience.FULL), RegistryDocument)
+    assert loaded == doc
+    public = icoc.io.dumps(doc)
+    assert "Some Guards" not in public and "Some Guards" in icoc.io.dumps(doc, audience=Audience.SECRETARIAT)
+    reg = Registry.from_document(doc)
+    report = monitoring_report(reg, Y)
+    assert report.counts("complaints")[("pending", "non_member")] == 1
+    assert report.counts("complaints")[("pending", "unidentified")] == 1
+    with pytest.raises(InvalidInput, match="compliance_case"):
+        Complaint(id="cp-3", received=received, kind=ComplaintKind.ALLEGED_HARM, compliance_case="case-1")
+
+
 # --- governance by the calendar ----------------------------------------------------------------------
 
 
@@ -265,6 +303,40 @@ def test_an_outgoing_cso_director_may_not_be_reelected_from_2023() -> None:
         reg.submit(DirectorElected(subject="seat-cso", effective=date(2023, 8, 1), director="d-1", name="D"))
     assert "board.reelection.cso" in str(info.value)
     reg.submit(DirectorElected(subject="seat-cso", effective=date(2023, 8, 1), director="d-2", name="E"))
+
+
+def test_an_outgoing_director_is_refused_in_another_seat_after_their_own_seat_is_refilled() -> None:
+    """The refusal must not depend on the order of the pillar's elections: once the outgoing
+    director's seat has elected someone else, the outgoing director is still outgoing in the
+    same call for the pillar's other seat."""
+    reg = Registry()
+    for seat in ("s-1", "s-2"):
+        reg.submit(SeatCreated(subject=seat, effective=date(2019, 1, 2), pillar="cso"))
+    _seat(reg, "s-1", "cso", "d-1", date(2020, 7, 1), date(2023, 6, 30))
+    _seat(reg, "s-2", "cso", "d-2", date(2020, 7, 1), date(2023, 6, 30))
+    reg.advance_to(date(2023, 7, 1))
+    assert reg.state_of("s-1") == reg.state_of("s-2") == "term_ended"
+    for seat in ("s-1", "s-2"):
+        reg.submit(NominationsOpened(subject=seat, effective=date(2023, 7, 2)))
+    reg.submit(DirectorElected(subject="s-1", effective=date(2023, 8, 1), director="d-3", name="F"))
+    with pytest.raises(IllegalTransition, match="outgoing director"):
+        reg.submit(DirectorElected(subject="s-2", effective=date(2023, 8, 1), director="d-1", name="D"))
+
+
+def test_a_history_saved_before_term_ended_named_its_director_still_loads_with_the_rules() -> None:
+    """A rule-derived ``TermEnded`` saved without ``outgoing`` (written before the field existed)
+    is the same consequence the rules derive now: it is absorbed, not refused."""
+    reg = Registry()
+    reg.submit(SeatCreated(subject="s-1", effective=date(2020, 1, 1), pillar="cso"))
+    _seat(reg, "s-1", "cso", "d-1", date(2020, 1, 2), date(2022, 12, 31))
+    reg.advance_to(date(2023, 6, 1))
+    data = json.loads(icoc.io.dumps(reg.history_document(), audience=Audience.FULL))
+    (ended,) = (e for e in data["events"] if e["type"] == "term_ended")
+    assert ended.pop("outgoing") == "d-1"
+    again = Registry.from_history(icoc.io.structure(data, History))
+    assert [e for e in again.history if isinstance(e, TermEnded)] == [
+        e for e in reg.history if isinstance(e, TermEnded)
+    ]
 
 
 def test_reelection_is_a_dated_parameter_per_pillar() -> None:

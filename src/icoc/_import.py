@@ -602,6 +602,7 @@ class _Planner:
         add(
             ComplaintReceived,
             company=cp.company,
+            company_name=cp.company_name,
             complainant=cp.complainant,
             statement=cp.statement,
             category=cp.category,

@@ -429,8 +429,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     import json
 
     from icoc.errors import InvalidInput, Problem
+    from icoc.model.dates import FIRST_DATE, LAST_DATE
     from icoc.report import monitoring_report
 
+    if not FIRST_DATE.year <= args.year <= LAST_DATE.year:
+        raise InvalidInput(
+            Problem("--year", f"{args.year} is outside the supported years {FIRST_DATE.year}..{LAST_DATE.year}")
+        )
     start, end = date(args.year, 1, 1), date(args.year, 12, 31)
     if args.as_of is not None and args.as_of < start:
         raise InvalidInput(Problem("--as-of", f"{args.as_of.isoformat()} is before {args.year} starts"))

@@ -154,16 +154,6 @@ def _follow_while_held(
     return attrs.evolve(current, previous=transition.target, data=MappingProxyType(data))
 
 
-def _same_payload(derived: Event, recorded: Event) -> bool:
-    """Whether a recorded derived event says what the rules derive again: the same payload, a
-    field the record leaves empty (written before the field existed, such as a certification's
-    scope) matching whatever the rules fill in."""
-    mine = derived.facts()
-    return all(mine.get(k) == v for k, v in recorded.facts().items() if v is not None) and all(
-        k in recorded.facts() for k in mine
-    )
-
-
 def _plan(
     tables_for: Mapping[type[Event], tuple[TransitionTable, ...]],
     view: _View,
@@ -838,6 +828,14 @@ class Registry(_Queries):
         from icoc._import import import_document
 
         return import_document(doc, **config)
+
+
+def _same_payload(derived: Event, saved: Event) -> bool:
+    """Whether a saved derived event records the payload the rules derive again; a field the
+    saved copy leaves ``None`` matches (a history written before the field existed, such as a
+    ``TermEnded`` without ``outgoing``): the rules' copy, with the value, is kept."""
+    mine, theirs = derived.facts(), saved.facts()
+    return all(theirs.get(k) == v or theirs.get(k) is None for k, v in mine.items())
 
 
 def _dates_of(event: Event) -> Iterator[tuple[str, date]]:

@@ -197,7 +197,12 @@ converter: cattrs.Converter = _make_converter()
 
 
 def _level(cls: Any, name: str) -> int:
-    """The sensitivity level (0: public) of field ``name`` of attrs class ``cls``."""
+    """The sensitivity level (0: public) of field ``name`` of attrs class ``cls``; a fact's
+    ``value`` counts as confidential, since the level it was read at may be the one that failed."""
+    from icoc.model.events import Fact
+
+    if cls is Fact and name == "value":
+        return 4
     for a in getattr(cls, "__attrs_attrs__", ()):
         if a.name == name:
             return int((a.metadata or {}).get("icoc.sensitivity", 0))
@@ -250,6 +255,9 @@ def _problems_of(exc: BaseException, path: str, secret: int) -> list[Problem]:
             out.extend(problems_of(sub, path, secret))
         return out
     if isinstance(exc, ForbiddenExtraKeysError):
+        if secret:  # a key below a protected field may be what the user meant as its value
+            n = len(exc.extra_fields)
+            return [Problem(path, f"{n} unknown key(s) (not fields of {exc.cl.__name__}), got keys not shown here")]
         return [
             Problem(
                 f"{path}.{preview(k, 40) if len(k) > 40 else k}", "unknown key (not a field of " + exc.cl.__name__ + ")"

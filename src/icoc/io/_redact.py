@@ -190,12 +190,37 @@ class _Walk:
                 # A fact carries the level of the field it was read from.
                 out["value"] = marker(obj.level)
                 self.paths.append(f"{path}.value")
+            if isinstance(obj, _instance_class()) and isinstance(out.get("data"), dict):
+                out["data"] = self.instance_data(obj, out["data"], f"{path}.data")
             return out
         if isinstance(obj, (tuple, list)) and isinstance(data, list) and len(obj) == len(data):
             return [self.value(o, d, f"{path}[{i}]", owner) for i, (o, d) in enumerate(zip(obj, data, strict=True))]
         if isinstance(obj, Mapping) and isinstance(data, dict):
             return {k: self.value(obj[k], d, f"{path}.{k}", owner) if k in obj else d for k, d in data.items()}
         return data
+
+    def instance_data(self, inst: Any, data: dict[str, Any], path: str) -> dict[str, Any]:
+        """A process instance's recorded payload values, each at the level of the event field it
+        was recorded from (:func:`icoc.model.events.payload_level`), about the instance's company
+        (a case's or complaint's ``company``, else its subject)."""
+        from icoc.model.events import payload_level
+
+        company = inst.data.get("company")
+        owner = company if isinstance(company, str) else inst.subject
+        out = dict(data)
+        for key in data:
+            level = payload_level(key)
+            if not self.audience.sees(level, owner):
+                out[key] = marker(level)
+                self.paths.append(f"{path}.{key}")
+        return out
+
+
+@cache
+def _instance_class() -> type:
+    from icoc.workflows import Instance
+
+    return Instance
 
 
 def redact(obj: object, audience: Audience) -> tuple[Any, list[str]]:

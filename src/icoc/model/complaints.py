@@ -118,12 +118,25 @@ def _closed(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) ->
     v.optional(v.not_before("received", "a complaint cannot close before it was received"))(instance, attribute, value)
 
 
+def _case_needs_company(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.identifier)(instance, attribute, value)
+    if value is not None and instance.company is None:
+        raise v.invalid(
+            instance, attribute.name, "a complaint about no company on record cannot be linked to a compliance case"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Complaint:
-    """A complaint against a company, its route to a remedy and its outcome."""
+    """A complaint as received (Art. 13), its route to a remedy and its outcome.
+
+    ``company`` names the company on record it concerns, or is ``None`` for a complaint about a
+    company that is not on record (``company_name`` as the complainant gave it, Secretariat-level)
+    or about no identified company: such a complaint is kept and counted, and no compliance case
+    cites it."""
 
     id: ComplaintId = attrs.field(validator=v.identifier)
-    company: MemberId = attrs.field(validator=v.identifier)
+    company: MemberId | None = attrs.field(default=None, validator=v.optional(v.identifier))
     received: date = attrs.field(validator=v.a_date)
     kind: ComplaintKind = attrs.field(validator=v.enum(ComplaintKind))
     complainant: Complainant = attrs.field(
@@ -138,7 +151,7 @@ class Complaint:
     route: ComplaintRoute | None = attrs.field(default=None, validator=_route)
     outcome: ComplaintOutcome | None = attrs.field(default=None, validator=_outcome)
     closed: date | None = attrs.field(default=None, validator=_closed)
-    compliance_case: CaseId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    compliance_case: CaseId | None = attrs.field(default=None, validator=_case_needs_company)
     """The Art. 12 case this complaint opened, if it was compliance-relevant."""
     statement: str | None = attrs.field(
         default=None,
@@ -147,3 +160,11 @@ class Complaint:
         repr=hidden(Sensitivity.CONFIDENTIAL),
     )
     """What the complainant said, as received (confidential)."""
+    company_name: str | None = attrs.field(
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.SECRETARIAT),
+        repr=hidden(Sensitivity.SECRETARIAT),
+    )
+    """The name of the company complained about as the complainant gave it (Secretariat-level):
+    the only trace of a company that is not on record."""

@@ -259,7 +259,8 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
             yield problem(f"corrective_action_plans[{i}].recommended", f"before case {plan_case.id!r} was opened")
 
     for i, cp in enumerate(doc.complaints):
-        yield from company_ref(f"complaints[{i}].company", cp.company)
+        if cp.company is not None:
+            yield from company_ref(f"complaints[{i}].company", cp.company)
         yield from after_as_of(f"complaints[{i}].received", cp.received, "received")
         if cp.compliance_case is not None:
             linked = cases.get(cp.compliance_case)

@@ -18,7 +18,7 @@ from icoc.model.complaints import Complainant, ComplaintKind, ComplaintRoute
 from icoc.model.ids import CaseId, CertificateId, ComplaintId, DirectorId, MemberId, PlanId
 from icoc.model.members import GovernmentKind, ObserverKind, Pillar, ServiceDomain
 from icoc.model.monitoring import ConcernCategory, CorrectiveAction, FindingSource, Severity, code_paragraphs
-from icoc.model.sensitivity import Audience, Sensitivity, hidden, sensitive, withheld
+from icoc.model.sensitivity import Audience, Sensitivity, hidden, level_of, sensitive, withheld
 
 __all__ = [
     "Admission",
@@ -43,7 +43,17 @@ class Fact:
     value: str = attrs.field(validator=v.typed(str))
     level: Sensitivity = attrs.field(default=Sensitivity.PUBLIC, validator=v.enum(Sensitivity))
     """The sensitivity of the value's source (a payload field's level): an export for an audience
-    that may not see it shows ``[redacted: LEVEL]`` instead of the value."""
+    that may not see it shows ``[redacted: LEVEL]`` instead of the value. Never below the level
+    of the payload field the fact is named after (:func:`payload_level`): ``Fact(name="reason",
+    value=...)`` is secretariat-level even when given public."""
+
+    def __attrs_post_init__(self) -> None:
+        # A fact named after a protected payload field (``reason``, ``statement``) is at least at
+        # that field's level, whatever level it was given or loaded with (a file saved before
+        # facts carried levels has none): the level follows the data, never the file.
+        floor = payload_level(self.name)
+        if floor > self.level:
+            object.__setattr__(self, "level", floor)
 
     def __repr__(self) -> str:
         value = self.value if self.level is Sensitivity.PUBLIC else withheld(self.level)
@@ -289,9 +299,17 @@ class Terminated(Event):
 
 @attrs.frozen(kw_only=True)
 class Withdrew(Event):
-    """The member leaves of its own accord (Articles of Association, Art. 8)."""
+    """The member leaves of its own accord (Articles of Association, Art. 8); ``reason`` is
+    shared with the company only."""
 
     TYPE: ClassVar[str] = "withdrew"
+    reason: str | None = attrs.field(
+        default=None,
+        validator=v.optional(v.text),
+        metadata=sensitive(Sensitivity.COMPANY),
+        repr=hidden(Sensitivity.COMPANY),
+    )
+    """The company's own words on why it leaves, if recorded: shared with the company only."""
     ground: Ground = attrs.field(default=Ground.OTHER, validator=v.enum(Ground))
     """Why, when the withdrawal answers one of the published grounds (a member leaving before its
     certification deadline); ``other`` otherwise (public)."""
@@ -673,9 +691,12 @@ class DirectorTookOffice(Event):
 
 @attrs.frozen(kw_only=True)
 class TermEnded(Event):
-    """A director's term ended; the seat is vacant until the next election."""
+    """A director's term ended; the seat is vacant until the next election. ``outgoing`` names
+    the director whose term it was (the rule ending a term by the calendar fills it in), so the
+    pillar's re-election limit still knows them once their seat has elected someone else."""
 
     TYPE: ClassVar[str] = "term_ended"
+    outgoing: DirectorId | None = attrs.field(default=None, validator=v.optional(v.identifier))
 
 
 @attrs.frozen(kw_only=True)
@@ -756,3 +777,28 @@ class History:
 
 
 __all__ += ["HISTORY_FORMAT_VERSION", "History"]
+
+_PAYLOAD_LEVELS: dict[str, Sensitivity] | None = None
+
+
+def payload_level(name: str) -> Sensitivity:
+    """The sensitivity of a value recorded under payload field ``name`` (a process instance's
+    data key, a rule's fact ``reason`` or ``certificate.id``): the highest level of a field of
+    that name in any event type, public for every other name (``<type>_on`` dates, states).
+
+    The highest level is taken because an instance's data does not remember which event wrote a
+    key (``reason`` is company-level on a suspension, secretariat-level on a proposal): a value
+    may then be shown to fewer audiences than its source allows, never to more."""
+    global _PAYLOAD_LEVELS
+    if _PAYLOAD_LEVELS is None:
+        found: dict[str, Sensitivity] = {}
+        for cls in EVENT_TYPES:
+            for a in attrs.fields(cls):
+                level = level_of(a)
+                if level > found.get(a.name, Sensitivity.PUBLIC):
+                    found[a.name] = level
+        _PAYLOAD_LEVELS = found
+    return _PAYLOAD_LEVELS.get(name, _PAYLOAD_LEVELS.get(name.split(".", 1)[0], Sensitivity.PUBLIC))
+
+
+__all__ += ["payload_level"]

@@ -40,7 +40,9 @@ from types import ModuleType
 from typing import Any, Final
 
 from icoc.errors import RuleError
+from icoc.model.sensitivity import Sensitivity, withheld
 from icoc.rules._conditions import And, Cmp, Condition, Custom, Exists, In, Not, Or, _True
+from icoc.rules._facts import fact_level
 from icoc.rules._rule import Rule, RuleSet
 
 __all__ = ["DurableBackend", "fact_key", "fact_name", "fnv1a32"]
@@ -328,7 +330,9 @@ class _Compiled:
         return msg
 
     def refuse(self, name: str, value: object, why: str) -> RuleError:
-        return RuleError(self.rule.id, f"fact {name} = {value!r} ({type(value).__name__}) {why}", self.citation)
+        level = fact_level(name)  # a reason or a statement is never echoed in an error
+        shown = repr(value) if level is Sensitivity.PUBLIC else withheld(level)
+        return RuleError(self.rule.id, f"fact {name} = {shown} ({type(value).__name__}) {why}", self.citation)
 
 
 # --- the engine ----------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ from datetime import date
 from typing import Any
 
 from icoc.model.certificates import ExternalCertificate
+from icoc.model.events import payload_level
 from icoc.model.members import ServiceDomain
-from icoc.model.sensitivity import Sensitivity, level_of
+from icoc.model.sensitivity import Sensitivity
 from icoc.workflows._table import GuardContext, Instance, SubjectKind
 from icoc.workflows.certification import certifications_of, leading, scope_of_instance
 from icoc.workflows.company_status import latest_completed_self_assessment
@@ -271,28 +272,12 @@ def fact_reader(name: str) -> Callable[[GuardContext, Instance, dict[str, dict[s
     return read_company
 
 
-_LEVELS: dict[str, Sensitivity] | None = None
-
-
 def fact_level(name: str) -> Sensitivity:
     """The sensitivity of fact ``name``: the highest level of a payload field of that name in any
     event type (``reason`` is company- or secretariat-level), public for everything else.
 
     The highest level is taken because a fact does not remember which event recorded it; the
-    cause facts of a derived event carry it, so the value travels no further than its source.
+    cause facts of a derived event carry it, so the value travels no further than its source
+    (:func:`icoc.model.events.payload_level`).
     """
-    global _LEVELS
-    if _LEVELS is None:
-        import attrs
-
-        from icoc.model.events import EVENT_TYPES
-
-        found: dict[str, Sensitivity] = {}
-        for cls in EVENT_TYPES:
-            for a in attrs.fields(cls):
-                level = level_of(a)
-                if level > found.get(a.name, Sensitivity.PUBLIC):
-                    found[a.name] = level
-        _LEVELS = found
-    base = name.split(".", 1)[0]
-    return _LEVELS.get(name, _LEVELS.get(base, Sensitivity.PUBLIC))
+    return payload_level(name)

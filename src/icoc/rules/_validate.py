@@ -14,7 +14,9 @@ message naming the rule:
 - every parameter exists and has the type its use needs (a date for ``ParamDate`` and period
   bounds, a ``Duration`` for ``After``, an int and a bool for ``EndOfCalendarYear``);
 - the emitted event is a known event type, its payload names fields of that event with values
-  of the field's type (or facts of the process), and every required field is given.
+  of the field's type (or facts of the process), and every required field is given; a fact
+  copied into a field is never more sensitive than the field (a secretariat-level reason does
+  not become a company-level one).
 
 The known facts derive from the code: the tables' event types and their attrs fields, as the
 registry records them (``data.update(event.facts())``, ``data[f"{event.TYPE}_on"]``).
@@ -35,7 +37,8 @@ import attrs
 
 from icoc.errors import InvalidRuleSet, Problem
 from icoc.model.certificates import ExternalCertificate
-from icoc.model.events import EVENTS_BY_TYPE, Event
+from icoc.model.events import EVENTS_BY_TYPE, Event, payload_level
+from icoc.model.sensitivity import level_of
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, F, In, Not, Or, Scalar
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, ParamDate
 from icoc.rules._facts import _GROUP_OF, COMPUTED_FACT_TYPES
@@ -354,6 +357,14 @@ class _Checker:
                 continue
             tp, optional = _unwrap(hints[key])
             if isinstance(value, F):
+                source, target = payload_level(value.name), level_of(fields[key])
+                if source > target:
+                    self.add(
+                        path,
+                        f"fact {value.name} may hold {source.label}-level text and field {key} of "
+                        f"{event.TYPE} is {target.label}-level: the value would reach audiences its source "
+                        "does not allow",
+                    )
                 fact_tp = self.fact(value.name, path)
                 if fact_tp is not None and isinstance(tp, type) and not _fact_fits(fact_tp, tp):
                     needs = _show(hints[key])

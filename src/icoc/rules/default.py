@@ -238,7 +238,7 @@ TERM_END = Rule(
     # next term may start on it) and the ``term_length`` guard count it: the term ends that day.
     due=FactDate("term_end"),
     when=F("state") == "in_office",
-    then=Emit(event=TermEnded),
+    then=Emit(event=TermEnded, payload={"outgoing": F("director")}),
 )
 
 DEFAULT_RULES = RuleSet(

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 import attrs
 
-from icoc.model.events import Event
+from icoc.model.events import Event, payload_level
+from icoc.model.sensitivity import Sensitivity, withheld
 
 __all__ = [
     "NONE",
@@ -60,8 +61,18 @@ class Instance:
     state: str
     since: date
     previous: str | None = None
-    data: Mapping[str, Any] = attrs.field(factory=dict)
-    """Read-only by convention; each transition builds a new mapping."""
+    data: Mapping[str, Any] = attrs.field(factory=dict, repr=lambda data: _data_repr(data))
+    """Read-only by convention; each transition builds a new mapping. Its ``repr()`` shows a
+    value recorded from a field above public (a reason, a statement) as ``[redacted: LEVEL]``
+    (:func:`icoc.model.events.payload_level`); exports redact it for their audience."""
+
+
+def _data_repr(data: Mapping[str, Any]) -> str:
+    shown = {
+        key: value if (level := payload_level(key)) is Sensitivity.PUBLIC else withheld(level)
+        for key, value in data.items()
+    }
+    return repr(shown)
 
 
 class GuardContext(Protocol):

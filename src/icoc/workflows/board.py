@@ -55,18 +55,28 @@ def _organisation_in_pillar(ctx: GuardContext, event: Event, current: Instance |
 @guard("an outgoing director is re-elected only where the pillar's re-election parameter allows it")
 def _reelection(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
     """``board.reelection.<pillar>`` (dated; CSO seats from the 2023 call: false) refuses a director
-    whose term in a seat of the same pillar has just ended (the seat's latest director)."""
+    whose term in a seat of the same pillar was the last to end there: the ``outgoing`` director
+    its ``TermEnded`` names (until that seat's next term ends), else the seat's latest director
+    not yet succeeded in office. A seat that has already elected a successor still knows its
+    outgoing director, so the refusal does not depend on the order of the pillar's elections."""
     assert isinstance(event, DirectorElected) and current is not None
     pillar: Pillar = current.data["pillar"]
     if ctx.setting(f"board.reelection.{pillar.value}"):
         return None
     for seat in ctx.instances(PROCESS):
         data = seat.data
-        if data.get("pillar") is not pillar or data.get("director") != event.director:
+        if data.get("pillar") is not pillar:
             continue
         ended = data.get("term_ended_on")
-        took = data.get("director_took_office_on")
-        if ended is not None and (took is None or ended >= took):
+        if ended is None:
+            continue
+        outgoing = data.get("outgoing")
+        if outgoing is None:  # a TermEnded recorded without its director: the seat's latest one
+            took = data.get("director_took_office_on")
+            if took is not None and took > ended:
+                continue  # a successor has taken office since
+            outgoing = data.get("director")
+        if outgoing == event.director:
             return (
                 f"{event.director!r} is the outgoing director of seat {seat.subject!r} (term ended "
                 f"{ended.isoformat()}); the {pillar.value} pillar's outgoing directors may not be re-elected "

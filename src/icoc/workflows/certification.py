@@ -160,7 +160,7 @@ TABLE = TransitionTable(
     # Recording a further certificate (the external-certificate process holds each one) leaves a
     # certification under review, granted or suspended where it is; a body's action on a
     # certificate moves only the certifications resting on it, from where they can move.
-    follows=frozenset({Terminated, Withdrew, ExternalCertificateRecorded, *_EXTERNAL_EVENTS}),
+    follows=frozenset[type[Event]]((Terminated, Withdrew, ExternalCertificateRecorded, *_EXTERNAL_EVENTS)),
     citation=CITATION,
     keys=_keys,
     descriptions={
