@@ -87,6 +87,17 @@ def test_psc1_and_iso28007_pass_maritime_whichever_was_recorded_first(order: lis
     assert len(list(reg.instances("external-certificate"))) == 2
 
 
+def test_the_maritime_reason_says_whether_the_certification_rests_on_the_iso_28007_certificate() -> None:
+    """The ISO 28007 certificate passes ``maritime`` whichever certificate the ICoCA certification
+    rests on; the reason names the resting one only when it is that certificate."""
+    rests_on_psc1 = check(certified_company(["PSC.1-2012", "ISO-28007"]), "acme", "maritime", as_of=AS_OF)
+    reason = next(o.reason for o in rests_on_psc1.outcomes if o.requirement == "iso-28007")
+    assert reason.startswith("ICoCA certified (on another certificate), and certificate acme-ISO-28007 "), reason
+    rests_on_iso = check(certified_company(["ISO-28007", "PSC.1-2012"]), "acme", "maritime", as_of=AS_OF)
+    reason = next(o.reason for o in rests_on_iso.outcomes if o.requirement == "iso-28007")
+    assert reason.startswith("ICoCA certified on certificate acme-ISO-28007 "), reason
+
+
 def test_recording_a_certificate_is_legal_when_icoca_certified() -> None:
     reg = certified_company(["PSC.1-2012", "ISO-28007"])
     assert reg.instance("certification", "acme").state == "icoca_certified"  # type: ignore[union-attr]
