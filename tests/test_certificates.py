@@ -366,3 +366,36 @@ def test_the_two_scopes_do_not_depend_on_the_order_their_events_interleave(data:
     )
     for policy in ("maritime", "certified-member", "icoca-good-standing"):
         assert check(a, "acme", policy, as_of=AS_OF).eligible == check(b, "acme", policy, as_of=AS_OF).eligible
+
+
+def test_the_reference_body_list_names_its_sources_and_known_standards_only() -> None:
+    import icoc.reference
+    from icoc.model import DEFAULT_STANDARDS
+
+    bodies = icoc.reference.certification_bodies()
+    recognised = {s.id for s in DEFAULT_STANDARDS if s.recognised}
+    assert len({b.id for b in bodies}) == len(bodies)
+    for b in bodies:
+        assert b.acceptances, b.id
+        for a in b.acceptances:
+            assert a.standard in recognised and a.source, (b.id, a)
+    lrqa = next(b for b in bodies if b.id == "lrqa")
+    assert lrqa.refusal("PSC.1-2012", date(2020, 1, 1)) == "'lrqa' is accepted for ISO-28007 only, not for PSC.1-2012"
+
+
+def test_from_document_refuses_a_second_body_list_and_the_document_takes_one() -> None:
+    import attrs
+
+    import icoc.reference
+    from icoc.sample import load_sample
+
+    doc = load_sample()
+    reference = icoc.reference.certification_bodies()
+    with pytest.raises(InvalidInput) as info:
+        icoc.Registry.from_document(doc, certification_bodies=reference)
+    assert [p.path for p in info.value.problems] == ["certification_bodies"]
+    with pytest.raises(InvalidInput):
+        icoc.Registry.from_document(doc, standards=doc.standards)
+    both = attrs.evolve(doc, certification_bodies=(*doc.certification_bodies, *reference))
+    reg = icoc.Registry.from_document(both)
+    assert "lrqa" in reg.settings["certification_bodies"]
