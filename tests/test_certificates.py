@@ -87,6 +87,17 @@ def test_psc1_and_iso28007_pass_maritime_whichever_was_recorded_first(order: lis
     assert len(list(reg.instances("external-certificate"))) == 2
 
 
+def test_the_maritime_reason_says_whether_the_certification_rests_on_the_iso_28007_certificate() -> None:
+    """The ISO 28007 certificate passes ``maritime`` whichever certificate the ICoCA certification
+    rests on; the reason names the resting one only when it is that certificate."""
+    rests_on_psc1 = check(certified_company(["PSC.1-2012", "ISO-28007"]), "acme", "maritime", as_of=AS_OF)
+    reason = next(o.reason for o in rests_on_psc1.outcomes if o.requirement == "iso-28007")
+    assert reason.startswith("ICoCA certified (on another certificate), and certificate acme-ISO-28007 "), reason
+    rests_on_iso = check(certified_company(["ISO-28007", "PSC.1-2012"]), "acme", "maritime", as_of=AS_OF)
+    reason = next(o.reason for o in rests_on_iso.outcomes if o.requirement == "iso-28007")
+    assert reason.startswith("ICoCA certified on certificate acme-ISO-28007 "), reason
+
+
 def test_recording_a_certificate_is_legal_when_icoca_certified() -> None:
     reg = certified_company(["PSC.1-2012", "ISO-28007"])
     assert reg.instance("certification", "acme").state == "icoca_certified"  # type: ignore[union-attr]
@@ -355,3 +366,36 @@ def test_the_two_scopes_do_not_depend_on_the_order_their_events_interleave(data:
     )
     for policy in ("maritime", "certified-member", "icoca-good-standing"):
         assert check(a, "acme", policy, as_of=AS_OF).eligible == check(b, "acme", policy, as_of=AS_OF).eligible
+
+
+def test_the_reference_body_list_names_its_sources_and_known_standards_only() -> None:
+    import icoc.reference
+    from icoc.model import DEFAULT_STANDARDS
+
+    bodies = icoc.reference.certification_bodies()
+    recognised = {s.id for s in DEFAULT_STANDARDS if s.recognised}
+    assert len({b.id for b in bodies}) == len(bodies)
+    for b in bodies:
+        assert b.acceptances, b.id
+        for a in b.acceptances:
+            assert a.standard in recognised and a.source, (b.id, a)
+    lrqa = next(b for b in bodies if b.id == "lrqa")
+    assert lrqa.refusal("PSC.1-2012", date(2020, 1, 1)) == "'lrqa' is accepted for ISO-28007 only, not for PSC.1-2012"
+
+
+def test_from_document_refuses_a_second_body_list_and_the_document_takes_one() -> None:
+    import attrs
+
+    import icoc.reference
+    from icoc.sample import load_sample
+
+    doc = load_sample()
+    reference = icoc.reference.certification_bodies()
+    with pytest.raises(InvalidInput) as info:
+        icoc.Registry.from_document(doc, certification_bodies=reference)
+    assert [p.path for p in info.value.problems] == ["certification_bodies"]
+    with pytest.raises(InvalidInput):
+        icoc.Registry.from_document(doc, standards=doc.standards)
+    both = attrs.evolve(doc, certification_bodies=(*doc.certification_bodies, *reference))
+    reg = icoc.Registry.from_document(both)
+    assert "lrqa" in reg.settings["certification_bodies"]

@@ -52,3 +52,20 @@ def test_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         # Pad with newlines so a traceback points at the line in the Markdown file.
         compiled = compile("\n" * (line - 1) + code, str(path), "exec")
         exec(compiled, namespace)
+
+
+def test_event_reference_links_each_process_to_a_page_that_shows_it() -> None:
+    """The event reference links every process to the docs page holding its diagram marker."""
+    from icoc.model.events import EVENT_TYPES
+    from icoc.workflows import PROCESSES
+    from icoc.workflows._docs import event_transitions_markdown
+
+    link = re.compile(r"\]\(\.\./processes/([\w.-]+\.md)(?:#[\w-]+)?\)")
+    targets = {
+        page for event in EVENT_TYPES for page in link.findall(event_transitions_markdown(event, PROCESSES.values()))
+    }
+    assert targets
+    for page in targets:
+        text = (ROOT / "docs" / "processes" / page).read_text(encoding="utf-8")
+        shown = re.findall(r"<!--\s*icoc:process\s+([\w.-]+)\s*-->", text)
+        assert shown, page

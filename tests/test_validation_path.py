@@ -126,3 +126,24 @@ def test_the_error_line_names_file_and_path(tmp_path: Path, capsys: pytest.Captu
     assert main(["check", str(path)]) == 2
     err_check = capsys.readouterr().err
     assert f"{path}:$.companies[{i}].status" in err_check, err_check
+
+
+@pytest.mark.parametrize("body_action", ["suspended", "withdrawn"])
+def test_a_certification_in_force_on_a_certificate_its_body_suspended_is_refused(
+    body_action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An ICoCA certification marked certified whose certificate the body suspended or withdrew
+    contradicts the rule that the certification goes with its certificate: validate and check
+    refuse it with its path (before, check passed it on the suspended certificate)."""
+    from icoc.sample import load_sample
+
+    data: dict[str, Any] = json.loads(icoc.io.dumps(load_sample(), audience=icoc.io.Audience.FULL))
+    k, ic = next((k, ic) for k, ic in enumerate(data["icoca_certifications"]) if ic["status"] == "certified")
+    next(c for c in data["certificates"] if c["id"] == ic["based_on"])["status"] = body_action
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps(data))
+    for command in (["validate", str(path)], ["check", str(path), "--policy", "maritime"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert f"{path}:$.icoca_certifications[{k}].status: certified, but " in err, err
+        assert f"is {body_action} by its body" in err, err

@@ -784,9 +784,18 @@ def import_document(doc: RegistryDocument, **config: Any) -> Registry:
     """
     from icoc.registry import Registry
 
+    settings: dict[str, Any] = {"standards": doc.standards, "certification_bodies": doc.certification_bodies}
+    for name in settings:
+        if name in config:  # the document's own list decides; a second one would contradict it
+            raise InvalidInput(
+                Problem(
+                    name,
+                    f"a registry document carries its own {name}: put yours in the document "
+                    f"(attrs.evolve(doc, {name}=...)) rather than passing them to from_document",
+                )
+            )
     parameters: ParameterSet = config.get("parameters", DEFAULT_PARAMETERS)
     steps = _plan(doc, parameters)
-    settings: dict[str, Any] = {"standards": doc.standards, "certification_bodies": doc.certification_bodies}
     reg = Registry(**settings, **config)
     reg._veto = _Veto(doc, [s.event for s in steps]).check
     reg._loading = True

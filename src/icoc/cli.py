@@ -280,7 +280,7 @@ def _add_validate(sub: _Sub) -> None:
     p = sub.add_parser(
         "validate",
         help="check a registry document file",
-        description="Load a registry document (JSON, or YAML by suffix; '-' reads JSON from stdin) and check "
+        description="Load a registry document (JSON, or YAML by suffix; '-' reads JSON or YAML from stdin) and check "
         "every field and cross-reference. Prints one OK line, or one error line naming each problem's path "
         "and exits with status 2. The document is also loaded into a live registry, as every other command "
         "loads it; where the rules would have derived something the document contradicts (a deadline passed "

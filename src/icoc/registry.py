@@ -823,7 +823,11 @@ class Registry(_Queries):
         """A live registry whose history leads to a registry document (a snapshot as of one date).
 
         Every generated event has the cause ``import``; ``config`` passes rules, parameters and
-        backend. Raises InvalidInput naming the document record the workflows refuse.
+        backend. The document's own ``standards`` and ``certification_bodies`` decide: to judge it
+        against another list of bodies (e.g. :func:`icoc.reference.certification_bodies`), put that
+        list in the document (``attrs.evolve(doc, certification_bodies=...)``). Raises InvalidInput
+        naming the document record the workflows refuse, or naming ``standards`` or
+        ``certification_bodies`` when ``config`` passes them.
         """
         from icoc._import import import_document
 

@@ -677,7 +677,9 @@ def _certified_to_standard(
         else:
             x, hit = _certificate_to(ctx, i, req, cid, "ICoCA certified, but ")
             if x is not None:
-                hit = _passed_on(ctx, i, req, x, "ICoCA certified on ")
+                # Say on what the certification rests only when it does rest on this certificate.
+                lead = "ICoCA certified on " if x.id in resting else "ICoCA certified (on another certificate), and "
+                hit = _passed_on(ctx, i, req, x, lead)
         assert hit is not None
         out.append(hit)
     return out

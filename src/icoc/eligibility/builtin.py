@@ -74,8 +74,10 @@ CERTIFIED_MEMBER = Policy(
 
 MARITIME = Policy(
     id="maritime",
-    title="ICoCA certified on ISO 28007 (maritime security)",
-    description="Certified member whose ICoCA certification rests on ISO 28007.",
+    title="ICoCA certified, holding ISO 28007 (maritime security)",
+    description="Certified member (ICoCA certification in force in any scope) holding an ISO 28007 certificate in "
+    "force from a body accepted for it; the ICoCA certification may rest on another certificate. To require "
+    "ICoCA's own certification for maritime work, add `icoca_certified` with `scopes: [maritime]`.",
     requirements=(
         *CERTIFIED_MEMBER.requirements,
         Requirement(

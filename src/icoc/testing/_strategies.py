@@ -873,6 +873,10 @@ def registries(draw: st.DrawFn, *, max_companies: int = 5, as_of: date | None = 
                     status = IcocaCertificationStatus.CERTIFIED
                 else:
                     status = draw(st.sampled_from(list(IcocaCertificationStatus) if may_certify else not_certified))
+                if status is IcocaCertificationStatus.CERTIFIED and base.status is not ExternalCertificateStatus.VALID:
+                    # A certification in force rests on a certificate in force (suspended with it).
+                    base = attrs.evolve(base, status=ExternalCertificateStatus.VALID)
+                    certificates[-1] = base
                 icoca.append(
                     draw(
                         icoca_certifications(

@@ -28,6 +28,10 @@ def process_markdown(table: TransitionTable) -> str:
     return "\n".join(out) + "\n"
 
 
+_PAGE_OF: dict[str, str] = {"external-certificate": "certification.md#external-certificate"}
+"""Processes documented as a section of another process's page (default: ``<process>.md``)."""
+
+
 def event_transitions_markdown(event: type[Event], tables: Iterable[TransitionTable]) -> str:
     """What ``event`` drives, read from the transition tables: one row per transition (process,
     from, to, guards, source), or a sentence saying no process moves on it."""
@@ -40,7 +44,8 @@ def event_transitions_markdown(event: type[Event], tables: Iterable[TransitionTa
             target = "the status before" if t.target == PREVIOUS else f"`{t.target}`"
             label = f" ({t.label})" if t.label else ""
             guards = "; ".join(g.description or g.name for g in t.guards)
-            link = f"[{table.process}](../processes/{table.process}.md)"
+            page = _PAGE_OF.get(table.process, f"{table.process}.md")
+            link = f"[{table.process}](../processes/{page})"
             rows.append(f"| {link} | {src}{label} | {target} | {guards} | {t.citation or table.citation} |")
     if not rows:
         return f"No process moves on `{event.TYPE}`: it records a fact.\n"
