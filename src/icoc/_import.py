@@ -416,12 +416,15 @@ class _Planner:
             if x.id not in self.used
             and self.standards[x.standard].recognised
             and self.bodies[x.body].accepted_for(x.standard, x.issued)
-            and x.in_force(self.as_of)
+            and x.status is ExternalCertificateStatus.VALID
         ]
-        # Every other certificate in force is recorded (a company holds any number of them), in
-        # issue order, on max(issued, joined, end of its last certification).
+        # Every other certificate is recorded (a company holds any number of them), in issue
+        # order, on max(issued, joined, end of its last certification), when it is still in force
+        # that day: a decision as of a past date sees the certificates in force then.
         for j, x in sorted(others, key=lambda pair: (pair[1].issued, pair[1].id)):
             on = max(x.issued, c.joined, cursor)
+            if on >= x.expires or on > self.as_of or (left is not None and on > left):
+                continue
             event = self.make(
                 f"$.certificates[{j}]", ExternalCertificateRecorded, subject=c.id, effective=on, certificate=x
             )
