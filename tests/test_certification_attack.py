@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+import icoc
+import icoc.io
 from icoc.errors import IllegalTransition
 from icoc.model.events import (
     CertificationWithdrawn,
@@ -14,7 +16,8 @@ from icoc.model.events import (
     IcocaApplicationSubmitted,
     IcocaCertificationGranted,
 )
-from test_certificates import LAND, ON, SEA, _states, _two_scopes, cert, record
+from test_certificates import CB_BOTH, CB_SEA, LAND, ON, SEA, _states, _two_scopes, cert, record
+from test_rules import admit
 
 
 def test_a_lapse_in_one_scope_keeps_a_certified_member_whose_other_certification_is_suspended() -> None:
@@ -30,3 +33,51 @@ def test_a_lapse_in_one_scope_keeps_a_certified_member_whose_other_certification
         ExternalCertificateReinstated(subject="acme", effective=date(2025, 8, 1), certificate_id="acme-ISO-28007")
     )
     assert _states(reg) == ("expired", "icoca_certified", "certified_member")
+
+
+def _both_recorded() -> icoc.Registry:
+    reg = icoc.Registry(certification_bodies=(CB_BOTH, CB_SEA))
+    admit(reg, "acme", date(2022, 1, 5))
+    reg.submit_all(
+        [
+            record("acme", cert("acme", "PSC.1-2012", "cb-both", ON), ON),
+            record("acme", cert("acme", "ISO-28007", "cb-sea", ON), ON),
+        ]
+    )
+    return reg
+
+
+def test_an_icoca_event_naming_no_scope_is_refused_when_two_certifications_could_take_it() -> None:
+    """One application or one grant (one certification id) must not move both scopes at once."""
+    reg = _both_recorded()
+    before = len(reg.history)
+    with pytest.raises(IllegalTransition, match="scope"):
+        reg.submit(IcocaApplicationSubmitted(subject="acme", effective=ON))
+    assert len(reg.history) == before and _states(reg)[:2] == ("externally_certified", "externally_certified")
+    reg.submit_all([IcocaApplicationSubmitted(subject="acme", effective=ON, scope=s) for s in (LAND, SEA)])
+    with pytest.raises(IllegalTransition, match="scope"):
+        reg.submit(
+            IcocaCertificationGranted(subject="acme", effective=ON, certification="i-1", expires=date(2027, 1, 1))
+        )
+    assert _states(reg) == ("icoca_review", "icoca_review", "member")
+    # Only one can take it: the scope-less event goes there (histories written before scopes).
+    reg.submit(
+        IcocaCertificationGranted(
+            subject="acme", effective=ON, certification="i-l", expires=date(2027, 1, 1), scope=LAND
+        )
+    )
+    reg.submit(IcocaCertificationGranted(subject="acme", effective=ON, certification="i-m", expires=date(2027, 1, 1)))
+    assert _states(reg) == ("icoca_certified", "icoca_certified", "certified_member")
+
+
+def test_a_withdrawal_or_body_action_naming_neither_scope_nor_certificate_is_refused_when_ambiguous() -> None:
+    reg = _two_scopes(sea_expires=date(2027, 6, 1))
+    for event in (
+        CertificationWithdrawn(subject="acme", effective=date(2024, 6, 1), reason="r"),
+        ExternalCertificateSuspended(subject="acme", effective=date(2024, 6, 1)),
+    ):
+        with pytest.raises(IllegalTransition, match=r"scope|certificate_id"):
+            reg.submit(event)
+        assert _states(reg) == ("icoca_certified", "icoca_certified", "certified_member")
+        assert {i.state for i in reg.certificates("acme")} == {"valid"}
+
