@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 import icoc
 import icoc.io
+from icoc.cli import main
 from icoc.errors import IllegalTransition
 from icoc.model.events import (
     CertificationWithdrawn,
     ExternalCertificateReinstated,
     ExternalCertificateSuspended,
+    History,
     IcocaApplicationSubmitted,
     IcocaCertificationGranted,
 )
@@ -81,3 +84,19 @@ def test_a_withdrawal_or_body_action_naming_neither_scope_nor_certificate_is_ref
         assert _states(reg) == ("icoca_certified", "icoca_certified", "certified_member")
         assert {i.state for i in reg.certificates("acme")} == {"valid"}
 
+
+def test_a_history_file_the_workflows_refuse_is_refused_naming_the_file_and_the_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """validate (and every command) on a history: the error line names the file and the event's path."""
+    reg = icoc.Registry()
+    admit(reg, "acme", date(2022, 1, 5))
+    bad = ExternalCertificateSuspended(subject="acme", effective=date(2022, 2, 1), certificate_id="nope")
+    history = History(events=(*reg.history_document().events, bad))
+    path = tmp_path / "history.json"
+    path.write_text(icoc.io.dumps(history, audience=icoc.io.Audience.FULL))
+    n = len(history.events) - 1
+    for command in (["validate", str(path)], ["check", str(path)], ["explain", str(path), "acme"]):
+        assert main(command) == 2, command
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"icoc: error: {path}:$.events[{n}]"), (command, err)

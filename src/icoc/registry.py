@@ -490,6 +490,7 @@ class Registry(_Queries):
                     self._apply_input(batch[i], tx)
                 except (IllegalTransition, UnknownMember, InvalidInput, RuleError) as exc:
                     exc.add_note(f"event {i} of the batch; nothing in the batch was applied")
+                    exc.batch_index = i
                     raise
             if before_commit is not None:
                 before_commit(tuple(self._history[tx.start :]))
