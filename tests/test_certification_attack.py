@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 
 import icoc
@@ -100,3 +101,18 @@ def test_a_history_file_the_workflows_refuse_is_refused_naming_the_file_and_the_
         assert main(command) == 2, command
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith(f"icoc: error: {path}:$.events[{n}]"), (command, err)
+
+
+def test_suspending_a_suspended_certificate_again_is_refused_and_reinstatement_still_returns() -> None:
+    """A second suspension must not make 'suspended' the state the certification returns to."""
+    reg = _two_scopes(sea_expires=date(2027, 6, 1))
+    suspend = ExternalCertificateSuspended(subject="acme", effective=date(2024, 6, 1), certificate_id="acme-ISO-28007")
+    reg.submit(suspend)
+    before = len(reg.history)
+    with pytest.raises(IllegalTransition):
+        reg.submit(attrs.evolve(suspend, effective=date(2024, 6, 2)))
+    assert len(reg.history) == before
+    reg.submit(
+        ExternalCertificateReinstated(subject="acme", effective=date(2024, 7, 1), certificate_id="acme-ISO-28007")
+    )
+    assert _states(reg) == ("icoca_certified", "icoca_certified", "certified_member")
