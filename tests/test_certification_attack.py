@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -116,3 +117,25 @@ def test_suspending_a_suspended_certificate_again_is_refused_and_reinstatement_s
         ExternalCertificateReinstated(subject="acme", effective=date(2024, 7, 1), certificate_id="acme-ISO-28007")
     )
     assert _states(reg) == ("icoca_certified", "icoca_certified", "certified_member")
+
+
+@pytest.mark.parametrize(
+    ("cert_status", "ic_status"), [("withdrawn", "certified"), ("suspended", "certified"), ("withdrawn", "suspended")]
+)
+def test_a_document_whose_certification_outlives_the_certificate_it_rests_on_is_refused(
+    cert_status: str, ic_status: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The body withdrew (or suspended) the certificate, yet the ICoCA certification resting on it
+    is recorded as in force: the registry would load it as valid and pass the maritime policy."""
+    from icoc.sample import load_sample
+
+    data = json.loads(icoc.io.dumps(load_sample(), audience=icoc.io.Audience.FULL))
+    i, ic = next((i, x) for i, x in enumerate(data["icoca_certifications"]) if x["status"] == "certified")
+    ic["status"] = ic_status
+    next(c for c in data["certificates"] if c["id"] == ic["based_on"])["status"] = cert_status
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps(data))
+    for command in (["validate", str(path)], ["check", str(path)]):
+        assert main(command) == 2, command
+        err = capsys.readouterr().err
+        assert f"{path}:$.icoca_certifications[{i}].status" in err and cert_status in err, err

@@ -15,7 +15,12 @@ import attrs
 
 from icoc.errors import InvalidInput, Problem, UnknownMember
 from icoc.model import _validate as v
-from icoc.model.certificates import ExternalCertificate, IcocaCertification, IcocaCertificationStatus
+from icoc.model.certificates import (
+    ExternalCertificate,
+    ExternalCertificateStatus,
+    IcocaCertification,
+    IcocaCertificationStatus,
+)
 from icoc.model.complaints import Complaint
 from icoc.model.fees import FeeSchedule, Payment
 from icoc.model.governance import Board
@@ -212,6 +217,16 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
             )
         if ic.granted < base.issued:
             yield problem(f"{path}.granted", f"granted before the external certificate {base.id!r} was issued")
+        # The body's suspension suspends, its withdrawal withdraws, the certification resting on it.
+        if base.status is not ExternalCertificateStatus.VALID and (
+            ic.status is IcocaCertificationStatus.CERTIFIED
+            or (ic.status is IcocaCertificationStatus.SUSPENDED and base.status is ExternalCertificateStatus.WITHDRAWN)
+        ):
+            yield problem(
+                f"{path}.status",
+                f"{ic.status.value}, but the certificate {base.id!r} it rests on is {base.status.value} by its "
+                f"body; an ICoCA certification is suspended or withdrawn with its certificate",
+            )
         if ic.status is IcocaCertificationStatus.CERTIFIED:
             certified_companies.add(ic.company)
             if ic.in_force(doc.as_of) or ic.granted > doc.as_of:  # the latter: reported as after as_of
