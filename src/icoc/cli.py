@@ -938,7 +938,7 @@ def _open_registry_and_document(
 ) -> tuple[Registry, date, RegistryDocument | None]:
     """A live registry from a registry document or a history file (JSON or YAML; '-': stdin),
     advanced to ``as_of``, and the document when it was one."""
-    from icoc.errors import InvalidInput, Problem
+    from icoc.errors import IcocError, InvalidInput, Problem
     from icoc.io import read_data, structure
     from icoc.model import RegistryDocument
     from icoc.model.events import History
@@ -956,8 +956,11 @@ def _open_registry_and_document(
             raise exc.under(f"{where}:$") from None
         try:
             reg = Registry.from_history(history, rules=rules)
-        except InvalidInput as exc:
-            raise exc.under(f"{where}:$") from None
+        except IcocError as exc:  # name the event refused: its path in the file
+            at = f"{where}:$" if exc.batch_index is None else f"{where}:$.events[{exc.batch_index}]"
+            if isinstance(exc, InvalidInput):
+                raise exc.under(at) from None
+            raise InvalidInput(Problem(at, str(exc))) from None
         default = max((e.effective for e in history.events), default=None)
     else:
         try:

@@ -62,6 +62,10 @@ class Problem:
 class IcocError(Exception):
     """Base class of every error icoc raises on purpose."""
 
+    batch_index: int | None = None
+    """The position, in the events given, of the event refused by ``Registry.submit_all`` (and so
+    ``Registry.from_history``: the index in the history's ``events``); ``None`` otherwise."""
+
 
 class InvalidInput(IcocError, ValueError):
     """Input that cannot become a valid icoc value; lists every problem found with its path."""

@@ -143,7 +143,9 @@ def _follow_while_held(
     if not any(t.source == current.state and t.target == PREVIOUS for t in table.transitions):
         return None
     candidates = table.candidates(current.previous, event, view, current)
-    if not candidates or candidates[0].target in (PREVIOUS, current.previous):
+    # An event that would lead into the held state itself (suspending what is suspended) is not
+    # one to remember: reinstatement must still return to where the instance was.
+    if not candidates or candidates[0].target in (PREVIOUS, current.previous, current.state):
         return None
     transition = candidates[0]
     if check and any(g(view, event, current) is not None for g in transition.guards):
@@ -480,6 +482,7 @@ class Registry(_Queries):
                     self._apply_input(batch[i], tx)
                 except (IllegalTransition, UnknownMember, InvalidInput, RuleError) as exc:
                     exc.add_note(f"event {i} of the batch; nothing in the batch was applied")
+                    exc.batch_index = i
                     raise
             if before_commit is not None:
                 before_commit(tuple(self._history[tx.start :]))

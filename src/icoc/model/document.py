@@ -217,12 +217,15 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
             )
         if ic.granted < base.issued:
             yield problem(f"{path}.granted", f"granted before the external certificate {base.id!r} was issued")
-        if ic.status is IcocaCertificationStatus.CERTIFIED and base.status is not ExternalCertificateStatus.VALID:
-            # An ICoCA certification is suspended or withdrawn with the certificate it rests on [P].
+        # The body's suspension suspends, its withdrawal withdraws, the certification resting on it.
+        if base.status is not ExternalCertificateStatus.VALID and (
+            ic.status is IcocaCertificationStatus.CERTIFIED
+            or (ic.status is IcocaCertificationStatus.SUSPENDED and base.status is ExternalCertificateStatus.WITHDRAWN)
+        ):
             yield problem(
                 f"{path}.status",
-                f"certified, but the certificate {base.id!r} it rests on is {base.status.value} by its body; "
-                f"the certification is {base.status.value} with it",
+                f"{ic.status.value}, but the certificate {base.id!r} it rests on is {base.status.value} by its "
+                f"body; an ICoCA certification is suspended or withdrawn with its certificate",
             )
         if ic.status is IcocaCertificationStatus.CERTIFIED:
             certified_companies.add(ic.company)

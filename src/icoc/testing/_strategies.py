@@ -873,10 +873,11 @@ def registries(draw: st.DrawFn, *, max_companies: int = 5, as_of: date | None = 
                     status = IcocaCertificationStatus.CERTIFIED
                 else:
                     status = draw(st.sampled_from(list(IcocaCertificationStatus) if may_certify else not_certified))
-                if status is IcocaCertificationStatus.CERTIFIED and base.status is not ExternalCertificateStatus.VALID:
-                    # A certification in force rests on a certificate in force (suspended with it).
-                    base = attrs.evolve(base, status=ExternalCertificateStatus.VALID)
-                    certificates[-1] = base
+                # A certification in force rests on a valid certificate; a suspended one on one not withdrawn.
+                if status is IcocaCertificationStatus.CERTIFIED or (
+                    status is IcocaCertificationStatus.SUSPENDED and base.status is ExternalCertificateStatus.WITHDRAWN
+                ):
+                    certificates[-1] = base = attrs.evolve(base, status=ExternalCertificateStatus.VALID)
                 icoca.append(
                     draw(
                         icoca_certifications(

@@ -82,6 +82,20 @@ def _within_external(ctx: GuardContext, event: Event, current: Instance | None) 
     return None
 
 
+@guard("an event naming no scope (or no certificate) is about one certification only")
+def _one_meant(ctx: GuardContext, event: Event, current: Instance | None) -> str | None:
+    """Histories written before scopes name neither; with two certifications able to take the
+    event (land and maritime), one application, grant or withdrawal must not move both."""
+    field = "scope" if hasattr(event, "scope") else "certificate_id"
+    if getattr(event, field, None) is not None:
+        return None
+    able = [i for i in certifications_of(ctx, event.subject) if TABLE.candidates(i.state, event, ctx, i)]
+    if len(able) < 2:
+        return None
+    where = ", ".join(f"{scope_of_instance(i).value} ({i.state})" for i in able)
+    return f"it names no {field} and {len(able)} certifications could take it: {where}; name the {field}"
+
+
 _DEFAULT_STANDARDS = {s.id: s for s in DEFAULT_STANDARDS}
 
 
@@ -184,13 +198,18 @@ TABLE = TransitionTable(
             source="externally_certified",
             event=IcocaApplicationSubmitted,
             target="icoca_review",
-            guards=(subject_company_active,),
+            guards=(subject_company_active, _one_meant),
             citation="Art. 11, second stage",
         ),
         Transition(
-            source="icoca_review", event=IcocaCertificationGranted, target="icoca_certified", guards=(_within_external,)
+            source="icoca_review",
+            event=IcocaCertificationGranted,
+            target="icoca_certified",
+            guards=(_within_external, _one_meant),
         ),
-        Transition(source="icoca_review", event=IcocaApplicationRefused, target="externally_certified"),
+        Transition(
+            source="icoca_review", event=IcocaApplicationRefused, target="externally_certified", guards=(_one_meant,)
+        ),
         # A new certificate of the scope: the certification rests on it from now on.
         *(
             Transition(source=s, event=CertificationRenewed, target=s, guards=(acceptable_certificate,))
@@ -200,12 +219,15 @@ TABLE = TransitionTable(
         # that ICoCA never certified does not make it ICoCA certified.
         Transition(source="suspended", event=CertificationRenewed, target=PREVIOUS, guards=(acceptable_certificate,)),
         *(
-            Transition(source=s, event=ExternalCertificateSuspended, target="suspended")
+            Transition(source=s, event=ExternalCertificateSuspended, target="suspended", guards=(_one_meant,))
             for s in ("externally_certified", "icoca_review", "icoca_certified")
         ),
-        Transition(source="suspended", event=ExternalCertificateReinstated, target=PREVIOUS),
-        *(Transition(source=s, event=CertificationExpired, target="expired") for s in _HOLDING),
-        *(Transition(source=s, event=CertificationWithdrawn, target="withdrawn") for s in _HOLDING),
+        Transition(source="suspended", event=ExternalCertificateReinstated, target=PREVIOUS, guards=(_one_meant,)),
+        *(
+            Transition(source=s, event=ev, target=target, guards=(_one_meant,))
+            for ev, target in ((CertificationExpired, "expired"), (CertificationWithdrawn, "withdrawn"))
+            for s in _HOLDING
+        ),
         *(
             Transition(source=s, event=ExternalCertificateWithdrawn, target="withdrawn", label="certificate withdrawn")
             for s in _HOLDING

@@ -46,10 +46,13 @@ _ACTIVE = ("member", "transitional_member", "affiliate", "certified_member")
 
 def _last_certification_ends(ctx: GuardContext, event: Event, current: Instance | None) -> bool:
     """A certified member becomes a member again when the event ends its last ICoCA certification
-    in force; one certified in another scope stays a certified member."""
+    held; one certified in another scope stays a certified member, and so does one whose other
+    certification is suspended from being certified (a suspension alone keeps a certified member
+    certified, and reinstatement returns that certification)."""
     ending = set(certification.TABLE.keys_of(ctx, event))
     return ending != set() and not any(
-        inst.state == "icoca_certified" and inst.key not in ending
+        inst.key not in ending
+        and (inst.state == "icoca_certified" or (inst.state == "suspended" and inst.previous == "icoca_certified"))
         for inst in certification.certifications_of(ctx, event.subject)
     )
 
