@@ -12,7 +12,9 @@ How records become events:
   transitional member or affiliate by its status (a certified member, and a terminated or
   withdrawn company, as member; a suspended one as the status it was suspended from), an observer
   as observer, CSOs and governments as members. ``Suspended``, ``Terminated`` or ``Withdrew``
-  follow on ``status_since`` (``as_of`` when a CSO, government or observer has none).
+  follow on ``status_since`` (``as_of`` when a CSO, government or observer has none), with a
+  company's ``status_ground`` as their ground (``other`` when absent) and its ``status_reason`` as
+  their (company-level) reason (a stock phrase when absent).
 - ICoCA certifications, in grant order: the external certificate is recorded (as it stood then:
   valid) on max(issued, joined, end of the previous certification), the application and the grant
   on max(granted, that date), then the certification's status: expired on its expiry; withdrawn
@@ -35,8 +37,10 @@ How records become events:
   with no plan recorded, a plan named ``<case>/plan`` recommended on opening whose deadline is the
   next step's date (``as_of`` while open); implemented on ``closed``, resolved on ``closed``,
   suspension proceedings the day after the plan's deadline (capped at ``as_of``).
-- Complaints: received, classified, referred, remedied or unresolved as the stage requires, closed
-  on ``closed``; a closed complaint with a route but no outcome, or an outcome but no route, is
+- Complaints: received (with the company on record, or none: ``company_name`` for a company not
+  on record), classified, referred, remedied or unresolved as the stage requires, closed on
+  ``closed``; a closed complaint with no ``kind`` was never classified and is closed from
+  ``received`` (not admissible); a closed complaint with a route but no outcome, or an outcome but no route, is
   closed from classification with that route or outcome in the closing reason (the workflow only
   closes a referred complaint once it is remedied or unresolved).
 - Board: four seats per pillar, created when the earliest sitting director took office; each
@@ -99,6 +103,7 @@ from icoc.model.events import (
     DueDiligenceStarted,
     Event,
     ExternalCertificateRecorded,
+    Ground,
     ExternalCertificateSuspended,
     IcocaApplicationSubmitted,
     IcocaCertificationGranted,
@@ -330,12 +335,15 @@ class _Planner:
         self._certification(c)
         since = c.status_since
         ending: Event | None = None
+        ground = c.status_ground if c.status_ground is not None else Ground.OTHER
         if c.status is CompanyStatus.SUSPENDED:
-            ending = self.make(path, Suspended, subject=c.id, effective=since, reason=f"suspended, {_RECORDED}")
+            reason = c.status_reason or f"suspended, {_RECORDED}"
+            ending = self.make(path, Suspended, subject=c.id, effective=since, reason=reason, ground=ground)
         elif c.status is CompanyStatus.TERMINATED:
-            ending = self.make(path, Terminated, subject=c.id, effective=since, reason=f"terminated, {_RECORDED}")
+            reason = c.status_reason or f"terminated, {_RECORDED}"
+            ending = self.make(path, Terminated, subject=c.id, effective=since, reason=reason, ground=ground)
         elif c.status is CompanyStatus.WITHDRAWN:
-            ending = self.make(path, Withdrew, subject=c.id, effective=since)
+            ending = self.make(path, Withdrew, subject=c.id, effective=since, ground=ground)
         if ending is not None:
             self.life(c.id, ending, path, _Group.STATUS)
 
@@ -576,12 +584,18 @@ class _Planner:
         add(
             ComplaintReceived,
             company=cp.company,
+            company_name=cp.company_name,
             complainant=cp.complainant,
             statement=cp.statement,
             category=cp.category,
             code_paragraphs=cp.code_paragraphs,
         )
         if cp.stage is ComplaintStage.RECEIVED:
+            return
+        if cp.kind is None:
+            # Never classified: closed as not admissible (the model allows no route or outcome).
+            assert cp.stage is ComplaintStage.CLOSED and cp.closed is not None
+            add(ComplaintClosed, when=cp.closed)
             return
         add(ComplaintClassified, kind=cp.kind)
         if cp.stage is ComplaintStage.CLASSIFIED:

@@ -118,14 +118,62 @@ def _closed(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) ->
     v.optional(v.not_before("received", "a complaint cannot close before it was received"))(instance, attribute, value)
 
 
+_CLASSIFIED = (ComplaintStage.CLASSIFIED, *_ROUTED)
+
+
+def _kind(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.enum(ComplaintKind))(instance, attribute, value)
+    value = getattr(instance, attribute.name)
+    if value is None and instance.stage in _CLASSIFIED:
+        raise v.invalid(instance, attribute.name, f"a complaint at stage {instance.stage.value} was classified: name its kind")
+    if value is None and (instance.route is not None or instance.outcome is not None):
+        raise v.invalid(
+            instance, attribute.name, "a complaint with a route or an outcome was classified first: name its kind"
+        )
+
+
+def _company_name(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.text)(instance, attribute, value)
+    if value is not None and instance.company is not None:
+        raise v.invalid(
+            instance,
+            attribute.name,
+            "names a company that is not on record; a complaint whose company is on record gives only company",
+        )
+
+
+def _compliance_case(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.identifier)(instance, attribute, value)
+    if value is not None and instance.company is None:
+        raise v.invalid(
+            instance,
+            attribute.name,
+            "a complaint that names no company on record is never linked to a member's compliance case",
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Complaint:
-    """A complaint against a company, its route to a remedy and its outcome."""
+    """A complaint as received (Art. 13), its route to a remedy and its outcome.
+
+    ``company`` is the company on record it concerns, or ``None``: a company that is not on
+    record (``company_name``, as the complainant gave it, Secretariat-level) or no identified
+    company. Such complaints are kept, counted and routed, never linked to a compliance case.
+    ``kind`` is the Secretariat's classification: required once classified (stages classified,
+    referred, remedied, unresolved), optional at ``received``; a closed complaint without a kind
+    was never classified, i.e. closed as not admissible."""
 
     id: ComplaintId = attrs.field(validator=v.identifier)
-    company: MemberId = attrs.field(validator=v.identifier)
+    company: MemberId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    company_name: str | None = attrs.field(
+        default=None,
+        validator=_company_name,
+        metadata=sensitive(Sensitivity.SECRETARIAT),
+        repr=hidden(Sensitivity.SECRETARIAT),
+    )
+    """The company as the complainant named it, when it is not on record (Secretariat-level)."""
     received: date = attrs.field(validator=v.a_date)
-    kind: ComplaintKind = attrs.field(validator=v.enum(ComplaintKind))
+    kind: ComplaintKind | None = attrs.field(default=None, validator=_kind)
     complainant: Complainant = attrs.field(
         factory=Complainant,
         validator=v.typed(Complainant),
@@ -138,7 +186,7 @@ class Complaint:
     route: ComplaintRoute | None = attrs.field(default=None, validator=_route)
     outcome: ComplaintOutcome | None = attrs.field(default=None, validator=_outcome)
     closed: date | None = attrs.field(default=None, validator=_closed)
-    compliance_case: CaseId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    compliance_case: CaseId | None = attrs.field(default=None, validator=_compliance_case)
     """The Art. 12 case this complaint opened, if it was compliance-relevant."""
     statement: str | None = attrs.field(
         default=None,
