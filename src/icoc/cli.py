@@ -449,11 +449,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(report.data(), indent=2) + "\n")
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["table", "labels", "count"])
-        for t in report.tables:
-            for row in t.rows:
-                writer.writerow([t.name, "/".join(str(c) for c in row[:-1]), row[-1]])
+        csv.writer(sys.stdout, lineterminator="\n").writerows(report.csv_rows())
     else:
         sys.stdout.write(report.text() + "\n")
     return EXIT_OK
