@@ -38,8 +38,8 @@ from icoc.model.events import (
     Terminated,
 )
 from icoc.model.members import CompanyStatus, MembershipStatus
-from icoc.workflows import SubjectKind
 from icoc.model.monitoring import ConcernCategory, FindingSource
+from icoc.workflows import SubjectKind
 
 __all__ = ["COMPLAINT_ABOUT", "MonitoringReport", "Table", "monitoring_report"]
 
@@ -265,7 +265,9 @@ def monitoring_report(registry: object, year: int, *, as_of: date | None = None)
         columns=("ground", "terminations"),
         rows=tuple((g.value, grounds[g.value]) for g in Ground),
     )
-    return MonitoringReport(year=year, tables=(members, others, csa, case_table, complaint_table, terminations), as_of=end)
+    return MonitoringReport(
+        year=year, tables=(members, others, csa, case_table, complaint_table, terminations), as_of=end
+    )
 
 
 def _status_on(registry: Any, company: str, on: date) -> str | None:

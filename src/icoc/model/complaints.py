@@ -125,7 +125,9 @@ def _kind(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> N
     v.optional(v.enum(ComplaintKind))(instance, attribute, value)
     value = getattr(instance, attribute.name)
     if value is None and instance.stage in _CLASSIFIED:
-        raise v.invalid(instance, attribute.name, f"a complaint at stage {instance.stage.value} was classified: name its kind")
+        raise v.invalid(
+            instance, attribute.name, f"a complaint at stage {instance.stage.value} was classified: name its kind"
+        )
     if value is None and (instance.route is not None or instance.outcome is not None):
         raise v.invalid(
             instance, attribute.name, "a complaint with a route or an outcome was classified first: name its kind"

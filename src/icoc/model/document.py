@@ -51,9 +51,7 @@ class RegistryDocument:
     governments: tuple[Government, ...] = _tuple(Government)
     observers: tuple[Observer, ...] = _tuple(Observer)
     # A factory, not the tuple itself, so signatures show a short default instead of the catalogue.
-    standards: tuple[Standard, ...] = attrs.field(
-        factory=lambda: DEFAULT_STANDARDS, validator=v.tuple_of(Standard)
-    )
+    standards: tuple[Standard, ...] = attrs.field(factory=lambda: DEFAULT_STANDARDS, validator=v.tuple_of(Standard))
     certification_bodies: tuple[CertificationBody, ...] = _tuple(CertificationBody)
     certificates: tuple[ExternalCertificate, ...] = _tuple(ExternalCertificate)
     icoca_certifications: tuple[IcocaCertification, ...] = _tuple(IcocaCertification)
