@@ -126,7 +126,7 @@ def _kind(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> N
     value = getattr(instance, attribute.name)
     if value is None and instance.stage in _CLASSIFIED:
         raise v.invalid(
-            instance, attribute.name, f"a complaint at stage {instance.stage.value} was classified: name its kind"
+            instance, attribute.name, f"a complaint at stage {instance.stage} was classified: name its kind"
         )
     if value is None and (instance.route is not None or instance.outcome is not None):
         raise v.invalid(
