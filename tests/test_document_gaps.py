@@ -27,7 +27,6 @@ from icoc.io import Audience
 from icoc.model import (
     CivilSocietyOrganisation,
     Company,
-    CompanyStatus,
     Complaint,
     ComplaintKind,
     ComplaintStage,
@@ -160,7 +159,7 @@ def test_the_report_counts_a_documents_terminations_by_their_grounds(
     expected = Counter((g or Ground.OTHER).value for s, g in records if s == "terminated")
     assert {k[0]: n for k, n in report.counts("terminations_by_ground").items() if n} == dict(expected)
     assert report.table("terminations_by_ground").total == sum(expected.values())
-    for c, (status, ground) in zip(companies, records, strict=True):
+    for c, (_status, ground) in zip(companies, records, strict=True):
         (ending,) = (e for e in events_from_document(doc) if e.subject == c.id and hasattr(e, "ground"))
         assert ending.ground is (ground or Ground.OTHER)
 

@@ -138,6 +138,7 @@ from icoc.model.members import (
     Pillar,
 )
 from icoc.model.monitoring import CaseStage, ComplianceCase, CorrectiveActionPlan, SelfAssessment
+from icoc.model.sensitivity import Sensitivity, withheld
 from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
 
 if TYPE_CHECKING:
@@ -344,11 +345,13 @@ class _Planner:
         since = c.status_since
         ending: Event | None = None
         ground = c.status_ground if c.status_ground is not None else Ground.OTHER
+        # A withheld reason (an export's marker) is no reason: the stock phrase stands in for it.
+        given = c.status_reason if c.status_reason != withheld(Sensitivity.COMPANY) else None
         if c.status is CompanyStatus.SUSPENDED:
-            reason = c.status_reason or f"suspended, {_RECORDED}"
+            reason = given or f"suspended, {_RECORDED}"
             ending = self.make(path, Suspended, subject=c.id, effective=since, reason=reason, ground=ground)
         elif c.status is CompanyStatus.TERMINATED:
-            reason = c.status_reason or f"terminated, {_RECORDED}"
+            reason = given or f"terminated, {_RECORDED}"
             ending = self.make(path, Terminated, subject=c.id, effective=since, reason=reason, ground=ground)
         elif c.status is CompanyStatus.WITHDRAWN:
             ending = self.make(path, Withdrew, subject=c.id, effective=since, ground=ground)

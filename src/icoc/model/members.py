@@ -10,7 +10,7 @@ import attrs
 
 from icoc.model import _validate as v
 from icoc.model.ids import MemberId
-from icoc.model.sensitivity import Sensitivity, hidden, sensitive
+from icoc.model.sensitivity import Sensitivity, hidden, sensitive, withheld
 
 __all__ = [
     "CivilSocietyOrganisation",
@@ -152,8 +152,8 @@ def _status_ground(instance: Company, attribute: attrs.Attribute[Any], value: An
 
 def _status_reason(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
     v.optional(v.text)(instance, attribute, value)
-    if value is None:
-        return
+    if value is None or value == withheld(Sensitivity.COMPANY):
+        return  # an export that hides the field marks it whatever the status: it loads back
     if instance.status is CompanyStatus.WITHDRAWN:
         raise v.invalid(
             instance,
