@@ -104,6 +104,7 @@ def test_the_monitoring_report_has_icocas_tables_and_counts() -> None:
     report = monitoring_report(_registry_for_2021(), Y)
     assert [t.name for t in report.tables] == [
         "members_by_status",
+        "other_members_by_status",
         "self_assessments",
         "cases_by_source_and_category",
         "complaints",

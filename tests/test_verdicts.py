@@ -51,7 +51,7 @@ def test_after_leaving_every_membership_requirement_says_so(reg: icoc.Registry) 
     assert d.verdict is Verdict.NOT_ELIGIBLE
     assert reasons["active"].startswith("withdrawn since 2026-02-01")
     for rid in ("not-suspended", "certification-deadline", "self-assessment"):
-        assert reasons[rid] == "no longer a member: withdrawn on 2026-02-01"
+        assert reasons[rid] == "no longer a member: withdrawn on 2026-02-01, ground other"  # the public ground
     assert not any(o.result is Result.UNKNOWN for o in d.outcomes)
 
 

@@ -12,7 +12,9 @@ How records become events:
   transitional member or affiliate by its status (a certified member, and a terminated or
   withdrawn company, as member; a suspended one as the status it was suspended from), an observer
   as observer, CSOs and governments as members. ``Suspended``, ``Terminated`` or ``Withdrew``
-  follow on ``status_since`` (``as_of`` when a CSO, government or observer has none).
+  follow on ``status_since`` (``as_of`` when a CSO, government or observer has none), with a
+  company's ``status_ground`` as their ground (``other`` when absent) and its ``status_reason`` as
+  their (company-level) reason (a stock phrase when absent).
 - ICoCA certifications, in grant order: the external certificate is recorded (as it stood then:
   valid) on max(issued, joined, end of the previous certification), the application and the grant
   on max(granted, that date), then the certification's status: expired on its expiry; withdrawn
@@ -35,12 +37,20 @@ How records become events:
   with no plan recorded, a plan named ``<case>/plan`` recommended on opening whose deadline is the
   next step's date (``as_of`` while open); implemented on ``closed``, resolved on ``closed``,
   suspension proceedings the day after the plan's deadline (capped at ``as_of``).
-- Complaints: received, classified, referred, remedied or unresolved as the stage requires, closed
-  on ``closed``; a closed complaint with a route but no outcome, or an outcome but no route, is
+- Complaints: received (with the company on record, or none: ``company_name`` for a company not
+  on record), classified, referred, remedied or unresolved as the stage requires, closed on
+  ``closed``; a closed complaint with no ``kind`` was never classified and is closed from
+  ``received`` (not admissible); a closed complaint with a route but no outcome, or an outcome but no route, is
   closed from classification with that route or outcome in the closing reason (the workflow only
   closes a referred complaint once it is remedied or unresolved).
-- Board: four seats per pillar, created when the earliest sitting director took office; each
-  director in office on ``as_of`` is nominated, elected and takes office on ``term_start``.
+- Board: four seats per pillar, created when the earliest imported director took office; each
+  director in office on ``as_of`` is nominated, elected and takes office on ``term_start``. Each
+  seat of a pillar left vacant on ``as_of`` receives one of the pillar's past directors, latest
+  term end first (the document does not say which seat a director held): elected, in office,
+  and its term ended on ``term_end``, so the pillar's re-election limit
+  (``board.reelection.<pillar>``) applies to that outgoing director after the import. A past
+  director the Board workflow could not have seated (a term longer than ``board.term_years``,
+  an organisation not an active member of the pillar when the term started) is skipped.
 
 Members' own histories are applied first, then the board, complaints and cases, and last the
 terminations and withdrawals: a case, complaint or director the document keeps about a member is
@@ -59,12 +69,13 @@ checks that every member, case and complaint stands where the document says.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
 from icoc.model.certificates import (
@@ -100,6 +111,7 @@ from icoc.model.events import (
     Event,
     ExternalCertificateRecorded,
     ExternalCertificateSuspended,
+    Ground,
     IcocaApplicationSubmitted,
     IcocaCertificationGranted,
     NominationsOpened,
@@ -111,10 +123,11 @@ from icoc.model.events import (
     SelfAssessmentSubmitted,
     Suspended,
     SuspensionProceedingsOpened,
+    TermEnded,
     Terminated,
     Withdrew,
 )
-from icoc.model.governance import SEATS_PER_PILLAR
+from icoc.model.governance import SEATS_PER_PILLAR, Director
 from icoc.model.ids import PlanId
 from icoc.model.members import (
     CivilSocietyOrganisation,
@@ -126,6 +139,7 @@ from icoc.model.members import (
     ServiceDomain,
 )
 from icoc.model.monitoring import CaseStage, ComplianceCase, CorrectiveActionPlan, SelfAssessment
+from icoc.model.sensitivity import Sensitivity, withheld
 from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
 
 if TYPE_CHECKING:
@@ -336,12 +350,17 @@ class _Planner:
         self._certification(c)
         since = c.status_since
         ending: Event | None = None
+        ground = c.status_ground if c.status_ground is not None else Ground.OTHER
+        # A withheld reason (an export's marker) is no reason: the stock phrase stands in for it.
+        given = c.status_reason if c.status_reason != withheld(Sensitivity.COMPANY) else None
         if c.status is CompanyStatus.SUSPENDED:
-            ending = self.make(path, Suspended, subject=c.id, effective=since, reason=f"suspended, {_RECORDED}")
+            reason = given or f"suspended, {_RECORDED}"
+            ending = self.make(path, Suspended, subject=c.id, effective=since, reason=reason, ground=ground)
         elif c.status is CompanyStatus.TERMINATED:
-            ending = self.make(path, Terminated, subject=c.id, effective=since, reason=f"terminated, {_RECORDED}")
+            reason = given or f"terminated, {_RECORDED}"
+            ending = self.make(path, Terminated, subject=c.id, effective=since, reason=reason, ground=ground)
         elif c.status is CompanyStatus.WITHDRAWN:
-            ending = self.make(path, Withdrew, subject=c.id, effective=since)
+            ending = self.make(path, Withdrew, subject=c.id, effective=since, ground=ground, reason=given)
         if ending is not None:
             self.life(c.id, ending, path, _Group.STATUS)
 
@@ -551,9 +570,11 @@ class _Planner:
     # --- board ---------------------------------------------------------------------------------
 
     def _board(self) -> None:
-        """Four seats per pillar, and every director in office on ``as_of`` in one of them."""
+        """Four seats per pillar: every director in office on ``as_of`` in one of them, and in each
+        seat left vacant the latest outgoing director of its pillar whose term has ended."""
         sitting = [(i, d) for i, d in enumerate(self.doc.board.directors) if d.in_office(self.as_of)]
-        created = min((d.term_start for _, d in sitting), default=self.as_of)
+        outgoing = self._outgoing_directors(sitting)
+        created = min((d.term_start for _, d in (*sitting, *outgoing)), default=self.as_of)
         taken: set[str] = {m.id for m in self.doc.members()}
         taken.update(x.id for x in self.doc.cases)
         taken.update(x.id for x in self.doc.complaints)
@@ -568,7 +589,8 @@ class _Planner:
                 event = self.make("$.board", SeatCreated, subject=seat, effective=created, pillar=pillar)
                 self.board.append(self.step(event, "$.board"))
             mine = sorted(((i, d) for i, d in sitting if d.pillar is pillar), key=lambda p: (p[1].term_start, p[1].id))
-            for seat, (i, d) in zip(seats, mine, strict=False):
+            gone = sorted(((i, d) for i, d in outgoing if d.pillar is pillar), key=lambda p: (p[1].term_start, p[1].id))
+            for seat, (i, d) in zip(seats, [*mine, *gone], strict=False):
                 path = f"$.board.directors[{i}]"
                 on = d.term_start
                 steps: tuple[Event, ...] = (
@@ -585,6 +607,51 @@ class _Planner:
                     self.make(path, DirectorTookOffice, subject=seat, effective=on, term_end=d.term_end),
                 )
                 self.board.extend(self.step(event, path) for event in steps)
+                if d.term_end <= self.as_of:
+                    # The seat's term ends on its end date (rule BOARD.TERM_END derives the same
+                    # when the rules run; the import records it so a registry without rules agrees).
+                    self.board.append(self.step(self.make(path, TermEnded, subject=seat, effective=d.term_end), path))
+
+    def _outgoing_directors(self, sitting: list[tuple[int, Director]]) -> list[tuple[int, Director]]:
+        """For each seat of a pillar left vacant on ``as_of``, the latest director of that pillar
+        whose term had ended (by term end, then term start, then id): the document does not say
+        which seat a director held, so the most recent terms are taken to be the vacant seats'.
+        A director whose term the Board workflow would refuse (longer than ``board.term_years``,
+        or for an organisation that was not an active member of the pillar when it started) is
+        left out: it cannot be the last holder of a seat in the registry's history."""
+        chosen: list[tuple[int, Director]] = []
+        members: dict[str, Any] = {m.id: m for m in self.doc.members()}
+        for pillar in Pillar:
+            vacant = SEATS_PER_PILLAR - sum(1 for _, d in sitting if d.pillar is pillar)
+            past = [
+                (i, d)
+                for i, d in enumerate(self.doc.board.directors)
+                if d.pillar is pillar and d.term_end <= self.as_of
+            ]
+            past.sort(key=lambda p: (p[1].term_end, p[1].term_start, p[1].id), reverse=True)
+            for i, d in past:
+                if vacant <= 0:
+                    break
+                if self._importable_term(d, members):
+                    chosen.append((i, d))
+                    vacant -= 1
+        return chosen
+
+    def _importable_term(self, d: Director, members: Mapping[str, Any]) -> bool:
+        try:
+            years = self.params.value("board.term_years", d.term_start)
+        except InvalidInput:
+            return False
+        if not isinstance(years, int) or d.term_end > d.term_start + relativedelta(years=years):
+            return False
+        if d.organisation is None:
+            return True
+        org = members.get(d.organisation)
+        if org is None or org.joined > d.term_start:
+            return False
+        left = org.status.value in ("terminated", "withdrawn")
+        since = getattr(org, "status_since", None)
+        return not (left and (since is None or since <= d.term_start))
 
     # --- complaints and cases ------------------------------------------------------------------
 
@@ -612,6 +679,11 @@ class _Planner:
             code_paragraphs=cp.code_paragraphs,
         )
         if cp.stage is ComplaintStage.RECEIVED:
+            return
+        if cp.kind is None:
+            # Never classified: closed as not admissible (the model allows no route or outcome).
+            assert cp.stage is ComplaintStage.CLOSED and cp.closed is not None
+            add(ComplaintClosed, when=cp.closed)
             return
         add(ComplaintClassified, kind=cp.kind)
         if cp.stage is ComplaintStage.CLASSIFIED:

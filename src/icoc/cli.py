@@ -166,9 +166,10 @@ def _demo_tables(doc: RegistryDocument) -> list[Table]:
 
     complaints = Table(title="Open complaints by stage and kind", title_justify="left")
     complaints.add_column("Stage")
-    kinds = list(ComplaintKind)
+    kinds: list[ComplaintKind | None] = [*ComplaintKind, None]
     for kind in kinds:
-        complaints.add_column(_KIND_LABELS.get(kind.value, kind.value.replace("_", " ")), justify="right")
+        label = "not classified" if kind is None else _KIND_LABELS.get(kind.value, kind.value.replace("_", " "))
+        complaints.add_column(label, justify="right")
     open_complaints = [c for c in doc.complaints if c.stage.is_open]
     grid = Counter((c.stage, c.kind) for c in open_complaints)
     for cstage in ComplaintStage:
@@ -453,11 +454,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(report.data(), indent=2) + "\n")
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["table", "labels", "count"])
-        for t in report.tables:
-            for row in t.rows:
-                writer.writerow([t.name, "/".join(str(c) for c in row[:-1]), row[-1]])
+        csv.writer(sys.stdout, lineterminator="\n").writerows(report.csv_rows())
     else:
         sys.stdout.write(report.text() + "\n")
     return EXIT_OK

@@ -10,7 +10,7 @@ from datetime import date
 
 import attrs
 
-from icoc.model.events import Event, Fact
+from icoc.model.events import Event, Fact, Ground
 from icoc.model.sensitivity import Audience
 
 __all__ = ["Explanation", "Step", "explain"]
@@ -28,6 +28,9 @@ class Step:
     rule: str | None = None
     citation: str | None = None
     facts: tuple[Fact, ...] = ()
+    ground: str | None = None
+    """The public ground of a suspension, termination proposal, termination or withdrawal
+    (:class:`~icoc.model.events.Ground` value); never the event's confidential ``reason``."""
 
 
 @attrs.frozen(kw_only=True)
@@ -50,6 +53,8 @@ class Explanation:
             by = f"rule {s.rule}" if s.rule else f"by {s.actor}"
             after = ", ".join(f"{f.name}={f.value}" for f in s.process_states)
             lines.append(f"  {s.effective.isoformat()}  {s.event:<32} {by}  -> {after}")
+            if s.ground is not None:
+                lines.append(f"      ground: {s.ground}")
             if s.citation:
                 lines.append(f"      cites: {s.citation}")
             engine = {f.name: f.value for f in s.facts if f.name.startswith("rule.")}
@@ -89,7 +94,13 @@ def explain(registry: object, subject: str, as_of: date | None = None) -> Explan
                 rule=event.cause.rule,
                 citation=event.cause.citation,
                 facts=event.cause.facts,
+                ground=_ground(event),
             )
         )
     state = registry.state_of(subject, as_of) if as_of is not None else registry.state_of(subject)
     return Explanation(subject=subject, as_of=as_of, state=state, steps=tuple(steps))
+
+
+def _ground(event: Event) -> str | None:
+    ground = getattr(event, "ground", None)
+    return ground.value if isinstance(ground, Ground) else None

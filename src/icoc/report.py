@@ -2,7 +2,8 @@
 
 :func:`monitoring_report` counts, for one calendar year:
 
-- **members by status** on 31 December (private security companies by company status);
+- **members by status** on 31 December (private security companies by company status), and
+  civil society and government members by pillar and status;
 - **self-assessments** sent and received (submitted) during the year;
 - **cases by source and category** opened during the year (Art. 12 concerns);
 - **complaints received** during the year by admissibility and by whether they concern a member,
@@ -36,8 +37,9 @@ from icoc.model.events import (
     SelfAssessmentSubmitted,
     Terminated,
 )
-from icoc.model.members import CompanyStatus
+from icoc.model.members import CompanyStatus, MembershipStatus
 from icoc.model.monitoring import ConcernCategory, FindingSource
+from icoc.workflows import SubjectKind
 
 __all__ = ["COMPLAINT_ABOUT", "MonitoringReport", "Table", "monitoring_report"]
 
@@ -60,9 +62,15 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str | int, ...], ...]
 
+    @property
+    def total(self) -> int:
+        """The sum of the table's counts (the last column)."""
+        return sum(int(r[-1]) for r in self.rows)
+
     def text(self) -> str:
-        """The table as aligned plain text, its title first."""
-        cells = [list(self.columns), *[[str(c) for c in r] for r in self.rows]]
+        """The table as aligned plain text, its title first and a ``total`` row last."""
+        total = ["total", *([""] * (len(self.columns) - 2)), str(self.total)]
+        cells = [list(self.columns), *[[str(c) for c in r] for r in self.rows], total]
         widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
         lines = [self.title]
         for row in cells:
@@ -96,7 +104,7 @@ class MonitoringReport:
         return self.as_of == date(self.year, 12, 31)
 
     def table(self, name: str) -> Table:
-        """The table called ``name`` (``members_by_status``, ``self_assessments``,
+        """The table called ``name`` (``members_by_status``, ``other_members_by_status``, ``self_assessments``,
         ``cases_by_source_and_category``, ``complaints``, ``terminations_by_ground``);
         :class:`~icoc.errors.InvalidInput` for another name."""
         for t in self.tables:
@@ -118,13 +126,26 @@ class MonitoringReport:
         return head + "\n\n" + "\n\n".join(t.text() for t in self.tables)
 
     def data(self) -> dict[str, Any]:
-        """Plain data: ``{"year": Y, "as_of": "YYYY-MM-DD", "complete": bool, "tables": {name: [row dicts]}}``."""
+        """Plain data: ``{"year": Y, "as_of": "YYYY-MM-DD", "complete": bool, "tables": {name: [row
+        dicts]}, "totals": {name: int}}`` (totals apart, so the rows stay one per category)."""
         return {
             "year": self.year,
             "as_of": self.as_of.isoformat(),
             "complete": self.complete,
             "tables": {t.name: t.records() for t in self.tables},
+            "totals": {t.name: t.total for t in self.tables},
         }
+
+    def csv_rows(self) -> list[list[str | int]]:
+        """The report as CSV rows: a header ``year, as_of, complete, table, labels, count``, then
+        one row per table row (labels joined by ``/``) and a ``total`` row after each table; every
+        row carries the year, the day counted up to and whether the year is complete."""
+        head: list[str | int] = [self.year, self.as_of.isoformat(), "true" if self.complete else "false"]
+        out: list[list[str | int]] = [["year", "as_of", "complete", "table", "labels", "count"]]
+        for t in self.tables:
+            out.extend([*head, t.name, "/".join(str(c) for c in r[:-1]), r[-1]] for r in t.rows)
+            out.append([*head, t.name, "total", t.total])
+        return out
 
 
 def _in(event: Event, year: int) -> bool:
@@ -146,6 +167,7 @@ def monitoring_report(registry: object, year: int, *, as_of: date | None = None)
     """
     from icoc.registry import Registry
     from icoc.workflows.company_status import PROCESS as COMPANY_STATUS
+    from icoc.workflows.member_status import PROCESS as MEMBER_STATUS
 
     if not isinstance(registry, Registry):
         raise InvalidInput(Problem("registry", f"expected an icoc.Registry, got {type(registry).__name__}"))
@@ -176,6 +198,22 @@ def monitoring_report(registry: object, year: int, *, as_of: date | None = None)
         title=f"Private security companies by status on {end.isoformat()}",
         columns=("status", "companies"),
         rows=tuple((s.value, statuses[s.value]) for s in CompanyStatus),
+    )
+
+    pillars: Counter[tuple[str, str]] = Counter()
+    for inst in snap.instances(MEMBER_STATUS):
+        kind = snap.kind_of(inst.subject)
+        if kind in (SubjectKind.CSO, SubjectKind.GOVERNMENT):
+            pillars[(str(kind), inst.state)] += 1
+    others = Table(
+        name="other_members_by_status",
+        title=f"Civil society and government members by status on {end.isoformat()}",
+        columns=("pillar", "status", "members"),
+        rows=tuple(
+            (k.value, st.value, pillars[(k.value, st.value)])
+            for k in (SubjectKind.CSO, SubjectKind.GOVERNMENT)
+            for st in MembershipStatus
+        ),
     )
 
     sent = sum(1 for e in history if isinstance(e, SelfAssessmentSent) and _in(e, year))
@@ -227,7 +265,9 @@ def monitoring_report(registry: object, year: int, *, as_of: date | None = None)
         columns=("ground", "terminations"),
         rows=tuple((g.value, grounds[g.value]) for g in Ground),
     )
-    return MonitoringReport(year=year, tables=(members, csa, case_table, complaint_table, terminations), as_of=end)
+    return MonitoringReport(
+        year=year, tables=(members, others, csa, case_table, complaint_table, terminations), as_of=end
+    )
 
 
 def _status_on(registry: Any, company: str, on: date) -> str | None:

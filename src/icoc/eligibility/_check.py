@@ -12,7 +12,7 @@ import attrs
 from icoc.eligibility._policy import Policy, Requirement
 from icoc.errors import InvalidInput, Problem, RegistryChanged, UnknownMember
 from icoc.model.certificates import ExternalCertificate, ExternalCertificateStatus
-from icoc.model.events import Fact, cycle_suffix
+from icoc.model.events import Fact, Ground, cycle_suffix
 from icoc.model.listed import ListedFact, UnregisteredCompany
 from icoc.model.monitoring import Severity
 from icoc.model.standards import CertificationBody
@@ -309,15 +309,38 @@ _NOT_ADMITTED = "not a member on this date (applied, not admitted)"
 _LEFT = frozenset({"terminated", "withdrawn"})
 
 
+def _status_ground(inst: Instance) -> str | None:
+    """The public ground of the suspension, termination or withdrawal that put ``inst`` in its
+    state (never the reason, which is company-level). ``None`` when the instance holds none, or
+    when a later termination proposal recorded its own ground over the suspension's."""
+    ground = inst.data.get("ground")
+    if not isinstance(ground, Ground):
+        return None
+    proposed = inst.data.get("termination_proposed_on")
+    if inst.state == "suspended" and isinstance(proposed, date) and proposed >= inst.since:
+        return None
+    return ground.value
+
+
+def _ground_note(inst: Instance) -> str:
+    ground = _status_ground(inst)
+    return "" if ground is None else f", ground {ground}"
+
+
+def _ground_fact(inst: Instance) -> dict[str, str]:
+    ground = _status_ground(inst)
+    return {} if ground is None else {"ground": ground}
+
+
 def _left(ctx: _Context, i: int, req: Requirement, inst: Instance) -> Outcome:
     """The outcome of a membership requirement for a company that has left the Association."""
-    key = (i, "left", inst.state, inst.since)
+    key = (i, "left", inst.state, inst.since, _status_ground(inst))
     return ctx.memo.get(key) or ctx.build(
         key,
         req,
         _FAILED,
-        f"no longer a member: {inst.state} on {inst.since.isoformat()}",
-        {"status": inst.state, "since": inst.since},
+        f"no longer a member: {inst.state} on {inst.since.isoformat()}{_ground_note(inst)}",
+        {"status": inst.state, "since": inst.since, **_ground_fact(inst)},
     )
 
 
@@ -359,13 +382,13 @@ def _not_suspended(
         elif inst.state == "suspended":
             # The suspension's reason is company-level (the Suspended event's): a decision is
             # public, so it names the date and leaves the reason where its level protects it.
-            key = (i, "suspended", inst.since)
+            key = (i, "suspended", inst.since, _status_ground(inst))
             hit = memo.get(key) or build(
                 key,
                 req,
                 _FAILED,
-                f"suspended on {inst.since.isoformat()} (the reason is withheld: company level)",
-                {"status": inst.state, "suspended_on": inst.since},
+                f"suspended on {inst.since.isoformat()}{_ground_note(inst)} (the reason is withheld: company level)",
+                {"status": inst.state, "suspended_on": inst.since, **_ground_fact(inst)},
             )
         else:
             key = (i, inst.state)

@@ -11,7 +11,7 @@ import attrs
 from icoc.model import _validate as v
 from icoc.model.ids import CaseId, ComplaintId, MemberId
 from icoc.model.monitoring import ConcernCategory, code_paragraphs
-from icoc.model.sensitivity import Sensitivity, hidden, sensitive
+from icoc.model.sensitivity import Sensitivity, hidden, sensitive, withheld
 
 __all__ = [
     "Complainant",
@@ -118,11 +118,40 @@ def _closed(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) ->
     v.optional(v.not_before("received", "a complaint cannot close before it was received"))(instance, attribute, value)
 
 
-def _case_needs_company(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+_CLASSIFIED = (ComplaintStage.CLASSIFIED, *_ROUTED)
+
+
+def _kind(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.enum(ComplaintKind))(instance, attribute, value)
+    value = getattr(instance, attribute.name)
+    if value is None and instance.stage in _CLASSIFIED:
+        raise v.invalid(
+            instance, attribute.name, f"a complaint at stage {instance.stage} was classified: name its kind"
+        )
+    if value is None and (instance.route is not None or instance.outcome is not None):
+        raise v.invalid(
+            instance, attribute.name, "a complaint with a route or an outcome was classified first: name its kind"
+        )
+
+
+def _company_name(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.text)(instance, attribute, value)
+    # An export that hides the field marks it even when empty: that loads back.
+    if value is not None and instance.company is not None and value != withheld(Sensitivity.SECRETARIAT):
+        raise v.invalid(
+            instance,
+            attribute.name,
+            "names a company that is not on record; a complaint whose company is on record gives only company",
+        )
+
+
+def _compliance_case(instance: Complaint, attribute: attrs.Attribute[Any], value: Any) -> None:
     v.optional(v.identifier)(instance, attribute, value)
     if value is not None and instance.company is None:
         raise v.invalid(
-            instance, attribute.name, "a complaint about no company on record cannot be linked to a compliance case"
+            instance,
+            attribute.name,
+            "a complaint that names no company on record is never linked to a member's compliance case",
         )
 
 
@@ -130,15 +159,24 @@ def _case_needs_company(instance: Complaint, attribute: attrs.Attribute[Any], va
 class Complaint:
     """A complaint as received (Art. 13), its route to a remedy and its outcome.
 
-    ``company`` names the company on record it concerns, or is ``None`` for a complaint about a
-    company that is not on record (``company_name`` as the complainant gave it, Secretariat-level)
-    or about no identified company: such a complaint is kept and counted, and no compliance case
-    cites it."""
+    ``company`` is the company on record it concerns, or ``None``: a company that is not on
+    record (``company_name``, as the complainant gave it, Secretariat-level) or no identified
+    company. Such complaints are kept, counted and routed, never linked to a compliance case.
+    ``kind`` is the Secretariat's classification: required once classified (stages classified,
+    referred, remedied, unresolved), optional at ``received``; a closed complaint without a kind
+    was never classified, i.e. closed as not admissible."""
 
     id: ComplaintId = attrs.field(validator=v.identifier)
     company: MemberId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    company_name: str | None = attrs.field(
+        default=None,
+        validator=_company_name,
+        metadata=sensitive(Sensitivity.SECRETARIAT),
+        repr=hidden(Sensitivity.SECRETARIAT),
+    )
+    """The company as the complainant named it, when it is not on record (Secretariat-level)."""
     received: date = attrs.field(validator=v.a_date)
-    kind: ComplaintKind = attrs.field(validator=v.enum(ComplaintKind))
+    kind: ComplaintKind | None = attrs.field(default=None, validator=_kind)
     complainant: Complainant = attrs.field(
         factory=Complainant,
         validator=v.typed(Complainant),
@@ -151,7 +189,7 @@ class Complaint:
     route: ComplaintRoute | None = attrs.field(default=None, validator=_route)
     outcome: ComplaintOutcome | None = attrs.field(default=None, validator=_outcome)
     closed: date | None = attrs.field(default=None, validator=_closed)
-    compliance_case: CaseId | None = attrs.field(default=None, validator=_case_needs_company)
+    compliance_case: CaseId | None = attrs.field(default=None, validator=_compliance_case)
     """The Art. 12 case this complaint opened, if it was compliance-relevant."""
     statement: str | None = attrs.field(
         default=None,
@@ -160,11 +198,3 @@ class Complaint:
         repr=hidden(Sensitivity.CONFIDENTIAL),
     )
     """What the complainant said, as received (confidential)."""
-    company_name: str | None = attrs.field(
-        default=None,
-        validator=v.optional(v.text),
-        metadata=sensitive(Sensitivity.SECRETARIAT),
-        repr=hidden(Sensitivity.SECRETARIAT),
-    )
-    """The name of the company complained about as the complainant gave it (Secretariat-level):
-    the only trace of a company that is not on record."""

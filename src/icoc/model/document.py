@@ -260,6 +260,11 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
         yield from after_as_of(f"cases[{i}].opened", case.opened, "opened")
         if case.complaint is not None and case.complaint not in complaints:
             yield problem(f"cases[{i}].complaint", f"no complaint with id {case.complaint!r}")
+        elif case.complaint is not None and complaints[case.complaint].company is None:
+            yield problem(
+                f"cases[{i}].complaint",
+                f"complaint {case.complaint!r} names no company on record; it is never linked to a compliance case",
+            )
 
     for i, plan in enumerate(doc.corrective_action_plans):
         plan_case = cases.get(plan.case)

@@ -16,7 +16,7 @@ from icoc.model import _validate as v
 from icoc.model.certificates import ExternalCertificate
 from icoc.model.complaints import Complainant, ComplaintKind, ComplaintRoute
 from icoc.model.ids import CaseId, CertificateId, ComplaintId, DirectorId, MemberId, PlanId
-from icoc.model.members import GovernmentKind, ObserverKind, Pillar, ServiceDomain
+from icoc.model.members import GovernmentKind, Ground, ObserverKind, Pillar, ServiceDomain
 from icoc.model.monitoring import ConcernCategory, CorrectiveAction, FindingSource, Severity, code_paragraphs
 from icoc.model.sensitivity import Audience, Sensitivity, hidden, level_of, sensitive, withheld
 
@@ -92,24 +92,6 @@ class Cause:
 
 SECRETARIAT = Cause(actor="secretariat")
 """The default cause of an event: the Secretariat acting on its own records."""
-
-
-class Ground(StrEnum):
-    """Why a membership is suspended, proposed for termination, terminated or given up: the
-    categories ICoCA's annual monitoring summaries count terminations by (ICoCA monitoring
-    summaries, e.g. 2021: 12 terminations, 3 for no self-assessment, 2 for not cooperating in good
-    faith). The free text beside it (``reason``) keeps its own, higher level; the ground is public."""
-
-    CERTIFICATION_DEADLINE = "certification_deadline"
-    """Not ICoCA-certified by its certification deadline (or again after a lapse) [C]."""
-    SELF_ASSESSMENT_NOT_SUBMITTED = "self_assessment_not_submitted"
-    """The annual self-assessment was not submitted [C]."""
-    NOT_COOPERATING_IN_GOOD_FAITH = "not_cooperating_in_good_faith"
-    """The member did not cooperate in good faith (Art. 12 ladder, corrective actions) [C]."""
-    NON_PAYMENT_OF_DUES = "non_payment_of_dues"
-    """Annual dues not paid [C]."""
-    OTHER = "other"
-    """Any other ground, and the ground of a record that names none."""
 
 
 @attrs.frozen(kw_only=True)

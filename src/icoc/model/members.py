@@ -10,7 +10,7 @@ import attrs
 
 from icoc.model import _validate as v
 from icoc.model.ids import MemberId
-from icoc.model.sensitivity import Sensitivity, hidden, sensitive
+from icoc.model.sensitivity import Sensitivity, hidden, sensitive, withheld
 
 __all__ = [
     "CivilSocietyOrganisation",
@@ -18,6 +18,7 @@ __all__ = [
     "CompanyStatus",
     "Government",
     "GovernmentKind",
+    "Ground",
     "Member",
     "MembershipStatus",
     "Observer",
@@ -64,6 +65,24 @@ class CompanyStatus(StrEnum):
             CompanyStatus.TRANSITIONAL_MEMBER,
             CompanyStatus.CERTIFIED_MEMBER,
         )
+
+
+class Ground(StrEnum):
+    """Why a membership is suspended, proposed for termination, terminated or given up: the
+    categories ICoCA's annual monitoring summaries count terminations by (ICoCA monitoring
+    summaries, e.g. 2021: 12 terminations, 3 for no self-assessment, 2 for not cooperating in good
+    faith). The free text beside it (``reason``) keeps its own, higher level; the ground is public."""
+
+    CERTIFICATION_DEADLINE = "certification_deadline"
+    """Not ICoCA-certified by its certification deadline (or again after a lapse) [C]."""
+    SELF_ASSESSMENT_NOT_SUBMITTED = "self_assessment_not_submitted"
+    """The annual self-assessment was not submitted [C]."""
+    NOT_COOPERATING_IN_GOOD_FAITH = "not_cooperating_in_good_faith"
+    """The member did not cooperate in good faith (Art. 12 ladder, corrective actions) [C]."""
+    NON_PAYMENT_OF_DUES = "non_payment_of_dues"
+    """Annual dues not paid [C]."""
+    OTHER = "other"
+    """Any other ground, and the ground of a record that names none."""
 
 
 class MembershipStatus(StrEnum):
@@ -118,6 +137,31 @@ def _suspended_from(instance: Company, attribute: attrs.Attribute[Any], value: A
         raise v.invalid(instance, attribute.name, "only a suspended company has suspended_from")
 
 
+_LEFT_OR_SUSPENDED = ("suspended", "terminated", "withdrawn")
+
+
+def _status_ground(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.enum(Ground))(instance, attribute, value)
+    if value is not None and instance.status.value not in _LEFT_OR_SUSPENDED:
+        raise v.invalid(
+            instance,
+            attribute.name,
+            f"only a suspended, terminated or withdrawn company records a ground, not a {instance.status.value}",
+        )
+
+
+def _status_reason(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
+    v.optional(v.text)(instance, attribute, value)
+    if value is None or value == withheld(Sensitivity.COMPANY):
+        return  # an export that hides the field marks it whatever the status: it loads back
+    if instance.status.value not in _LEFT_OR_SUSPENDED:
+        raise v.invalid(
+            instance,
+            attribute.name,
+            f"only a suspended, terminated or withdrawn company records a reason, not a {instance.status.value}",
+        )
+
+
 def _domains(instance: Company, attribute: attrs.Attribute[Any], value: Any) -> None:
     if instance.provides_security_services and not value:
         raise v.invalid(instance, attribute.name, "a company providing security services names at least one domain")
@@ -150,6 +194,18 @@ class Company:
         metadata=sensitive(Sensitivity.MEMBERS),
         repr=hidden(Sensitivity.MEMBERS),
     )
+
+    status_ground: Ground | None = attrs.field(default=None, validator=_status_ground)
+    """Why a suspended, terminated or withdrawn company is so, in ICoCA's published categories
+    (public); ``None`` (absent) is imported as ``other``, the ground of a record that names none."""
+    status_reason: str | None = attrs.field(
+        default=None,
+        validator=_status_reason,
+        metadata=sensitive(Sensitivity.COMPANY),
+        repr=hidden(Sensitivity.COMPANY),
+    )
+    """The suspension or termination decision in words, shared with the company only (the level
+    of the ``reason`` of :class:`~icoc.model.events.Suspended` and ``Terminated``); a withdrawal has none."""
 
     @property
     def pillar(self) -> Pillar:

@@ -77,6 +77,7 @@ from icoc.model import (
 )
 from icoc.model.code import CODE_PARAGRAPHS, CODE_SECTIONS
 from icoc.model.governance import SEATS_PER_PILLAR
+from icoc.model.members import Ground
 
 __all__ = [
     "MAX_DATE",
@@ -141,6 +142,7 @@ _ENUM_STRATEGIES: dict[type[Enum], st.SearchStrategy[Any]] = {}
 _MAYBE_TEXT = st.none() | _TEXT
 _MAYBE_COUNTRY = st.none() | st.sampled_from(_COUNTRIES)
 _MAYBE_MEMBER_ID = st.none() | _IDS.map(MemberId)
+_GROUNDED = (CompanyStatus.SUSPENDED, CompanyStatus.TERMINATED, CompanyStatus.WITHDRAWN)
 _SUSPENDABLE = tuple(s for s in CompanyStatus if s.is_active and s is not CompanyStatus.SUSPENDED)
 _BOARD_STAGES = (CaseStage.CORRECTIVE_ACTION, CaseStage.IMPLEMENTED, CaseStage.SUSPENSION_PROCEEDINGS)
 _ROUTED = (ComplaintStage.REFERRED, ComplaintStage.REMEDIED, ComplaintStage.UNRESOLVED)
@@ -241,6 +243,8 @@ def companies(
         services=draw(_distinct(list(ServiceDomain), min_size=1 if provides else 0)),
         swiss_pssa=draw(st.booleans()),
         revenue_band=draw(_maybe(st.sampled_from("ABCD"))),
+        status_ground=draw(_maybe(_enum(Ground))) if status in _GROUNDED else None,
+        status_reason=draw(_MAYBE_TEXT) if status in (CompanyStatus.SUSPENDED, CompanyStatus.TERMINATED) else None,
     )
 
 
@@ -618,11 +622,16 @@ def complaints(
     }.get(stage)
     if stage is ComplaintStage.CLOSED:
         outcome = draw(_maybe(_enum(ComplaintOutcome)))
+    # Unclassified: received, or closed as not admissible (never routed).
+    unclassified = stage is ComplaintStage.RECEIVED or (
+        stage is ComplaintStage.CLOSED and route is None and outcome is None
+    )
+    kind = draw(_maybe(_enum(ComplaintKind))) if unclassified else draw(_enum(ComplaintKind))
     return Complaint(
         id=id if id is not None else ComplaintId(draw(identifiers())),
         company=company if company is not None else draw(member_ids()),
         received=received,
-        kind=draw(_enum(ComplaintKind)),
+        kind=kind,
         complainant=draw(complainants()),
         category=draw(_enum(ConcernCategory)),
         code_paragraphs=draw(code_paragraphs()),
