@@ -125,7 +125,7 @@ def plot_calibration(cal: Any, path: str | os.PathLike[str] | None = None) -> An
         mean = [r.simulated for r in items]
         ax.fill_between(
             years,
-            [m - r.spread for m, r in zip(mean, items, strict=True)],
+            [max(0.0, m - r.spread) for m, r in zip(mean, items, strict=True)],  # counts: never below 0
             [m + r.spread for m, r in zip(mean, items, strict=True)],
             alpha=0.2,
             label="simulated (1 sd)",
