@@ -296,3 +296,25 @@ def test_the_calibration_plot_spans_the_tables_years(tmp_path: Path) -> None:
     ax = fig.axes[0]
     assert list(ax.get_xticks()) == [2022] and ax.get_xlim() == (2021.5, 2022.5)
     assert (tmp_path / "cal.png").exists()
+
+
+def test_a_rate_absent_from_its_mapping_can_be_scheduled_updated_and_swept(tmp_path: Path) -> None:
+    # Default termination_rates and arrivals are empty: absent means 0, so a researcher can
+    # still give non-payment terminations or arrivals a schedule, or sweep them.
+    dues = Scenario().scheduled("board.termination_rates.non_payment_of_dues", {2022: 0.0, 2024: 0.05})
+    assert dues.in_year(2023).board.termination_rates == {"non_payment_of_dues": 0.0}
+    assert dues.in_year(2024).board.termination_rates == {"non_payment_of_dues": 0.05}
+    assert Scenario().updated("population.arrivals.member", 3).population.arrivals == {"member": 3}
+    later = Scenario().scheduled_from("population.arrivals.affiliate", 2024, 2)
+    assert [later.in_year(y).population.arrivals["affiliate"] for y in (2022, 2024)] == [0, 2]
+    with pytest.raises(InvalidInput, match=r"schedules\.board\.termination_rates\.nonpay: unknown key 'nonpay'"):
+        Scenario().scheduled("board.termination_rates.nonpay", {2022: 0.1})
+    with pytest.raises(InvalidInput, match="no such field"):
+        Scenario().updated("population.regions.mars", 1.0)  # only mappings of rates gain keys
+    (tmp_path / "s.yaml").write_text(
+        'schedules:\n  board.termination_rates.non_payment_of_dues: {"2022": 0, "2024": 0.05}\n', encoding="utf-8"
+    )
+    assert load_scenario(tmp_path / "s.yaml") == dues
+    (tmp_path / "bad.yaml").write_text('schedules:\n  board.nope: {"2022": 1}\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"bad\.yaml:\$\.schedules\.board\.nope: no such field"):
+        load_scenario(tmp_path / "bad.yaml")

@@ -659,7 +659,25 @@ class Scenario:
         so ``{2022: 0.5}`` alone means 0.5 in every year: use :meth:`scheduled_from` to change a
         number from a year on and keep its earlier values."""
         sched = values if isinstance(values, Schedule) else Schedule(values)
-        return attrs.evolve(self, schedules={**self.schedules, path: sched})
+        base = self._with_rate(path)
+        return attrs.evolve(base, schedules={**base.schedules, path: sched})
+
+    def _with_rate(self, path: str) -> Scenario:
+        """Itself, or, when ``path`` names a rate absent from its mapping (a ground in
+        ``board.termination_rates``, a status in ``population.arrivals``: absent means 0), a
+        copy holding it at 0, so it can follow a schedule."""
+        if path.split(".")[0] not in _SCHEDULABLE:
+            return self
+        try:
+            _lookup(self, path.split("."))
+        except (KeyError, AttributeError, TypeError):
+            try:
+                return self.updated(path, 0.0)
+            except InvalidInput as exc:  # an unknown key or field, named under schedules
+                raise InvalidInput(
+                    [_bad(self, f"schedules.{path}", p.message).problems[0] for p in exc.problems]
+                ) from None
+        return self
 
     def scheduled_from(self, path: str, year: int, value: float) -> Scenario:
         """A copy where the number at ``path`` is ``value`` from 1 January of ``year`` on, and
@@ -675,13 +693,14 @@ class Scenario:
                 f"expected a year between {_FIRST_YEAR + 1} and {_LAST_YEAR}, got {preview(year)}",
             )
         current = self.schedules.get(path)
+        base = self._with_rate(path)
         if current is not None:
             steps = {y: x for y, x in current.steps if y < year}
             if not steps:
                 steps = {year - 1: current.at(year - 1)}
         else:
             try:
-                before = _lookup(self, path.split("."))
+                before = _lookup(base, path.split("."))
             except (KeyError, AttributeError, TypeError):
                 raise InvalidInput(Problem(f"Scenario.schedules.{path}", "no such field in a scenario")) from None
             if isinstance(before, bool) or not isinstance(before, (int, float)):
@@ -689,7 +708,7 @@ class Scenario:
                     self, f"schedules.{path}", f"only numbers can follow a schedule, not {type(before).__name__}"
                 )
             steps = {year - 1: before}
-        return self.scheduled(path, {**steps, year: value})
+        return base.scheduled(path, {**steps, year: value})
 
     @classmethod
     def from_registry(
@@ -807,10 +826,16 @@ def _lookup(obj: Any, parts: list[str]) -> Any:
     return obj
 
 
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
 def _replace(obj: Any, parts: list[str], value: Any) -> Any:
     head, rest = parts[0], parts[1:]
     if isinstance(obj, Mapping):
-        if head not in obj:
+        # A mapping of rates may gain a key (termination_rates, arrivals: absent means 0); its
+        # owner's validator then checks the key. Other mappings only change existing keys.
+        if head not in obj and (rest or not _is_number(value) or not all(_is_number(x) for x in obj.values())):
             raise KeyError(head)
         new = dict(obj)
         new[head] = _replace(obj[head], rest, value) if rest else value
