@@ -220,3 +220,101 @@ def test_a_sweep_finds_the_grid_value_closest_to_the_table() -> None:
     labels, best = grid.best(table)
     assert labels == {"complaints.non_member_rate": "10.0"}
     assert best.total == min(cal.total for _, cal in grid.scores(table))
+
+
+# --- a researcher's what-ifs on scheduled numbers ----------------------------------------------------
+
+
+def test_updated_replaces_a_scheduled_number_instead_of_being_overridden_by_its_schedule() -> None:
+    scheduled = Scenario().scheduled("board.termination_probability", {2020: 0.25, 2023: 0.02})
+    fixed = scheduled.updated("board.termination_probability", 0.9)
+    assert "board.termination_probability" not in fixed.schedules
+    assert {fixed.in_year(y).board.termination_probability for y in (2019, 2023, 2030)} == {0.9}
+    # A whole part replaced drops the schedules under it; other schedules stay.
+    both = scheduled.scheduled("complaints.non_member_rate", {2020: 1.0, 2024: 5.0})
+    reset = both.updated("board", Board())
+    assert set(reset.schedules) == {"complaints.non_member_rate"}
+    assert reset.in_year(2024).board.termination_probability == Board().termination_probability
+    # A Schedule as the value schedules the number (what a sweep's grid passes).
+    again = fixed.updated("board.termination_probability", Schedule({2021: 0.4, 2022: 0.1}))
+    assert again.in_year(2022).board.termination_probability == 0.1
+
+
+def test_a_sweep_over_a_scheduled_number_varies_it() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from icoc.simulation import sweep
+
+    base = Scenario(
+        start=date(2022, 1, 1), years=2, population=Population(companies=5, csos=0, governments=0)
+    ).scheduled("complaints.non_member_rate", {2022: 1.0, 2023: 2.0})
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        grid = sweep(base, {"complaints.non_member_rate": [0.0, 40.0]}, seeds=2, executor=pool, progress=False)
+    complaints = grid.frame().groupby("complaints.non_member_rate")["complaints_received"].mean()
+    assert complaints["0.0"] < complaints["40.0"]
+
+
+def test_scheduled_from_changes_a_number_from_a_year_on_and_keeps_the_years_before() -> None:
+    base = Scenario(start=date(2018, 1, 1), years=8)
+    fixed = base.scheduled_from("board.termination_probability", 2022, 0.5)
+    before = base.board.termination_probability
+    assert [fixed.in_year(y).board.termination_probability for y in (2018, 2021, 2022, 2025)] == [
+        before,
+        before,
+        0.5,
+        0.5,
+    ]
+    dated = base.scheduled("board.termination_probability", {2018: 0.25, 2021: 0.5, 2022: 0.3, 2023: 0.02})
+    later = dated.scheduled_from("board.termination_probability", 2022, 0.5)
+    assert later.schedules["board.termination_probability"] == Schedule({2018: 0.25, 2021: 0.5, 2022: 0.5})
+    early = dated.scheduled_from("board.termination_probability", 2010, 0.7)
+    assert [early.in_year(y).board.termination_probability for y in (2009, 2010, 2025)] == [0.25, 0.7, 0.7]
+    with pytest.raises(InvalidInput, match="no such field"):
+        base.scheduled_from("board.nope", 2022, 0.5)
+    with pytest.raises(InvalidInput, match="expected a year"):
+        base.scheduled_from("board.termination_probability", 22, 0.5)
+    with pytest.raises(InvalidInput, match=r"probabilit|between 0 and 1"):
+        base.scheduled_from("board.termination_probability", 2022, 1.5)
+
+
+def test_from_registry_refuses_a_start_after_the_documents_date() -> None:
+    sample = load_sample()
+    with pytest.raises(InvalidInput, match=r"after the registry's date \(2026-06-30\)"):
+        Scenario.from_registry(sample, start=date(2030, 1, 1))
+    assert Scenario.from_registry(sample, start=sample.as_of).start == sample.as_of
+
+
+def test_the_calibration_plot_spans_the_tables_years(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from icoc.simulation import CalibrationTable, Observed
+
+    table = CalibrationTable(
+        title="one year", figures=(Observed(figure="complaints", values={2022: 3.0}, sources={2022: "x"}),)
+    )
+    cal = score([run(Scenario(start=date(2022, 1, 1), years=1, population=Population(companies=3)), seed=0)], table)
+    fig = cal.plot(tmp_path / "cal.png")
+    ax = fig.axes[0]
+    assert list(ax.get_xticks()) == [2022] and ax.get_xlim() == (2021.5, 2022.5)
+    assert (tmp_path / "cal.png").exists()
+
+
+def test_a_rate_absent_from_its_mapping_can_be_scheduled_updated_and_swept(tmp_path: Path) -> None:
+    # Default termination_rates and arrivals are empty: absent means 0, so a researcher can
+    # still give non-payment terminations or arrivals a schedule, or sweep them.
+    dues = Scenario().scheduled("board.termination_rates.non_payment_of_dues", {2022: 0.0, 2024: 0.05})
+    assert dues.in_year(2023).board.termination_rates == {"non_payment_of_dues": 0.0}
+    assert dues.in_year(2024).board.termination_rates == {"non_payment_of_dues": 0.05}
+    assert Scenario().updated("population.arrivals.member", 3).population.arrivals == {"member": 3}
+    later = Scenario().scheduled_from("population.arrivals.affiliate", 2024, 2)
+    assert [later.in_year(y).population.arrivals["affiliate"] for y in (2022, 2024)] == [0, 2]
+    with pytest.raises(InvalidInput, match=r"schedules\.board\.termination_rates\.nonpay: unknown key 'nonpay'"):
+        Scenario().scheduled("board.termination_rates.nonpay", {2022: 0.1})
+    with pytest.raises(InvalidInput, match="no such field"):
+        Scenario().updated("population.regions.mars", 1.0)  # only mappings of rates gain keys
+    (tmp_path / "s.yaml").write_text(
+        'schedules:\n  board.termination_rates.non_payment_of_dues: {"2022": 0, "2024": 0.05}\n', encoding="utf-8"
+    )
+    assert load_scenario(tmp_path / "s.yaml") == dues
+    (tmp_path / "bad.yaml").write_text('schedules:\n  board.nope: {"2022": 1}\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"bad\.yaml:\$\.schedules\.board\.nope: no such field"):
+        load_scenario(tmp_path / "bad.yaml")

@@ -338,11 +338,18 @@ def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None
             problems.extend(exc.problems)
     if problems:
         raise InvalidInput(problems)
+    # Schedules go on last, through Scenario.scheduled, so a rate absent from its mapping
+    # (board.termination_rates.non_payment_of_dues, population.arrivals.member) can follow one.
+    schedules = values.pop("schedules", {})
     try:
         if origin is not None:
             start = values.pop("start", None)
-            return Scenario.from_registry(origin, start, **values)
-        return Scenario(**values)
+            scenario = Scenario.from_registry(origin, start, **values)
+        else:
+            scenario = Scenario(**values)
+        for where_, sched in schedules.items():
+            scenario = scenario.scheduled(where_, sched)
+        return scenario
     except InvalidInput as exc:
         raise exc.under("$") from None
 

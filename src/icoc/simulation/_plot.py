@@ -125,14 +125,17 @@ def plot_calibration(cal: Any, path: str | os.PathLike[str] | None = None) -> An
         mean = [r.simulated for r in items]
         ax.fill_between(
             years,
-            [m - r.spread for m, r in zip(mean, items, strict=True)],
+            [max(0.0, m - r.spread) for m, r in zip(mean, items, strict=True)],  # counts: never below 0
             [m + r.spread for m, r in zip(mean, items, strict=True)],
             alpha=0.2,
+            label="simulated (1 sd)",
         )
         ax.plot(years, mean, marker="o", label="simulated (mean)")
         ax.plot(years, [r.observed for r in items], "ks", label="observed")
         ax.set_title(name.replace("_", " "), fontsize="medium")
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        # The table's years, not a locator's guess (one year alone spans a century otherwise).
+        ax.set_xticks(years)
+        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
         ax.legend(fontsize="x-small")
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)

@@ -654,9 +654,61 @@ class Scenario:
         return attrs.evolve(self, **parts)
 
     def scheduled(self, path: str, values: Schedule | Mapping[int, float]) -> Scenario:
-        """A copy where the number at ``path`` follows ``values`` (``{year: value}``) by year."""
+        """A copy where the number at ``path`` follows ``values`` (``{year: value}``) by year,
+        replacing any schedule it had. Before its first year a schedule holds its first value,
+        so ``{2022: 0.5}`` alone means 0.5 in every year: use :meth:`scheduled_from` to change a
+        number from a year on and keep its earlier values."""
         sched = values if isinstance(values, Schedule) else Schedule(values)
-        return attrs.evolve(self, schedules={**self.schedules, path: sched})
+        base = self._with_rate(path)
+        return attrs.evolve(base, schedules={**base.schedules, path: sched})
+
+    def _with_rate(self, path: str) -> Scenario:
+        """Itself, or, when ``path`` names a rate absent from its mapping (a ground in
+        ``board.termination_rates``, a status in ``population.arrivals``: absent means 0), a
+        copy holding it at 0, so it can follow a schedule."""
+        if path.split(".")[0] not in _SCHEDULABLE:
+            return self
+        try:
+            _lookup(self, path.split("."))
+        except (KeyError, AttributeError, TypeError):
+            try:
+                return self.updated(path, 0.0)
+            except InvalidInput as exc:  # an unknown key or field, named under schedules
+                raise InvalidInput(
+                    [_bad(self, f"schedules.{path}", p.message).problems[0] for p in exc.problems]
+                ) from None
+        return self
+
+    def scheduled_from(self, path: str, year: int, value: float) -> Scenario:
+        """A copy where the number at ``path`` is ``value`` from 1 January of ``year`` on, and
+        keeps what it was before: its schedule's values for earlier years, or its fixed value.
+        ``scenario.scheduled_from("board.termination_probability", 2022, 0.5)`` on a scenario
+        scheduling ``{2018: 0.25, 2021: 0.5, 2022: 0.3}`` gives ``{2018: 0.25, 2021: 0.5,
+        2022: 0.5}``. Raises :class:`~icoc.errors.InvalidInput` for a path that cannot follow a
+        schedule, a year outside 1901-2999 or a value that is not a finite number."""
+        if isinstance(year, bool) or not isinstance(year, int) or not _FIRST_YEAR < year <= _LAST_YEAR:
+            raise _bad(
+                self,
+                f"schedules.{path}",
+                f"expected a year between {_FIRST_YEAR + 1} and {_LAST_YEAR}, got {preview(year)}",
+            )
+        current = self.schedules.get(path)
+        base = self._with_rate(path)
+        if current is not None:
+            steps = {y: x for y, x in current.steps if y < year}
+            if not steps:
+                steps = {year - 1: current.at(year - 1)}
+        else:
+            try:
+                before = _lookup(base, path.split("."))
+            except (KeyError, AttributeError, TypeError):
+                raise InvalidInput(Problem(f"Scenario.schedules.{path}", "no such field in a scenario")) from None
+            if isinstance(before, bool) or not isinstance(before, (int, float)):
+                raise _bad(
+                    self, f"schedules.{path}", f"only numbers can follow a schedule, not {type(before).__name__}"
+                )
+            steps = {year - 1: before}
+        return base.scheduled(path, {**steps, year: value})
 
     @classmethod
     def from_registry(
@@ -678,7 +730,8 @@ class Scenario:
         (``years=5``, ``name="as is"``, ``population=Population(arrivals={"member": 6})``).
 
         Raises :class:`~icoc.errors.InvalidInput` for an empty registry, a ``start`` before its
-        first event or an unknown source type."""
+        first event or after a document's ``as_of`` (a live registry's clock), or an unknown
+        source type."""
         from icoc.model.document import RegistryDocument
         from icoc.registry import Registry
 
@@ -703,6 +756,7 @@ class Scenario:
             )
         if not events:
             raise InvalidInput(Problem("source", "the registry has no events to start from"))
+        dated = as_of is not None
         if as_of is None:
             as_of = max(e.effective for e in events)
         when = start if start is not None else as_of
@@ -711,6 +765,12 @@ class Scenario:
         first = min(e.effective for e in events)
         if when < first:
             raise InvalidInput(Problem("start", f"{when} is before the registry's first event ({first})"))
+        if dated and when > as_of:
+            # Between its date and a later start nobody would act, yet the rules would fire
+            # (missed self-assessments, deadlines): a registry that never was.
+            raise InvalidInput(
+                Problem("start", f"{when} is after the registry's date ({as_of}): it does not know what happened since")
+            )
         kept = tuple(e for e in events if e.effective <= when)
         fields.setdefault("population", Population(companies=0, csos=0, governments=0))
         fields.setdefault("name", "from registry")
@@ -728,14 +788,23 @@ class Scenario:
     def updated(self, path: str, value: Any) -> Scenario:
         """A copy with the value at a dotted ``path`` replaced: ``"population.companies"``,
         ``"population.regions.africa.complaints"``, ``"cases.corrective_action_days"``, ``"rules"``,
-        ``"backend"``, or ``"parameters.<parameter name>"`` (``"parameters.suspension.period"``)."""
+        ``"backend"``, or ``"parameters.<parameter name>"`` (``"parameters.suspension.period"``).
+
+        The value holds in every year: a schedule of the number at ``path`` (or of any number
+        under it) is dropped, since it would override the value. A :class:`Schedule` as the value
+        schedules the number instead (as :meth:`scheduled`), so a sweep's grid can try
+        schedules."""
+        if isinstance(value, Schedule):
+            return self.scheduled(path, value)
         if path.startswith("parameters."):
             name = path[len("parameters.") :]
             self.parameters[name]  # unknown names fail here, naming the parameter
             return self.with_parameter(name, value)
         parts = path.split(".")
+        kept = {p: s for p, s in self.schedules.items() if p != path and not p.startswith(path + ".")}
+        base = self if len(kept) == len(self.schedules) else attrs.evolve(self, schedules=kept)
         try:
-            result = _replace(self, parts, value)
+            result = _replace(base, parts, value)
         except (KeyError, AttributeError, TypeError):
             raise InvalidInput(Problem(path, "no such field in a scenario")) from None
         assert isinstance(result, Scenario)
@@ -757,10 +826,16 @@ def _lookup(obj: Any, parts: list[str]) -> Any:
     return obj
 
 
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
 def _replace(obj: Any, parts: list[str], value: Any) -> Any:
     head, rest = parts[0], parts[1:]
     if isinstance(obj, Mapping):
-        if head not in obj:
+        # A mapping of rates may gain a key (termination_rates, arrivals: absent means 0); its
+        # owner's validator then checks the key. Other mappings only change existing keys.
+        if head not in obj and (rest or not _is_number(value) or not all(_is_number(x) for x in obj.values())):
             raise KeyError(head)
         new = dict(obj)
         new[head] = _replace(obj[head], rest, value) if rest else value
