@@ -3,54 +3,87 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from enum import Enum
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 import attrs
 
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model import _validate as v
+from icoc.model.monitoring import Severity
 
 __all__ = ["CHECKS", "Policy", "Requirement"]
 
-CHECKS: Mapping[str, str] = {
-    "status_in": "the company's status is one of `statuses`",
-    "not_suspended": "the company is not suspended",
-    "certification_deadline": "ICoCA-certified, or its certification deadline has not passed",
-    "self_assessment_submitted": "the latest annual self-assessment due was submitted",
-    "no_disciplinary_proceedings": "no compliance case before the Board or in suspension proceedings",
-    "icoca_certified": "holds ICoCA certification in force",
-    "certified_to_standard": "ICoCA certification rests on a certificate to one of `standards`",
-    "no_open_complaints": "no open complaint (of `categories`, when given)",
-    "no_open_cases": "no open compliance case of `min_severity` or worse",
+Names = tuple[str, ...]
+"""An argument holding a list of names (statuses, standards, categories)."""
+
+
+@attrs.frozen
+class _Kind:
+    """A check a requirement can name: what it asks, and its arguments with their types (an
+    argument typed ``T | None`` may be left out)."""
+
+    description: str
+    args: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+_KINDS: Mapping[str, _Kind] = {
+    "status_in": _Kind("the company's status is one of `statuses`", {"statuses": Names}),
+    "not_suspended": _Kind("the company is not suspended"),
+    "certification_deadline": _Kind("ICoCA-certified, or its certification deadline has not passed"),
+    "self_assessment_submitted": _Kind("the latest annual self-assessment due was submitted"),
+    "no_disciplinary_proceedings": _Kind("no compliance case before the Board or in suspension proceedings"),
+    "icoca_certified": _Kind("holds ICoCA certification in force"),
+    "certified_to_standard": _Kind(
+        "ICoCA certification rests on a certificate to one of `standards`", {"standards": Names}
+    ),
+    "no_open_complaints": _Kind("no open complaint (of `categories`, when given)", {"categories": Names | None}),
+    "no_open_cases": _Kind("no open compliance case of `min_severity` or worse", {"min_severity": Severity}),
 }
+"""Every check a requirement can name: the one place a new kind of requirement is declared (its
+evaluation goes in ``_check.py``). Policy files read and write the arguments from these types."""
+
+CHECKS: Mapping[str, str] = {name: kind.description for name, kind in _KINDS.items()}
 """The checks a requirement can name, with what each asks."""
 
-_ARGS: Mapping[str, frozenset[str]] = {
-    "status_in": frozenset({"statuses"}),
-    "certified_to_standard": frozenset({"standards"}),
-    "no_open_complaints": frozenset({"categories"}),
-    "no_open_cases": frozenset({"min_severity"}),
-}
+
+def _required(tp: Any) -> bool:
+    return type(None) not in get_args(tp)
+
+
+def _arg_problem(tp: Any, x: Any) -> str | None:
+    """Why ``x`` is not a value of the argument type ``tp`` (None: it is)."""
+    options = [t for t in (get_args(tp) if get_origin(tp) in (UnionType, Union) else (tp,)) if t is not type(None)]
+    for t in options:
+        if t == Names and isinstance(x, tuple) and all(isinstance(i, str) for i in x):
+            return None
+        if isinstance(t, type) and issubclass(t, Enum) and x in {m.value for m in t}:
+            return None
+    if any(t == Names for t in options):
+        return "expected a list of names"
+    return "expected one of " + ", ".join(repr(m.value) for t in options for m in t)
 
 
 def _check(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value not in CHECKS:
+    if value not in _KINDS:
         raise v.invalid(instance, attribute.name, f"unknown check {preview(value)} (known: {', '.join(CHECKS)})")
 
 
 def _args(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
-    allowed = _ARGS.get(instance.check, frozenset())
+    allowed = _KINDS[instance.check].args
     for k in value:
         if k not in allowed:
             raise v.invalid(
                 instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} takes no argument {preview(k)}"
             )
-    for k in allowed:
-        if k != "categories" and k not in value:
+    for k, tp in allowed.items():
+        if _required(tp) and k not in value:
             raise v.invalid(instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} needs {preview(k)}")
     for k, x in value.items():
-        if k != "min_severity" and (not isinstance(x, tuple) or not all(isinstance(i, str) for i in x)):
-            raise v.invalid(instance, f"{attribute.name}.{k}", "expected a list of names")
+        problem = _arg_problem(allowed[k], x)
+        if problem is not None:
+            raise v.invalid(instance, f"{attribute.name}.{k}", problem)
 
 
 def _as_dict(m: Mapping[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,6 @@ class Refused(ValueError):
     structure hook and it becomes one problem at the path of the value the hook was given."""
 
 
-
 _KEYS: dict[type, dict[str, str]] = {}
 """Per attrs class: field name -> its key in files, where they differ (see ``register_object``)."""
 
@@ -263,7 +262,8 @@ def _problems_of(exc: BaseException, path: str, secret: int) -> list[Problem]:
     if isinstance(exc, ForbiddenExtraKeysError):
         return [
             Problem(
-                f"{path}.{preview(k, 40) if len(k) > 40 else k}", "unknown key (not a field of " + _NAMES.get(exc.cl, exc.cl.__name__) + ")"
+                f"{path}.{preview(k, 40) if len(k) > 40 else k}",
+                "unknown key (not a field of " + _NAMES.get(exc.cl, exc.cl.__name__) + ")",
             )
             for k in sorted(exc.extra_fields)
         ]

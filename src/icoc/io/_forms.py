@@ -10,7 +10,7 @@ missing fields read ``required field missing``, extra keys ``unknown key (not a 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
@@ -48,13 +48,12 @@ def register_object(
     keys = dict(keys or {})
     hooks = dict(hooks or {})
     writers = dict(writers or {})
-    names = {a.name for a in attrs.fields(cls)}
+    names = {a.name for a in attrs.fields(cast(Any, cls))}
     unknown = (set(keys) | set(hooks) | set(writers) | set(always)) - names
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
-    inner: Callable[[Any, Any], T] = make_dict_structure_fn(
-        cls, converter, **{n: override(rename=keys.get(n), struct_hook=hooks.get(n)) for n in names}
-    )
+    reads: dict[str, Any] = {n: override(rename=keys.get(n), struct_hook=hooks.get(n)) for n in names}
+    inner: Callable[[Any, Any], T] = make_dict_structure_fn(cls, converter, **reads)
     shown = name or cls.__name__
 
     def structure(value: object, _: type) -> T:
@@ -66,15 +65,11 @@ def register_object(
         return built
 
     converter.register_structure_hook(cls, structure)
-    unstructure = make_dict_unstructure_fn(
-        cls,
-        converter,
-        _cattrs_omit_if_default=omit_defaults,
-        **{
-            n: override(rename=keys.get(n), unstruct_hook=writers.get(n), omit_if_default=False if n in always else None)
-            for n in names
-        },
-    )
+    writes: dict[str, Any] = {
+        n: override(rename=keys.get(n), unstruct_hook=writers.get(n), omit_if_default=False if n in always else None)
+        for n in names
+    }
+    unstructure = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=omit_defaults, **writes)
     converter.register_unstructure_hook(cls, unstructure)
     _KEYS[cls] = keys
     _NAMES[cls] = shown
