@@ -281,3 +281,19 @@ def test_file_problems_name_the_file(tmp_path: Path) -> None:
     assert [str(p) for p in info.value.problems] == [
         f"{policy}:$.requirements[0].check: unknown check 'nope' (known: {', '.join(CHECKS)})"
     ]
+
+
+def test_the_converter_sits_below_the_packages_that_configure_it() -> None:
+    """``icoc.rules`` and ``icoc.eligibility`` import ``icoc.io``; it imports only the model and
+    the errors, so those arrows point down."""
+    import ast
+
+    import icoc.io
+
+    allowed = ("icoc.io", "icoc.model", "icoc.errors")
+    for path in Path(icoc.io.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                assert not name.startswith("icoc") or name.startswith(allowed), f"{path.name} imports {name}"
