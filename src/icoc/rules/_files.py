@@ -97,21 +97,12 @@ def _names(what: str) -> Any:
     return hook
 
 
-def _parts(what: str) -> Any:
-    """A non-empty list of conditions or due dates, each read by the union's own hook."""
+def _list_of(what: str, *, non_empty: bool = False) -> Any:
+    """A list (non-empty when asked) of values of the field's item type, each read by its hook."""
 
     def hook(value: object, tp: Any) -> Any:
-        if not isinstance(value, list) or not value:
-            raise Refused(f"expected a non-empty list of {what}")
-        return converter.structure(value, tp)
-
-    return hook
-
-
-def _list_of(what: str) -> Any:
-    def hook(value: object, tp: Any) -> Any:
-        if not isinstance(value, list):
-            raise Refused(f"expected a list of {what}")
+        if not isinstance(value, list) or (non_empty and not value):
+            raise Refused(f"expected a {'non-empty ' if non_empty else ''}list of {what}")
         return converter.structure(value, tp)
 
     return hook
@@ -129,10 +120,6 @@ def _parameter(kind: type, what: str) -> Any:
         return name
 
     return hook
-
-
-def _list(values: Iterable[Any]) -> list[Any]:
-    return [_plain(v) for v in values]
 
 
 # --- conditions ---------------------------------------------------------------------------------------
@@ -198,12 +185,12 @@ keyed_union(
     write_other=_write_other,
 )
 
-register_object(And, name="a condition", keys={"parts": "all"}, hooks={"parts": _parts("conditions")})
-register_object(Or, name="a condition", keys={"parts": "any"}, hooks={"parts": _parts("conditions")})
+register_object(And, name="a condition", keys={"parts": "all"}, hooks={"parts": _list_of("conditions", non_empty=True)})
+register_object(Or, name="a condition", keys={"parts": "any"}, hooks={"parts": _list_of("conditions", non_empty=True)})
 register_object(Not, name="a condition", keys={"part": "not"})
 register_object(
     In, name="a fact test", keys={"name": "fact", "values": "in"}, hooks={"name": _text, "values": _scalars},
-    writers={"values": _list},
+    writers={"values": lambda vs: [_plain(v) for v in vs]},
 )  # fmt: skip
 register_object(_Exists, name="a fact test", hooks={"fact": _text, "exists": _exists_true})
 
@@ -254,8 +241,8 @@ register_object(
     hooks={"period": lambda v, _: Param(_parameter(Duration, "a period")(v, _))},
     writers={"period": lambda p: p.name},
 )
-register_object(_Latest, name="a due date", hooks={"latest": _parts("due dates")})
-register_object(_LatestKnown, name="a due date", hooks={"latest_known": _parts("due dates")})
+register_object(_Latest, name="a due date", hooks={"latest": _list_of("due dates", non_empty=True)})
+register_object(_LatestKnown, name="a due date", hooks={"latest_known": _list_of("due dates", non_empty=True)})
 register_object(
     EndOfCalendarYear,
     name="a due date",
