@@ -53,23 +53,31 @@ def register_object(
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
     reads: dict[str, Any] = {n: override(rename=keys.get(n), struct_hook=hooks.get(n)) for n in names}
-    inner: Callable[[Any, Any], T] = make_dict_structure_fn(cls, converter, **reads)
-    shown = name or cls.__name__
-
-    def structure(value: object, _: type) -> T:
-        if not isinstance(value, dict):
-            raise Refused(f"expected an object ({shown}), got {_describe(value)}")
-        built = inner(value, cls)
-        if check is not None:
-            check(built)
-        return built
-
-    converter.register_structure_hook(cls, structure)
     writes: dict[str, Any] = {
         n: override(rename=keys.get(n), unstruct_hook=writers.get(n), omit_if_default=False if n in always else None)
         for n in names
     }
-    unstructure = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=omit_defaults, **writes)
+    shown = name or cls.__name__
+    # Generated on first use: building them costs milliseconds each, and field types (a union
+    # registered later) are looked up then.
+    built: dict[str, Callable[..., Any]] = {}
+
+    def structure(value: object, _: type) -> T:
+        if not isinstance(value, dict):
+            raise Refused(f"expected an object ({shown}), got {_describe(value)}")
+        read = built.get("read") or built.setdefault("read", make_dict_structure_fn(cls, converter, **reads))
+        out: T = read(value, cls)
+        if check is not None:
+            check(out)
+        return out
+
+    def unstructure(value: T) -> Any:
+        write = built.get("write") or built.setdefault(
+            "write", make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=omit_defaults, **writes)
+        )
+        return write(value)
+
+    converter.register_structure_hook(cls, structure)
     converter.register_unstructure_hook(cls, unstructure)
     _KEYS[cls] = keys
     _NAMES[cls] = shown
