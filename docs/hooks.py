@@ -10,6 +10,7 @@ transition tables.
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from typing import Any
 
@@ -28,8 +29,13 @@ def reference_markdown(module_name: str) -> str:
         raise ValueError(f"docs ask for a reference of {module_name!r}, which has no __all__")
     out = []
     for name in names:
-        out += [f"::: {module_name}.{name}", ""]
         value = getattr(module, name)
+        if inspect.ismodule(value):
+            # A submodule re-exported by name (``icoc.errors``) has its own page: its docstring
+            # here, its members there, so each class has one primary URL (mkdocs --strict).
+            out += [f"::: {module_name}.{name}", "    options:", "      members: false", ""]
+            continue
+        out += [f"::: {module_name}.{name}", ""]
         if value in EVENT_TYPES:
             out += [event_transitions_markdown(value, PROCESSES.values()), ""]
     return "\n".join(out)

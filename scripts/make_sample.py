@@ -27,6 +27,7 @@ from icoc.model import (
     AccreditationRoute,
     AuditOutcome,
     Board,
+    BodyAcceptance,
     CaseId,
     CaseStage,
     CertificateId,
@@ -92,6 +93,8 @@ CB_DIRECT_A = CertificationBodyId("cb-fictional-assurance")
 CB_DIRECT_B = CertificationBodyId("cb-imaginary-certification")
 CB_17021 = CertificationBodyId("cb-notional-audit")
 CB_UNACCEPTED = CertificationBodyId("cb-unchecked-registrar")
+CB_MARITIME_ONLY = CertificationBodyId("cb-fictional-maritime")
+"""Accepted for ISO 28007 only, from 2024-02-01 (as ICoCA's February 2024 announcement added a body)."""
 ACCEPTED_BODIES = (CB_DIRECT_A, CB_DIRECT_B, CB_17021)
 
 # (status, how many, suspended_from for suspended companies)
@@ -156,6 +159,7 @@ def _between(rng: random.Random, start: date, end: date) -> date:
 
 class _Builder:
     def __init__(self, seed: int) -> None:
+        self.maritime_only_used = False
         self.rng = random.Random(seed)
         self.companies: list[Company] = []
         self.certificates: list[ExternalCertificate] = []
@@ -334,7 +338,10 @@ class _Builder:
                 first = min(first, AS_OF - timedelta(days=200))
                 history = self.certification_history(c, first, AS_OF, IcocaCertificationStatus.CERTIFIED)
                 if c.services == BOTH and history:  # a second standard for its maritime work
-                    self.external(c, ISO_28007, rng.choice(ACCEPTED_BODIES), history[-1].granted)
+                    body = rng.choice(ACCEPTED_BODIES)
+                    if history[-1].granted >= date(2024, 2, 1) and not self.maritime_only_used:
+                        body, self.maritime_only_used = CB_MARITIME_ONLY, True
+                    self.external(c, ISO_28007, body, history[-1].granted)
                 c = attrs.evolve(c, status_since=history[0].granted)
             elif c.status is S.SUSPENDED and c.suspended_from is S.CERTIFIED_MEMBER:
                 first = _between(rng, c.joined + relativedelta(months=8), c.joined + relativedelta(months=24))
@@ -856,6 +863,21 @@ def build(seed: int = SEED) -> RegistryDocument:
             accreditation_body="Fictional Swiss Accreditation Service (CH)",
             route=AccreditationRoute.ISO_17021_PLUS_ICOCA,
             icoca_competency_checked=True,
+        ),
+        CertificationBody(
+            id=CB_MARITIME_ONLY,
+            name="Fictional Maritime Certification Ltd",
+            accreditation_body="Fictional National Accreditation Service (GB)",
+            route=AccreditationRoute.ISO_17021_PLUS_ICOCA,
+            icoca_competency_checked=True,
+            acceptances=(
+                BodyAcceptance(
+                    standard=ISO_28007,
+                    accepted_from=date(2024, 2, 1),
+                    route=AccreditationRoute.ISO_17021_PLUS_ICOCA,
+                    source="fictional; modelled on ICoCA's February 2024 announcement of a body for ISO 28007",
+                ),
+            ),
         ),
         CertificationBody(
             id=CB_UNACCEPTED,

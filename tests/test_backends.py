@@ -500,7 +500,7 @@ def s_term_end(reg: icoc.Registry) -> date:
             SeatCreated(subject="seat-cso-1", effective=date(2023, 1, 10), pillar="cso"),
             NominationsOpened(subject="seat-cso-1", effective=date(2023, 2, 1)),
             DirectorElected(subject="seat-cso-1", effective=date(2023, 5, 1), director="d-1", name="A. Director"),
-            DirectorTookOffice(subject="seat-cso-1", effective=date(2023, 7, 1), term_end=date(2026, 6, 30)),
+            DirectorTookOffice(subject="seat-cso-1", effective=date(2023, 7, 1), term_end=date(2026, 7, 1)),
         ]
     )
     return date(2026, 12, 31)

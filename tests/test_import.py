@@ -195,6 +195,18 @@ def test_board_seats_in_office_per_pillar_match_the_document(doc: RegistryDocume
         assert by_director[d.id].data["organisation"] == d.organisation
 
 
+def test_a_directors_term_ends_in_the_registry_on_the_day_the_document_says(doc: RegistryDocument) -> None:
+    # Director.in_office: term_start <= day < term_end; the live seat follows the same count.
+    first = min(doc.board.in_office(doc.as_of), key=lambda d: (d.term_end, d.id))
+    live = Registry.from_document(doc)
+    (seat,) = (s.subject for s in live.instances("board-seat") if s.data.get("director") == first.id)
+    last_day = first.term_end - timedelta(days=1)
+    live.advance_to(last_day)
+    assert first.in_office(last_day) and live.state_of(seat) == "in_office"
+    live.advance_to(first.term_end)
+    assert not first.in_office(first.term_end) and live.state_of(seat) == "term_ended"
+
+
 def test_every_event_is_caused_by_the_import_and_dated_in_order(doc: RegistryDocument, reg: Registry) -> None:
     _assert_faithful(doc, reg)
     planned = events_from_document(doc)

@@ -206,7 +206,7 @@ def test_a_complaint_about_no_member_is_kept_but_never_cited_by_a_members_case()
         category=ConcernCategory.OTHER,
         complaint="cp-1",
     )
-    with pytest.raises(IllegalTransition, match="concerns None"):
+    with pytest.raises(IllegalTransition, match="concerns no company on record yet; link it to 'acme'"):
         reg.submit(case)
     # Once identified, a case about that company may cite it; no second identification.
     reg.submit(ComplaintCompanyIdentified(subject="cp-1", effective=date(Y, 2, 15), company="acme"))
@@ -242,10 +242,11 @@ def _seat(reg: Registry, seat: str, pillar: str, director: str, start: date, end
     )
 
 
-def test_a_term_ends_by_rule_the_day_after_its_last_day() -> None:
+def test_a_term_ends_by_rule_on_its_end_date() -> None:
+    # term_end is the first day out of office, as Director.in_office counts it.
     reg = Registry()
     reg.submit(SeatCreated(subject="seat-1", effective=date(2023, 1, 2), pillar="psc"))
-    _seat(reg, "seat-1", "psc", "d-1", date(2023, 7, 1), date(2026, 6, 30))
+    _seat(reg, "seat-1", "psc", "d-1", date(2023, 7, 1), date(2026, 7, 1))
     reg.advance_to(date(2026, 6, 30))
     assert reg.state_of("seat-1") == "in_office"
     reg.advance_to(date(2026, 7, 1))
@@ -321,3 +322,46 @@ def test_a_custom_rule_reading_reason_keeps_its_level_in_the_cause_facts() -> No
     full = icoc.io.dumps(reg.history_document(), audience=Audience.FULL)
     again = icoc.io.loads(full, type(reg.history_document()))
     assert again == reg.history_document()  # the fact's level survives a faithful copy
+
+
+# --- a year counted only in part says so --------------------------------------------------------------
+
+
+def test_a_year_the_registry_has_not_finished_is_counted_to_its_clock_and_says_so() -> None:
+    reg = Registry()
+    reg.submit_all(admit("acme", D))
+    reg.advance_to(date(Y, 6, 30))
+    report = monitoring_report(reg, Y)
+    assert report.as_of == date(Y, 6, 30) and not report.complete
+    assert "counted up to 2021-06-30, not the whole year" in report.text()
+    assert report.table("members_by_status").title.endswith("on 2021-06-30")
+    assert report.data()["as_of"] == "2021-06-30" and report.data()["complete"] is False
+    earlier = monitoring_report(reg, Y, as_of=date(Y, 3, 31))
+    assert earlier.as_of == date(Y, 3, 31)
+    reg.advance_to(date(Y, 12, 31))
+    assert monitoring_report(reg, Y).complete
+    with pytest.raises(InvalidInput, match="before 2022 starts"):
+        monitoring_report(reg, Y + 1, as_of=D)
+    with pytest.raises(InvalidInput, match=r"clock 2021-12-31 is before 2022 starts"):
+        monitoring_report(reg, Y + 1)
+
+
+def test_report_command_does_not_run_the_rules_past_a_documents_date(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from icoc.sample import load_sample
+
+    doc = load_sample()
+    path = tmp_path / "doc.json"  # type: ignore[operator]
+    path.write_text(icoc.io.dumps(doc, audience=Audience.FULL))
+    year = doc.as_of.year
+    assert main(["report", "monitoring", str(path), "--year", str(year), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["as_of"] == doc.as_of.isoformat() and data["complete"] is False
+    assert main(["report", "monitoring", str(path), "--year", str(year), "--as-of", f"{year}-12-31"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"ICoCA monitoring summary {year}\n") and f"on {year}-12-31" in out
+    assert main(["report", "monitoring", str(path), "--year", str(year), "--as-of", f"{year - 1}-12-31"]) == 2
+    assert capsys.readouterr().err.startswith("icoc: error: --as-of:")
+    assert main(["report", "monitoring", str(path), "--year", str(year + 2)]) == 2
+    assert "give --as-of" in capsys.readouterr().err

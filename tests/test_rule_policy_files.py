@@ -8,7 +8,7 @@ import copy
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import attrs
 import pytest
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from icoc.eligibility import CHECKS, Policy, Requirement, load_policy, policy_from_data, policy_to_data
-from icoc.eligibility._policy import _KINDS, Names
+from icoc.eligibility._policy import _KINDS
 from icoc.errors import InvalidInput
 from icoc.model.events import EVENTS_BY_TYPE
 from icoc.rules import (
@@ -151,11 +151,16 @@ def test_any_rule_set_reads_back_equal_from_its_file(ruleset: RuleSet, suffix: s
 
 
 def _arg(tp: Any) -> st.SearchStrategy[Any]:
-    if tp == Names:
-        return st.lists(_NAMES, max_size=3).map(tuple)
-    if tp == Names | None:
-        return st.none() | st.lists(_NAMES, max_size=3).map(tuple)
-    return st.sampled_from([m.value for m in tp])
+    """Values of an argument type of ``_KINDS``: names, enum values, lists of either; or None."""
+    options = [t for t in get_args(tp) or (tp,) if t is not type(None)] if get_origin(tp) is not tuple else [tp]
+    (kind,) = options
+    if get_origin(kind) is tuple:
+        strategy = st.lists(_arg(get_args(kind)[0]), max_size=3).map(tuple)
+    elif kind is str:
+        strategy = _NAMES
+    else:
+        strategy = st.sampled_from([m.value for m in kind])
+    return st.none() | strategy if type(None) in get_args(tp) else strategy
 
 
 @st.composite
@@ -194,7 +199,7 @@ def test_any_policy_reads_back_equal_from_its_file(policy: Policy, suffix: str, 
 def test_every_check_has_a_file_form() -> None:
     """Each check's arguments are read from its declaration: a required one missing is named."""
     for check, kind in _KINDS.items():
-        required = [k for k, tp in kind.args.items() if tp != Names | None]
+        required = [k for k, tp in kind.args.items() if type(None) not in get_args(tp)]
         data = {"id": "p", "title": "t", "requirements": [{"id": "r", "title": "t", "check": check, "citation": "c"}]}
         if not required:
             assert policy_from_data(data).requirements[0].check == check

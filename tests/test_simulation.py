@@ -16,7 +16,7 @@ import pytest
 import icoc.io
 from icoc.cli import main
 from icoc.errors import InvalidInput, RuleError
-from icoc.model.events import Event
+from icoc.model.events import Event, Ground
 from icoc.registry import Registry
 from icoc.rules import DEFAULT_RULES, Duration
 from icoc.simulation import (
@@ -281,6 +281,12 @@ def test_tidy_tables() -> None:
     assert cases["company"].str.startswith("psc-").all() and cases["source"].notna().all()
     derived = events[events["rule"].notna()]
     assert derived["actor"].isna().all()
+    # Grounds are public: every termination and proposal has one, so by-ground tables can be made.
+    ending = events[events["event"].isin(["terminated", "termination_proposed"])]
+    assert len(ending) and ending["ground"].isin([g.value for g in Ground]).all()
+    assert events[~events["event"].isin(["terminated", "termination_proposed", "suspended", "withdrew"])][
+        "ground"
+    ].isna().all()
 
     years = result.company_years_frame()
     assert set(years["year"]) <= set(range(2022, 2026))

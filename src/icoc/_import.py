@@ -22,10 +22,10 @@ How records become events:
   certified member and a lapse makes it a member again, so a certification no longer in force is
   shown granted only when that ends in the company's own status (see ``_grant_shown``).
 - Certifications are held for members: one that had lapsed when the company joined, or that
-  starts after it left, is not imported (unless the document says it is certified). Of the other
-  certificates, only the latest one in force, to a recognised standard from an accepted body, is
-  recorded, when the certification process is free to hold it; ISO 9001 and the like grant
-  nothing and are skipped.
+  starts after it left, is not imported (unless the document says it is certified). Every other
+  certificate in force, to a recognised standard from a body accepted for that standard on its
+  issue date, is recorded (a company holds any number of them, whatever its certification is
+  doing); ISO 9001 and the like grant nothing and are skipped.
 - Self-assessments: sent on ``sent`` (else the usual dispatch date, parameter
   ``self_assessment.sent``, no later than ``due``), never before joining; one sent after the
   company left or after ``as_of`` is not imported. Submitted and rated on the submission date;
@@ -123,6 +123,7 @@ from icoc.model.members import (
     MembershipStatus,
     Observer,
     Pillar,
+    ServiceDomain,
 )
 from icoc.model.monitoring import CaseStage, ComplianceCase, CorrectiveActionPlan, SelfAssessment
 from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
@@ -212,6 +213,11 @@ class _Planner:
         self.bodies = {b.id: b for b in doc.certification_bodies}
 
     # --- helpers -------------------------------------------------------------------------------
+
+    def scope_of(self, certificate: ExternalCertificate) -> ServiceDomain:
+        """The scope of ICoCA certification a certificate supports (land unless maritime-only)."""
+        standard = self.standards.get(certificate.standard)
+        return standard.scope if standard is not None else ServiceDomain.LAND
 
     def make(self, path: str, build: Callable[..., _E], **fields: Any) -> _E:
         """An event with the import's cause; a payload its own validators refuse names ``path``."""
@@ -388,30 +394,39 @@ class _Planner:
                         f"{c.joined.isoformat()}; the registry certifies members only",
                     )
                 )
-        for n, (k, ic) in enumerate(kept):
-            base = external[ic.based_on]
-            if left is not None and max(base.issued, cursor) > left:
-                continue
-            following = external[kept[n + 1][1].based_on].issued if n + 1 < len(kept) else None
-            cursor = self._one_certification(c, k, ic, base, cursor, left, entry, following)
-            holding = _ICOCA_STATE[ic.status]
-        if holding not in (None, "expired", "withdrawn"):
-            return
+        # Each scope (land, maritime) is certified on its own: its certifications follow each other.
+        by_scope: dict[ServiceDomain, list[tuple[int, IcocaCertification]]] = {}
+        for k, ic in kept:
+            by_scope.setdefault(self.scope_of(external[ic.based_on]), []).append((k, ic))
+        last = cursor
+        for scope, chain in sorted(by_scope.items()):
+            cursor = c.joined
+            for n, (k, ic) in enumerate(chain):
+                base = external[ic.based_on]
+                if left is not None and max(base.issued, cursor) > left:
+                    continue
+                following = external[chain[n + 1][1].based_on].issued if n + 1 < len(chain) else None
+                cursor = self._one_certification(c, k, ic, base, cursor, left, entry, following, scope)
+                last = max(last, cursor)
+        cursor = last
+        del holding  # recording a certificate is legal whatever the certification is doing
         others = [
             (j, x)
             for j, x in self.certificates_of.get(c.id, ())
             if x.id not in self.used
             and self.standards[x.standard].recognised
-            and self.bodies[x.body].accepted
+            and self.bodies[x.body].accepted_for(x.standard, x.issued)
             and x.in_force(self.as_of)
         ]
-        if others:
-            j, latest = max(others, key=lambda pair: (pair[1].issued, pair[1].id))
-            on = max(latest.issued, c.joined, cursor)
+        # Every other certificate in force is recorded (a company holds any number of them), in
+        # issue order, on max(issued, joined, end of its last certification).
+        for j, x in sorted(others, key=lambda pair: (pair[1].issued, pair[1].id)):
+            on = max(x.issued, c.joined, cursor)
             event = self.make(
-                f"$.certificates[{j}]", ExternalCertificateRecorded, subject=c.id, effective=on, certificate=latest
+                f"$.certificates[{j}]", ExternalCertificateRecorded, subject=c.id, effective=on, certificate=x
             )
             self.life(c.id, event, f"$.certificates[{j}]", _Group.CERTIFICATION)
+            cursor = on
 
     def _one_certification(
         self,
@@ -423,6 +438,7 @@ class _Planner:
         left: date | None,
         entry: CompanyStatus | None,
         following: date | None,
+        scope: ServiceDomain,
     ) -> date:
         """Record the external certificate, apply, be granted (when the company's status allows
         it), then reach the certification's status. Returns the date of its last event."""
@@ -438,7 +454,7 @@ class _Planner:
         granted = max(ic.granted, recorded)
         # The ICoCA application needs an active company: not after it left.
         applied = granted if left is None else max(recorded, min(granted, left))
-        add(self.make(path, IcocaApplicationSubmitted, subject=c.id, effective=applied))
+        add(self.make(path, IcocaApplicationSubmitted, subject=c.id, effective=applied, scope=scope))
         last = applied
         if _grant_shown(ic.status, entry):
             add(
@@ -449,13 +465,14 @@ class _Planner:
                     effective=granted,
                     certification=ic.id,
                     expires=ic.expires,
+                    scope=scope,
                 )
             )
             last = granted
         status_change = c.status_since if c.status is not CompanyStatus.CERTIFIED_MEMBER else None
         if ic.status is IcocaCertificationStatus.EXPIRED:
             on = max(last, min(ic.expires, self.as_of))
-            add(self.make(path, CertificationExpired, subject=c.id, effective=on))
+            add(self.make(path, CertificationExpired, subject=c.id, effective=on, scope=scope))
             return on
         if ic.status is IcocaCertificationStatus.WITHDRAWN:
             candidates = [ic.expires, self.as_of]
@@ -464,7 +481,16 @@ class _Planner:
             if following is not None and following >= last:
                 candidates.append(following)
             on = max(last, min(candidates))
-            add(self.make(path, CertificationWithdrawn, subject=c.id, effective=on, reason=f"withdrawn, {_RECORDED}"))
+            add(
+                self.make(
+                    path,
+                    CertificationWithdrawn,
+                    subject=c.id,
+                    effective=on,
+                    reason=f"withdrawn, {_RECORDED}",
+                    scope=scope,
+                )
+            )
             return on
         if ic.status is IcocaCertificationStatus.SUSPENDED:
             on = self.as_of
@@ -473,7 +499,7 @@ class _Planner:
             if following is not None and following >= last:
                 on = min(on, following)
             on = max(last, on)
-            add(self.make(path, ExternalCertificateSuspended, subject=c.id, effective=on))
+            add(self.make(path, ExternalCertificateSuspended, subject=c.id, effective=on, certificate_id=base.id))
             return on
         return last
 

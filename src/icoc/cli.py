@@ -249,23 +249,23 @@ def _add_schema(sub: _Sub) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from icoc.errors import InvalidInput, Problem
-    from icoc.registry import Registry
 
-    doc = _read_registry(args.file)
     name = "<stdin>" if args.file == "-" else args.file
-    # The same checks as loading it into a live registry: its history must be one the workflows
-    # accept, and where the rules would have derived something else the document's facts are kept.
-    try:
-        with Registry.from_document(doc) as reg:
-            found = reg.discrepancies
-    except InvalidInput as exc:
-        raise exc.under(f"{name}:$") from None
+    # Exactly what every other command does with the file: read it, load it into a live registry
+    # (its history must be one the workflows accept) and judge the rules up to its date. Where the
+    # rules would have derived something else, the document's facts are kept and reported.
+    reg, when, doc = _open_registry_and_document(args.file, None, None)
+    with reg:
+        found = reg.discrepancies
     if found and args.strict:
         raise InvalidInput(
             [Problem(f"{name}:{d.path or '$'}", str(d).split(": ", 1)[-1] if d.path else str(d)) for d in found]
         )
     for d in found:
         sys.stderr.write(f"icoc: warning: {name}:{d}\n")
+    if doc is None:
+        sys.stdout.write(f"OK {name}: history of {len(reg.history)} events up to {when.isoformat()}\n")
+        return EXIT_OK
     sys.stdout.write(
         f"OK {name}: registry document as of {doc.as_of.isoformat()}: "
         f"{len(doc.companies)} companies, {len(doc.civil_society)} civil society organisations, "
@@ -428,11 +428,23 @@ def _cmd_report(args: argparse.Namespace) -> int:
     import csv
     import json
 
+    from icoc.errors import InvalidInput, Problem
     from icoc.report import monitoring_report
 
-    as_of = args.as_of or date(args.year, 12, 31)
-    reg, _ = _open_registry(args.registry, as_of, args.rules)
-    report = monitoring_report(reg, args.year)
+    start, end = date(args.year, 1, 1), date(args.year, 12, 31)
+    if args.as_of is not None and args.as_of < start:
+        raise InvalidInput(Problem("--as-of", f"{args.as_of.isoformat()} is before {args.year} starts"))
+    reg, _, doc = _open_registry_and_document(args.registry, args.as_of, args.rules)
+    # A document is a snapshot as of its date: without --as-of, the rules do not run past it
+    # (the report then says it counted part of the year). A history runs to the end of the year.
+    as_of = args.as_of or (min(end, doc.as_of) if doc is not None else end)
+    if as_of < start:
+        raise InvalidInput(
+            Problem(args.registry, f"the document is as of {as_of.isoformat()}, before {args.year}: give --as-of")
+        )
+    if reg.clock is None or reg.clock < as_of:
+        reg.advance_to(as_of)
+    report = monitoring_report(reg, args.year, as_of=as_of)
     if args.format == "json":
         sys.stdout.write(json.dumps(report.data(), indent=2) + "\n")
     elif args.format == "csv":
@@ -450,15 +462,23 @@ def _add_report(sub: _Sub) -> None:
     p = sub.add_parser(
         "report",
         help="the tables ICoCA publishes (monitoring summary of a year)",
-        description="Load a registry (document or history), fire the rules up to the end of --year (or --as-of) "
-        "and print ICoCA's monitoring tables for that year: members by status, self-assessments sent and "
-        "received, cases by source and category, complaints by admissibility and member or not, terminations "
-        "by ground. Counts only: the report is public.",
+        description="Load a registry (document or history), fire the rules up to the end of --year (a document: "
+        "up to its as_of when that is earlier; or --as-of) and print ICoCA's monitoring tables for that year: "
+        "members by status, self-assessments sent and received, cases by source and category, complaints by "
+        "admissibility and member or not, terminations by ground; a year counted only in part says so. Counts "
+        "only: the report is public.",
     )
     p.add_argument("kind", choices=("monitoring",), help="the report: monitoring (ICoCA's annual summary)")
     p.add_argument("registry", metavar="REGISTRY", help="a registry document or history file (JSON or YAML)")
     p.add_argument("--year", type=int, required=True, metavar="YEAR", help="the calendar year reported")
-    _registry_options(p)
+    p.add_argument(
+        "--as-of",
+        type=_iso_date,
+        metavar="DATE",
+        help="count up to DATE, within the year (default: 31 December, or a document's as_of when earlier; "
+        "a later DATE lets the rules run past the document)",
+    )
+    p.add_argument("--rules", metavar="FILE", help="a rule-set file (JSON or YAML) instead of the default rules")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text")
     p.set_defaults(handler=_cmd_report)
 
@@ -900,7 +920,10 @@ def _open_registry_and_document(
             history = structure(data, History)
         except InvalidInput as exc:
             raise exc.under(f"{where}:$") from None
-        reg = Registry.from_history(history, rules=rules)
+        try:
+            reg = Registry.from_history(history, rules=rules)
+        except InvalidInput as exc:
+            raise exc.under(f"{where}:$") from None
         default = max((e.effective for e in history.events), default=None)
     else:
         try:
@@ -914,9 +937,12 @@ def _open_registry_and_document(
         default = doc.as_of
     when = as_of or default
     if when is None:
-        raise InvalidInput(Problem(path, "an empty history: give --as-of"))
+        raise InvalidInput(Problem(where, "an empty history: give --as-of"))
     if reg.clock is None or reg.clock < when:
-        reg.advance_to(when)
+        try:
+            reg.advance_to(when)
+        except InvalidInput as exc:
+            raise exc.under(f"{where}:$") from None
     return reg, when, doc
 
 

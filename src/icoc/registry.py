@@ -27,7 +27,9 @@ from icoc.model.events import (
     Event,
     History,
     SeatCreated,
+    certification_key,
 )
+from icoc.model.members import ServiceDomain
 from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
 from icoc.rules._engine import NO_JOURNAL, Backend, Journal, NativeBackend, Obligation, RulesEngine
 from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
@@ -36,6 +38,7 @@ from icoc.rules._validate import check_rules
 from icoc.rules.default import DEFAULT_RULES
 from icoc.workflows import PROCESSES, subject_kind_of_application
 from icoc.workflows._table import NONE, PREVIOUS, Instance, SubjectKind, TransitionTable
+from icoc.workflows.certification import leading
 
 if TYPE_CHECKING:
     from icoc.explain import Explanation
@@ -43,6 +46,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Discrepancy", "Registry", "Snapshot"]
 
+_CERTIFICATION = "certification"
+_EXTERNAL = "external-certificate"
 _MAIN_PROCESS = {
     SubjectKind.COMPANY: "company-status",
     SubjectKind.CSO: "member-status",
@@ -137,7 +142,7 @@ def _follow_while_held(
         return None
     if not any(t.source == current.state and t.target == PREVIOUS for t in table.transitions):
         return None
-    candidates = table.candidates(current.previous, event)
+    candidates = table.candidates(current.previous, event, view, current)
     if not candidates or candidates[0].target in (PREVIOUS, current.previous):
         return None
     transition = candidates[0]
@@ -147,6 +152,16 @@ def _follow_while_held(
     data.update(event.facts())
     data[f"{event.TYPE}_on"] = event.effective
     return attrs.evolve(current, previous=transition.target, data=MappingProxyType(data))
+
+
+def _same_payload(derived: Event, recorded: Event) -> bool:
+    """Whether a recorded derived event says what the rules derive again: the same payload, a
+    field the record leaves empty (written before the field existed, such as a certification's
+    scope) matching whatever the rules fill in."""
+    mine = derived.facts()
+    return all(mine.get(k) == v for k, v in recorded.facts().items() if v is not None) and all(
+        k in recorded.facts() for k in mine
+    )
 
 
 def _plan(
@@ -189,11 +204,10 @@ def _plan(
         )
     changes: list[_Change] = []
     moved = 0
-    for table in tables:
-        key = event.key
+    for table, key in [(t, k) for t in tables for k in t.keys_of(view, event)]:
         current = view.pending.get((table.process, key)) or view.core.instances.get(table.process, {}).get(key)
         state = current.state if current is not None else NONE
-        candidates = table.candidates(state, event)
+        candidates = table.candidates(state, event, view, current)
         if not candidates:
             if type(event) in table.follows:
                 held = _follow_while_held(table, view, event, current, check)
@@ -272,9 +286,31 @@ class _Queries:
         return self._core.kinds.get(subject)
 
     def instance(self, process: str, key: str) -> Instance | None:
+        """The instance of ``process`` with ``key`` (a subject's id for most processes), or None.
+
+        A company's id as the key of ``certification`` gives :meth:`certification` (the company's
+        certification that says most across its scopes)."""
         if process not in PROCESSES:
             raise InvalidInput(Problem("process", f"unknown process {process!r} (known: {', '.join(PROCESSES)})"))
-        return self._core.instances.get(process, {}).get(key)
+        found = self._core.instances.get(process, {}).get(key)
+        if found is None and process == _CERTIFICATION and self._core.kinds.get(key) is SubjectKind.COMPANY:
+            return self.certification(key)
+        return found
+
+    def certification(self, company: str, scope: ServiceDomain | str | None = None) -> Instance | None:
+        """A company's ICoCA certification (process ``certification``): in ``scope`` (land or
+        maritime), or without one the certification that says most — one in force, else
+        suspended, under review, externally certified, expired, withdrawn. None: none on record."""
+        insts = self._core.instances.get(_CERTIFICATION, {})
+        if scope is not None:
+            return insts.get(certification_key(company, scope))
+        return leading(i for (p, _), i in self._core.by_subject.get(company, {}).items() if p == _CERTIFICATION)
+
+    def certificates(self, company: str) -> list[Instance]:
+        """A company's external certificates (process ``external-certificate``), one instance per
+        certificate, in key order: ``state`` valid, suspended or withdrawn; ``data["certificate"]``
+        the :class:`~icoc.model.ExternalCertificate` as last recorded."""
+        return [i for (p, _), i in sorted(self._core.by_subject.get(company, {}).items()) if p == _EXTERNAL]
 
     def instances(self, process: str) -> Iterator[Instance]:
         """Every instance of a process, in key order."""
@@ -549,7 +585,7 @@ class Registry(_Queries):
             if like is not None and (
                 mine.cause.rule != like.cause.rule
                 or mine.cause.citation != like.cause.citation
-                or mine.facts() != like.facts()
+                or not _same_payload(mine, like)
             ):
                 continue
             tx.journal.set(self._claimed, j, True)

@@ -18,7 +18,7 @@ cooperating in good faith) are the shape it follows.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -82,10 +82,18 @@ class Table:
 
 @attrs.frozen(kw_only=True)
 class MonitoringReport:
-    """The monitoring tables of one calendar year ``year`` (counts only; public)."""
+    """The monitoring tables of one calendar year ``year`` (counts only; public), counted up to
+    ``as_of``: 31 December, or an earlier day when the registry (or the caller) stops before the
+    end of the year; :attr:`complete` says which."""
 
     year: int
     tables: tuple[Table, ...]
+    as_of: date
+
+    @property
+    def complete(self) -> bool:
+        """Whether the whole year was counted (``as_of`` is 31 December)."""
+        return self.as_of == date(self.year, 12, 31)
 
     def table(self, name: str) -> Table:
         """The table called ``name`` (``members_by_status``, ``self_assessments``,
@@ -102,27 +110,39 @@ class MonitoringReport:
         return {tuple(str(c) for c in r[:-1]): int(r[-1]) for r in self.table(name).rows}
 
     def text(self) -> str:
-        """Every table as plain text, one after the other."""
-        return f"ICoCA monitoring summary {self.year}\n\n" + "\n\n".join(t.text() for t in self.tables)
+        """Every table as plain text, one after the other; the heading says when the year was
+        counted only in part."""
+        head = f"ICoCA monitoring summary {self.year}"
+        if not self.complete:
+            head += f" (counted up to {self.as_of.isoformat()}, not the whole year)"
+        return head + "\n\n" + "\n\n".join(t.text() for t in self.tables)
 
     def data(self) -> dict[str, Any]:
-        """Plain data: ``{"year": Y, "tables": {name: [row dicts]}}``."""
-        return {"year": self.year, "tables": {t.name: t.records() for t in self.tables}}
+        """Plain data: ``{"year": Y, "as_of": "YYYY-MM-DD", "complete": bool, "tables": {name: [row dicts]}}``."""
+        return {
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "complete": self.complete,
+            "tables": {t.name: t.records() for t in self.tables},
+        }
 
 
 def _in(event: Event, year: int) -> bool:
     return event.effective.year == year
 
 
-def monitoring_report(registry: object, year: int) -> MonitoringReport:
+def monitoring_report(registry: object, year: int, *, as_of: date | None = None) -> MonitoringReport:
     """The monitoring tables of calendar ``year`` from ``registry`` (an :class:`icoc.Registry`).
 
-    Statuses are read on 31 December of ``year`` from the registry's history; events count in the
-    year of their effective date. Complaints count as received: their admissibility is what the
-    history says by the end of the year (classified: admissible; closed unclassified: not
-    admissible; otherwise pending), whom they concern is the company named on receipt or
-    identified later in the year (:data:`COMPLAINT_ABOUT`). Raises
-    :class:`~icoc.errors.InvalidInput` for a year outside 1..9999 or a registry of another type.
+    Counted up to 31 December of ``year``, or up to an earlier day: ``as_of`` when given, or the
+    registry's clock (:attr:`icoc.Registry.clock`) when the rules have not been judged to the end
+    of the year; the report's ``as_of`` records it and its text says so. Statuses are read on that
+    day from the registry's history; events dated in the year up to it count. Complaints count as
+    received: their admissibility is what the history says by then (classified: admissible;
+    closed unclassified: not admissible; otherwise pending), whom they concern is the company
+    named on receipt or identified later (:data:`COMPLAINT_ABOUT`). Raises
+    :class:`~icoc.errors.InvalidInput` for a year outside 1..9999, an ``as_of`` before the year
+    starts, a registry of another type, or a registry whose clock is before the year starts.
     """
     from icoc.registry import Registry
     from icoc.workflows.company_status import PROCESS as COMPANY_STATUS
@@ -131,7 +151,20 @@ def monitoring_report(registry: object, year: int) -> MonitoringReport:
         raise InvalidInput(Problem("registry", f"expected an icoc.Registry, got {type(registry).__name__}"))
     if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
         raise InvalidInput(Problem("year", f"expected a calendar year, got {year!r}"))
-    end = date(year, 12, 31)
+    if as_of is not None and (not isinstance(as_of, date) or isinstance(as_of, datetime)):
+        raise InvalidInput(Problem("as_of", f"expected a date, got {type(as_of).__name__}"))
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if as_of is not None and as_of < start:
+        raise InvalidInput(Problem("as_of", f"{as_of.isoformat()} is before {year} starts: nothing of {year} to count"))
+    clock = registry.clock
+    if clock is not None and clock < start:
+        raise InvalidInput(
+            Problem(
+                "registry",
+                f"its clock {clock.isoformat()} is before {year} starts: advance it (advance_to) into {year} first",
+            )
+        )
+    end = min(d for d in (end, as_of, clock) if d is not None)
     history = [e for e in registry.history if e.effective <= end]
     snap = registry.snapshot(end)
 
@@ -194,7 +227,7 @@ def monitoring_report(registry: object, year: int) -> MonitoringReport:
         columns=("ground", "terminations"),
         rows=tuple((g.value, grounds[g.value]) for g in Ground),
     )
-    return MonitoringReport(year=year, tables=(members, csa, case_table, complaint_table, terminations))
+    return MonitoringReport(year=year, tables=(members, csa, case_table, complaint_table, terminations), as_of=end)
 
 
 def _status_on(registry: Any, company: str, on: date) -> str | None:

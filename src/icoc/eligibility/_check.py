@@ -11,11 +11,14 @@ import attrs
 
 from icoc.eligibility._policy import Policy, Requirement
 from icoc.errors import InvalidInput, Problem, RegistryChanged, UnknownMember
+from icoc.model.certificates import ExternalCertificate, ExternalCertificateStatus
 from icoc.model.events import Fact, cycle_suffix
 from icoc.model.listed import ListedFact, UnregisteredCompany
 from icoc.model.monitoring import Severity
+from icoc.model.standards import CertificationBody
 from icoc.rules import Obligation, ObligationStatus
 from icoc.workflows._table import Instance, SubjectKind
+from icoc.workflows.certification import leading, resting_on, scope_of_instance
 
 __all__ = ["Consequence", "Decision", "Outcome", "Result", "Verdict", "check", "check_all", "verdict_of"]
 
@@ -221,7 +224,21 @@ class _Context:
         self.rules = registry.rules
         self.kinds = core.kinds
         self.statuses: Mapping[str, Instance] = core.instances.get("company-status", {})
-        self.certifications: Mapping[str, Instance] = core.instances.get("certification", {})
+        # A company's ICoCA certifications, one per scope, and the one that says most for it.
+        self.scopes: dict[str, list[Instance]] = {}
+        for inst in core.instances.get("certification", {}).values():
+            self.scopes.setdefault(inst.subject, []).append(inst)
+        self.certifications: dict[str, Instance] = {}
+        for cid, insts in self.scopes.items():
+            best = leading(insts)
+            if best is not None:
+                self.certifications[cid] = best
+        # Every external certificate on record, per company (one instance per certificate), with
+        # its state (valid, suspended or withdrawn by its body).
+        self.external: dict[str, list[tuple[ExternalCertificate, str]]] = {}
+        for inst in core.instances.get("external-certificate", {}).values():
+            self.external.setdefault(inst.subject, []).append((inst.data["certificate"], inst.state))
+        self.bodies: Mapping[str, CertificationBody] | None = registry.settings.get("certification_bodies")
         self.cases: dict[str, list[Instance]] = {}
         self.complaints: dict[str, list[Instance]] = {}
         for inst in self.snapshot.instances("compliance-case"):
@@ -528,66 +545,156 @@ def _no_disciplinary(
 def _icoca_certified(
     ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
 ) -> list[Outcome]:
+    """ICoCA certification in force (in one of ``scopes``, when the requirement names them)."""
     memo, build = ctx.memo, ctx.build
+    scopes = req.args.get("scopes")
     out: list[Outcome] = []
     for cid in cids:
-        cert = ctx.certifications.get(cid)
+        mine = ctx.scopes.get(cid, ())
+        if scopes:
+            mine = [inst for inst in mine if scope_of_instance(inst).value in scopes]
+        cert = leading(mine)
+        where = f" ({' or '.join(scopes)})" if scopes else ""
         if cert is None:
             key: tuple[Any, ...] = (i, "none")
-            hit = memo.get(key) or build(key, req, _FAILED, "no certification on record", {})
+            hit = memo.get(key) or build(key, req, _FAILED, f"no certification{where} on record", {})
         elif cert.state != "icoca_certified":
-            key = (i, cert.state, cert.since)
+            key = (i, cert.state, cert.since, cert.key if scopes else None)
             hit = memo.get(key) or build(
                 key,
                 req,
                 _FAILED,
-                f"certification {cert.state.replace('_', ' ')} since {cert.since.isoformat()}",
+                f"certification{where} {cert.state.replace('_', ' ')} since {cert.since.isoformat()}",
                 {"certification.state": cert.state},
             )
         else:
             granted = cert.data.get("icoca_certification_granted_on", cert.since)
-            key = (i, cert.state, granted)
+            scope = scope_of_instance(cert).value
+            key = (i, cert.state, granted, scope)
             hit = memo.get(key) or build(
-                key, req, _PASSED, f"certified since {granted}", {"certification.state": cert.state}
+                key,
+                req,
+                _PASSED,
+                f"certified ({scope}) since {granted}",
+                {"certification.state": cert.state, "scope": scope},
             )
         out.append(hit)
     return out
 
 
+def _judge_certificate(ctx: _Context, x: ExternalCertificate, state: str) -> str | None:
+    """Why ``x`` (in ``state`` in the external-certificate process) does not count on the decision
+    date (suspended or withdrawn, not in force, body not accepted for its standard on its issue
+    date), or ``None``."""
+    as_of = ctx.as_of
+    if state != "valid" or x.status is not ExternalCertificateStatus.VALID:
+        status = state if state != "valid" else x.status.value
+        return f"certificate {x.id} to {x.standard} from {x.body} is {status}"
+    if as_of < x.issued:
+        return f"certificate {x.id} to {x.standard} from {x.body} is issued only on {x.issued.isoformat()}"
+    if as_of >= x.expires:
+        return f"certificate {x.id} to {x.standard} from {x.body} expired on {x.expires.isoformat()}"
+    if ctx.bodies is not None:
+        body = ctx.bodies.get(x.body)
+        if body is None:
+            return f"certificate {x.id} to {x.standard}: unknown certification body {x.body!r}"
+        refusal = body.refusal(x.standard, x.issued)
+        if refusal is not None:
+            return f"certificate {x.id} issued {x.issued.isoformat()}: {refusal}"
+    return None
+
+
+def _certificate_to(
+    ctx: _Context, i: int, req: Requirement, cid: str, lead: str, only: frozenset[str] | None = None
+) -> tuple[ExternalCertificate | None, Outcome | None]:
+    """The company's certificate to one of the wanted standards that counts on the decision
+    date (the one running longest), or the failed outcome naming what each candidate lacks.
+    ``only``: the certificate ids that may count (those ICoCA certifications rest on)."""
+    wanted = req.args["standards"]
+    mine = sorted(ctx.external.get(cid, ()), key=lambda pair: (pair[0].expires, pair[0].id))
+    candidates = [(x, st) for x, st in mine if x.standard in wanted and (only is None or x.id in only)]
+    judged = [(x, _judge_certificate(ctx, x, st)) for x, st in candidates]
+    good = [x for x, why in judged if why is None]
+    if good:
+        return good[-1], None
+    key: tuple[Any, ...] = (i, "no certificate", lead, tuple(mine), only)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        if judged:
+            reason = "; ".join(why for _, why in judged if why is not None)
+        else:
+            held = ", ".join(f"{x.standard} ({x.id})" for x, _ in mine) or "none"
+            if only is None:
+                reason = f"no certificate to {' or '.join(wanted)} on record (holds: {held})"
+            else:
+                reason = (
+                    f"no ICoCA certification in force rests on a certificate to {' or '.join(wanted)} (holds: {held})"
+                )
+        hit = ctx.build(key, req, _FAILED, lead + reason, {"standards": ", ".join(wanted)})
+    return None, hit
+
+
+def _passed_on(ctx: _Context, i: int, req: Requirement, x: ExternalCertificate, lead: str) -> Outcome:
+    key = (i, "certificate", lead, x)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        facts = {
+            "certificate": x.id,
+            "standard": x.standard,
+            "body": x.body,
+            "issued": x.issued.isoformat(),
+            "expires": x.expires.isoformat(),
+        }
+        reason = (
+            f"{lead}certificate {x.id} to {x.standard} from {x.body}, issued {x.issued.isoformat()}, "
+            f"in force until {x.expires.isoformat()}"
+        )
+        hit = ctx.build(key, req, _PASSED, reason, facts)
+    return hit
+
+
 def _certified_to_standard(
     ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
 ) -> list[Outcome]:
+    """ICoCA certification in force (in any scope) and a certificate to one of ``standards`` that
+    counts on the decision date, whichever of the company's certificates was recorded first and
+    whichever the certification rests on (each certificate and each scope is its own instance). A
+    policy that wants the certification itself in a scope adds ``icoca_certified`` with ``scopes``."""
     memo, build, wanted = ctx.memo, ctx.build, req.args["standards"]
     out: list[Outcome] = []
     for cid in cids:
         hit: Outcome | None
-        cert = ctx.certifications.get(cid)
-        external = cert.data.get("certificate") if cert is not None else None
-        if cert is None or cert.state != "icoca_certified":
+        resting = frozenset(
+            c.id
+            for inst in ctx.scopes.get(cid, ())
+            if inst.state == "icoca_certified" and (c := resting_on(inst)) is not None
+        )
+        if not resting:
             key: tuple[Any, ...] = (i, "not certified")
             hit = memo.get(key) or build(
                 key, req, _FAILED, f"no ICoCA certification in force (needs {', '.join(wanted)})", {}
             )
-        elif external is None:
-            key = (i, "no certificate")
-            hit = memo.get(key) or build(
-                key,
-                req,
-                _UNKNOWN,
-                "the certificate behind the certification is not on record",
-                {},
-                ("the external certificate (standard) behind the ICoCA certification",),
-            )
         else:
-            key = (i, "certificate", external.id, external.standard)
-            hit = memo.get(key)
-            if hit is None:
-                facts = {"certificate": external.id, "standard": external.standard}
-                if external.standard in wanted:
-                    hit = build(key, req, _PASSED, f"certified to {external.standard} ({external.id})", facts)
-                else:
-                    reason = f"certified to {external.standard}, not {' or '.join(wanted)}"
-                    hit = build(key, req, _FAILED, reason, facts)
+            x, hit = _certificate_to(ctx, i, req, cid, "ICoCA certified, but ")
+            if x is not None:
+                hit = _passed_on(ctx, i, req, x, "ICoCA certified on ")
+        assert hit is not None
+        out.append(hit)
+    return out
+
+
+def _external_certificate(
+    ctx: _Context, i: int, req: Requirement, cids: Sequence[str], insts: Sequence[Instance | None]
+) -> list[Outcome]:
+    """A certificate to one of ``standards`` in force on the decision date from a body accepted
+    for that standard on its issue date; ICoCA certification is not asked for (the 2013 U.S. text
+    asks for PSC.1 conformance, shipping contracts for ISO 28007)."""
+    out: list[Outcome] = []
+    for cid in cids:
+        x, hit = _certificate_to(ctx, i, req, cid, "")
+        if x is not None:
+            hit = _passed_on(ctx, i, req, x, "")
+        assert hit is not None
         out.append(hit)
     return out
 
@@ -657,6 +764,7 @@ _CHECKS: Mapping[str, _Check] = {
     "no_disciplinary_proceedings": _no_disciplinary,
     "icoca_certified": _icoca_certified,
     "certified_to_standard": _certified_to_standard,
+    "external_certificate": _external_certificate,
     "no_open_complaints": _no_open_complaints,
     "no_open_cases": _no_open_cases,
 }
@@ -736,6 +844,7 @@ _READS: Mapping[str, tuple[str, ...]] = {
     "certification_deadline": ("certification", "self_assessment"),
     "icoca_certified": ("certification",),
     "certified_to_standard": ("certification",),
+    "external_certificate": ("certification",),
     "self_assessment_submitted": ("self_assessment",),
     "no_disciplinary_proceedings": ("proceedings",),
     "no_open_complaints": ("complaints",),

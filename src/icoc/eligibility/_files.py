@@ -40,6 +40,9 @@ _FORMS = {check: _form(check) for check in _KINDS}
 
 
 def _plain(value: Any) -> Any:
+    """An argument as ``Requirement.args`` holds it: enum members by value, lists as tuples."""
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
     return value.value if isinstance(value, Enum) else value
 
 

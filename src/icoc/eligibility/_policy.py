@@ -11,6 +11,7 @@ import attrs
 
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model import _validate as v
+from icoc.model.members import ServiceDomain
 from icoc.model.monitoring import Severity
 
 __all__ = ["CHECKS", "Policy", "Requirement"]
@@ -34,9 +35,19 @@ _KINDS: Mapping[str, _Kind] = {
     "certification_deadline": _Kind("ICoCA-certified, or its certification deadline has not passed"),
     "self_assessment_submitted": _Kind("the latest annual self-assessment due was submitted"),
     "no_disciplinary_proceedings": _Kind("no compliance case before the Board or in suspension proceedings"),
-    "icoca_certified": _Kind("holds ICoCA certification in force"),
+    "icoca_certified": _Kind(
+        "holds ICoCA certification in force (in one of `scopes`, land or maritime, when given)",
+        {"scopes": tuple[ServiceDomain, ...] | None},
+    ),
     "certified_to_standard": _Kind(
-        "ICoCA certification rests on a certificate to one of `standards`", {"standards": Names}
+        "ICoCA certification in force and a certificate to one of `standards` in force from a body accepted for "
+        "its standard on its issue date",
+        {"standards": Names},
+    ),
+    "external_certificate": _Kind(
+        "a certificate to one of `standards` in force on the decision date, from a body accepted for that standard "
+        "on its issue date (ICoCA certification not asked for)",
+        {"standards": Names},
     ),
     "no_open_complaints": _Kind("no open complaint (of `categories`, when given)", {"categories": Names | None}),
     "no_open_cases": _Kind("no open compliance case of `min_severity` or worse", {"min_severity": Severity}),
@@ -53,16 +64,22 @@ def _required(tp: Any) -> bool:
 
 
 def _arg_problem(tp: Any, x: Any) -> str | None:
-    """Why ``x`` is not a value of the argument type ``tp`` (None: it is)."""
-    options = [t for t in (get_args(tp) if get_origin(tp) in (UnionType, Union) else (tp,)) if t is not type(None)]
-    for t in options:
-        if t == Names and isinstance(x, tuple) and all(isinstance(i, str) for i in x):
-            return None
-        if isinstance(t, type) and issubclass(t, Enum) and x in {m.value for m in t}:
-            return None
-    if any(t == Names for t in options):
-        return "expected a list of names"
-    return "expected one of " + ", ".join(repr(m.value) for t in options for m in t)
+    """Why ``x`` is not a value of the argument type ``tp`` (None: it is). Enum values are held
+    by value (``"maritime"``), lists as tuples."""
+    (kind,) = [t for t in (get_args(tp) if get_origin(tp) in (UnionType, Union) else (tp,)) if t is not type(None)]
+    if get_origin(kind) is tuple:
+        (item,) = [t for t in get_args(kind) if t is not Ellipsis]
+        if not isinstance(x, tuple):
+            return "expected a list"
+        for i in x:
+            problem = _arg_problem(item, i)
+            if problem is not None:
+                return problem
+        return None
+    if kind is str:
+        return None if isinstance(x, str) else f"expected a name, got {preview(x)}"
+    known = [m.value for m in kind]
+    return None if x in known else f"unknown value {preview(x)} (known: {', '.join(map(str, known))})"
 
 
 def _check(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:

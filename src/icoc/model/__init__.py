@@ -64,6 +64,7 @@ from icoc.model.standards import (
     ISO_28007,
     PSC_1,
     AccreditationRoute,
+    BodyAcceptance,
     CertificationBody,
     Standard,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "CaseId",
     "CaseStage",
     "CertificateId",
+    "BodyAcceptance",
     "CertificationBody",
     "CertificationBodyId",
     "CivilSocietyOrganisation",

@@ -6,8 +6,9 @@ file. Construction checks every cross-reference and reports all problems at once
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import attrs
@@ -18,6 +19,7 @@ from icoc.model.certificates import ExternalCertificate, IcocaCertification, Ico
 from icoc.model.complaints import Complaint
 from icoc.model.fees import FeeSchedule, Payment
 from icoc.model.governance import Board
+from icoc.model.ids import CertificateId
 from icoc.model.listed import ListedFact, UnregisteredCompany
 from icoc.model.members import (
     CivilSocietyOrganisation,
@@ -26,6 +28,7 @@ from icoc.model.members import (
     Government,
     Member,
     Observer,
+    ServiceDomain,
 )
 from icoc.model.monitoring import ComplianceCase, CorrectiveActionPlan, SelfAssessment
 from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
@@ -51,9 +54,7 @@ class RegistryDocument:
     governments: tuple[Government, ...] = _tuple(Government)
     observers: tuple[Observer, ...] = _tuple(Observer)
     # A factory, not the tuple itself, so signatures show a short default instead of the catalogue.
-    standards: tuple[Standard, ...] = attrs.field(
-        factory=lambda: DEFAULT_STANDARDS, validator=v.tuple_of(Standard)
-    )
+    standards: tuple[Standard, ...] = attrs.field(factory=lambda: DEFAULT_STANDARDS, validator=v.tuple_of(Standard))
     certification_bodies: tuple[CertificationBody, ...] = _tuple(CertificationBody)
     certificates: tuple[ExternalCertificate, ...] = _tuple(ExternalCertificate)
     icoca_certifications: tuple[IcocaCertification, ...] = _tuple(IcocaCertification)
@@ -86,6 +87,37 @@ class RegistryDocument:
             if m.id == member_id:
                 return m
         raise UnknownMember(member_id, "registry document")
+
+
+def _one_per_scope(
+    doc: RegistryDocument,
+    external: Mapping[CertificateId, ExternalCertificate],
+    standards: Mapping[str, Standard],
+    problem: Callable[[str, str], Problem],
+) -> Iterator[Problem]:
+    """A company holds one ICoCA certification at a time in each scope (land, maritime): a later
+    one is granted when the earlier one has ended (a withdrawn one ends when the next starts)."""
+    chains: dict[tuple[str, ServiceDomain], list[tuple[int, IcocaCertification, date]]] = {}
+    for i, ic in enumerate(doc.icoca_certifications):
+        base = external.get(ic.based_on)
+        if base is None:
+            continue
+        std = standards.get(base.standard)
+        scope = std.scope if std is not None else ServiceDomain.LAND
+        lapse = min(ic.expires, base.expires)
+        chains.setdefault((ic.company, scope), []).append((i, ic, lapse))
+    for (company, scope), chain in chains.items():
+        chain.sort(key=lambda t: (t[1].granted, t[1].id))
+        for (j, earlier, lapse), (i, later, _) in pairwise(chain):
+            if earlier.status is IcocaCertificationStatus.WITHDRAWN or later.granted >= lapse:
+                continue
+            yield problem(
+                f"icoca_certifications[{i}].granted",
+                f"{later.id!r} is granted on {later.granted.isoformat()} while {company}'s {scope.value} "
+                f"certification {earlier.id!r} (icoca_certifications[{j}], {earlier.status.value}) runs to "
+                f"{lapse.isoformat()}; a company holds one ICoCA certification at a time in each scope "
+                "(mark the earlier one withdrawn, or date the later one after it)",
+            )
 
 
 def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
@@ -171,10 +203,12 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
                 f"certificate {base.id!r} is to {std.id}, which ICoCA does not recognise for certification",
             )
         body = bodies.get(base.body)
-        if body is not None and not body.accepted:
+        refusal = body.refusal(base.standard, base.issued) if body is not None else None
+        if refusal is not None:
             yield problem(
                 f"{path}.based_on",
-                f"certificate {base.id!r} was issued by {body.id!r}, which is not an accepted certification body",
+                f"certificate {base.id!r} issued {base.issued.isoformat()} cannot support ICoCA certification: "
+                f"{refusal}",
             )
         if ic.granted < base.issued:
             yield problem(f"{path}.granted", f"granted before the external certificate {base.id!r} was issued")
@@ -182,6 +216,8 @@ def _cross_check(doc: RegistryDocument) -> Iterator[Problem]:
             certified_companies.add(ic.company)
             if ic.in_force(doc.as_of) or ic.granted > doc.as_of:  # the latter: reported as after as_of
                 in_force.add(ic.company)
+
+    yield from _one_per_scope(doc, external, standards, problem)
 
     for i, c in enumerate(doc.companies):
         if c.status is CompanyStatus.CERTIFIED_MEMBER and c.id not in certified_companies:

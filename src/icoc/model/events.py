@@ -27,6 +27,8 @@ __all__ = [
     "Event",
     "Fact",
     "Ground",
+    "certificate_key",
+    "certification_key",
     "cycle_key",
     "cycle_suffix",
 ]
@@ -319,6 +321,9 @@ class IcocaApplicationSubmitted(Event):
     """The company applies for ICoCA certification with the human-rights information (second stage)."""
 
     TYPE: ClassVar[str] = "icoca_application_submitted"
+    scope: ServiceDomain | None = attrs.field(default=None, validator=v.optional(v.enum(ServiceDomain)))
+    """The scope of ICoCA certification (land, maritime) this concerns; ``None``: the company's
+    certification that can take the event (histories written before scopes)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -328,6 +333,9 @@ class IcocaCertificationGranted(Event):
     TYPE: ClassVar[str] = "icoca_certification_granted"
     certification: CertificateId = attrs.field(validator=v.identifier)
     expires: date = attrs.field(validator=[v.a_date, v.after("effective", "it must expire after it is granted")])
+    scope: ServiceDomain | None = attrs.field(default=None, validator=v.optional(v.enum(ServiceDomain)))
+    """The scope of ICoCA certification (land, maritime) this concerns; ``None``: the company's
+    certification that can take the event (histories written before scopes)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -338,11 +346,15 @@ class IcocaApplicationRefused(Event):
     reason: str = attrs.field(
         validator=v.text, metadata=sensitive(Sensitivity.COMPANY), repr=hidden(Sensitivity.COMPANY)
     )
+    scope: ServiceDomain | None = attrs.field(default=None, validator=v.optional(v.enum(ServiceDomain)))
+    """The scope of ICoCA certification (land, maritime) this concerns; ``None``: the company's
+    certification that can take the event (histories written before scopes)."""
 
 
 @attrs.frozen(kw_only=True)
 class CertificationRenewed(Event):
-    """A new external certificate renews ICoCA certification: it stays certified."""
+    """A new external certificate renews the ICoCA certification of its scope (the scope of its
+    standard): that certification stays certified and rests on the new certificate from now on."""
 
     TYPE: ClassVar[str] = "certification_renewed"
     certificate: ExternalCertificate = attrs.field(validator=v.typed(ExternalCertificate))
@@ -350,23 +362,33 @@ class CertificationRenewed(Event):
 
 @attrs.frozen(kw_only=True)
 class ExternalCertificateSuspended(Event):
-    """The body suspended the external certificate; ICoCA certification is suspended with it."""
+    """The body suspended an external certificate; the ICoCA certifications resting on it are
+    suspended with it [P default]."""
 
     TYPE: ClassVar[str] = "external_certificate_suspended"
+    certificate_id: CertificateId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    """The id of the certificate concerned; ``None``: the certificates the company's ICoCA
+    certifications rest on (histories written before a company could hold several)."""
 
 
 @attrs.frozen(kw_only=True)
 class ExternalCertificateReinstated(Event):
-    """The certification body lifts the suspension of the external certificate."""
+    """The certification body lifts the suspension of an external certificate."""
 
     TYPE: ClassVar[str] = "external_certificate_reinstated"
+    certificate_id: CertificateId | None = attrs.field(default=None, validator=v.optional(v.identifier))
+    """The id of the certificate concerned; ``None``: the certificates the company's ICoCA
+    certifications rest on (histories written before a company could hold several)."""
 
 
 @attrs.frozen(kw_only=True)
 class CertificationExpired(Event):
-    """The certificate reached its expiry without renewal; ICoCA certification lapses with it."""
+    """An ICoCA certification lapsed: at its own expiry, or with the certificate it rests on."""
 
     TYPE: ClassVar[str] = "certification_expired"
+    scope: ServiceDomain | None = attrs.field(default=None, validator=v.optional(v.enum(ServiceDomain)))
+    """The scope of ICoCA certification (land, maritime) this concerns; ``None``: the company's
+    certification that can take the event (histories written before scopes)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -377,6 +399,29 @@ class CertificationWithdrawn(Event):
     reason: str = attrs.field(
         validator=v.text, metadata=sensitive(Sensitivity.COMPANY), repr=hidden(Sensitivity.COMPANY)
     )
+    scope: ServiceDomain | None = attrs.field(default=None, validator=v.optional(v.enum(ServiceDomain)))
+    """The scope of ICoCA certification (land, maritime) this concerns; ``None``: the company's
+    certification that can take the event (histories written before scopes)."""
+
+
+@attrs.frozen(kw_only=True)
+class ExternalCertificateWithdrawn(Event):
+    """The certification body withdrew a certificate before its expiry; the ICoCA certifications
+    resting on it are withdrawn with it [P default]."""
+
+    TYPE: ClassVar[str] = "external_certificate_withdrawn"
+    certificate_id: CertificateId = attrs.field(validator=v.identifier)
+    """The id of the certificate withdrawn."""
+
+
+def certificate_key(company: str, certificate: str) -> str:
+    """The key of the ``external-certificate`` instance of one certificate of a company."""
+    return f"{company}@{certificate}"
+
+
+def certification_key(company: str, scope: ServiceDomain | str) -> str:
+    """The key of a company's ICoCA ``certification`` instance in one scope (land, maritime)."""
+    return f"{company}#{ServiceDomain(scope).value}"
 
 
 # --- annual company self-assessment -----------------------------------------------------
@@ -618,7 +663,9 @@ class DirectorElected(Event):
 
 @attrs.frozen(kw_only=True)
 class DirectorTookOffice(Event):
-    """The elected director takes office until ``term_end`` (at most three years later)."""
+    """The elected director takes office until ``term_end``, the first day out of office (the
+    next term may start on it; at most ``board.term_years``, 3 by default, after ``effective``),
+    as :class:`icoc.model.Director` counts it. Rule ``BOARD.TERM_END`` ends the term on that day."""
 
     TYPE: ClassVar[str] = "director_took_office"
     term_end: date = attrs.field(validator=[v.a_date, v.after("effective", "a term must end after it starts")])
@@ -662,6 +709,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     ExternalCertificateReinstated,
     CertificationExpired,
     CertificationWithdrawn,
+    ExternalCertificateWithdrawn,
     SelfAssessmentSent,
     SelfAssessmentSubmitted,
     SelfAssessmentRated,

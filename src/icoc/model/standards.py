@@ -17,6 +17,7 @@ from icoc.model.members import ServiceDomain
 
 __all__ = [
     "AccreditationRoute",
+    "BodyAcceptance",
     "CertificationBody",
     "DEFAULT_STANDARDS",
     "ISO_9001",
@@ -38,6 +39,13 @@ class Standard:
     )
     recognised: bool = attrs.field(validator=v.typed(bool))
     recognised_from: date | None = attrs.field(default=None, validator=v.optional(v.a_date))
+
+    @property
+    def scope(self) -> ServiceDomain:
+        """The scope of ICoCA certification a certificate to this standard supports: maritime for
+        a standard for maritime work only (ISO 28007), land otherwise (PSC.1, ISO 18788). ICoCA
+        lists PSC.1 and ISO 18788 for land-based and ISO 28007 for maritime companies."""
+        return ServiceDomain.MARITIME if self.domains == (ServiceDomain.MARITIME,) else ServiceDomain.LAND
 
 
 PSC_1 = Standard(
@@ -82,6 +90,40 @@ class AccreditationRoute(StrEnum):
 
 
 @attrs.frozen(kw_only=True)
+class BodyAcceptance:
+    """ICoCA accepts a body for one standard from ``accepted_from`` (inclusive) until
+    ``accepted_until`` (exclusive; ``None``: still accepted), on one accreditation route.
+
+    ICoCA lists bodies per standard and dates additions (a February 2024 announcement adds a body
+    "for certification to ISO 28007"); a certificate counts only if its body was accepted for its
+    standard on the day it was issued. ``source`` names where the acceptance is read from.
+    """
+
+    standard: StandardId = attrs.field(validator=v.identifier)
+    accepted_from: date | None = attrs.field(default=None, validator=v.optional(v.a_date))
+    """``None``: the source does not date the acceptance (accepted for every issue date up to
+    ``accepted_until``)."""
+    accepted_until: date | None = attrs.field(
+        default=None,
+        validator=[
+            v.optional(v.a_date),
+            v.after("accepted_from", "an acceptance cannot end before it starts"),
+        ],
+    )
+    route: AccreditationRoute | None = attrs.field(default=None, validator=v.optional(v.enum(AccreditationRoute)))
+    """``None`` when the source does not say."""
+    source: str | None = attrs.field(default=None, validator=v.optional(v.text))
+
+    def covers(self, standard: str, on: date) -> bool:
+        """Whether this acceptance is for ``standard`` and in force on ``on``."""
+        return (
+            self.standard == standard
+            and (self.accepted_from is None or self.accepted_from <= on)
+            and (self.accepted_until is None or on < self.accepted_until)
+        )
+
+
+@attrs.frozen(kw_only=True)
 class CertificationBody:
     """An auditor accredited by a national accreditation body (IAF/MLA signatory)."""
 
@@ -97,6 +139,9 @@ class CertificationBody:
     icoca_listed: bool = attrs.field(default=False, validator=v.typed(bool))
     """ICoCA itself names the body as accepted: on its list of bodies, or behind an ICoCA
     certification the source records (ICoCA certifies only on an accepted body's certificate)."""
+    acceptances: tuple[BodyAcceptance, ...] = attrs.field(default=(), validator=v.tuple_of(BodyAcceptance))
+    """ICoCA's acceptance per standard and date; empty: the source gives none (then
+    :attr:`accepted` decides for every standard and date)."""
 
     @property
     def accepted(self) -> bool:
@@ -107,3 +152,28 @@ class CertificationBody:
         if self.route is None or not self.iaf_mla_signatory:
             return False
         return self.route is AccreditationRoute.DIRECT_TO_STANDARD or self.icoca_competency_checked
+
+    def accepted_for(self, standard: str, on: date) -> bool:
+        """Whether a certificate to ``standard`` issued on ``on`` by this body counts (Art. 11).
+
+        With dated :attr:`acceptances`, only they decide; without, :attr:`accepted` does."""
+        if self.acceptances:
+            return any(a.covers(standard, on) for a in self.acceptances)
+        return self.accepted
+
+    def refusal(self, standard: str, on: date) -> str | None:
+        """Why a certificate to ``standard`` issued on ``on`` does not count, or ``None``."""
+        if self.accepted_for(standard, on):
+            return None
+        if not self.acceptances:
+            return f"{self.id!r} is not an accepted certification body (IAF/MLA accreditation required)"
+        dated = [a for a in self.acceptances if a.standard == standard]
+        if not dated:
+            known = ", ".join(sorted({a.standard for a in self.acceptances}))
+            return f"{self.id!r} is accepted for {known} only, not for {standard}"
+        spans = "; ".join(
+            (f"from {a.accepted_from.isoformat()}" if a.accepted_from else "")
+            + (f" until {a.accepted_until.isoformat()}" if a.accepted_until else "")
+            for a in dated
+        ).strip()
+        return f"{self.id!r} was not accepted for {standard} on {on.isoformat()} (accepted {spans})"

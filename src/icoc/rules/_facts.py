@@ -11,11 +11,13 @@ from datetime import date
 from typing import Any
 
 from icoc.model.certificates import ExternalCertificate
+from icoc.model.members import ServiceDomain
 from icoc.model.sensitivity import Sensitivity, level_of
 from icoc.workflows._table import GuardContext, Instance, SubjectKind
+from icoc.workflows.certification import certifications_of, leading, scope_of_instance
 from icoc.workflows.company_status import latest_completed_self_assessment
 
-__all__ = ["COMPANY_FACT_NAMES", "INSTANCE_FACT_NAMES", "fact_level", "facts_for"]
+__all__ = ["COMPANY_FACT_NAMES", "COMPUTED_FACT_TYPES", "INSTANCE_FACT_NAMES", "fact_level", "facts_for"]
 
 _SCALARS = (int, str, bool, date)
 
@@ -39,7 +41,8 @@ def _membership_facts(ctx: GuardContext, company: str, out: dict[str, Any]) -> N
 
 
 def _certification_facts(ctx: GuardContext, company: str, out: dict[str, Any]) -> None:
-    cert = ctx.instance("certification", company)
+    # The certification that says most for the company across its scopes (one in force first).
+    cert = leading(certifications_of(ctx, company))
     out["certification.state"] = cert.state if cert is not None else None
     out["certification.expires"] = _certification_expiry(cert) if cert is not None else None
 
@@ -108,7 +111,23 @@ def _local_facts(inst: Instance) -> dict[str, Any]:
             out[f"{key}.id"] = value.id
             out[f"{key}.standard"] = value.standard
             out[f"{key}.expires"] = value.expires
+    computed = _COMPUTED.get(inst.process)
+    if computed is not None:
+        for name, read in computed.items():
+            out[name] = read(inst)
     return out
+
+
+_COMPUTED: Mapping[str, Mapping[str, Callable[[Instance], Any]]] = {
+    "certification": {
+        "scope": scope_of_instance,
+        "lapses": lambda inst: _certification_expiry(inst),
+    },
+}
+"""Facts an instance of a process has beyond its recorded values: a certification's scope (land,
+maritime) and the day it lapses (its own expiry or its certificate's, whichever comes first)."""
+COMPUTED_FACT_TYPES: Mapping[str, Mapping[str, type]] = {"certification": {"scope": ServiceDomain, "lapses": date}}
+"""The types of :data:`_COMPUTED` facts, per process (for rule validation)."""
 
 
 _MISSING: Any = object()
@@ -129,6 +148,9 @@ def _local_fact(inst: Instance, name: str) -> Any:
         return _standing(inst)
     if name == "previous":
         return inst.previous
+    computed = _COMPUTED.get(inst.process)
+    if computed is not None and name in computed:
+        return computed[name](inst)
     key, dot, attr = name.rpartition(".")
     if dot and attr in ("id", "standard", "expires"):
         cert = inst.data.get(key)

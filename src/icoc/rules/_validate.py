@@ -38,7 +38,7 @@ from icoc.model.certificates import ExternalCertificate
 from icoc.model.events import EVENTS_BY_TYPE, Event
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, F, In, Not, Or, Scalar
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, ParamDate
-from icoc.rules._facts import _GROUP_OF
+from icoc.rules._facts import _GROUP_OF, COMPUTED_FACT_TYPES
 from icoc.rules._params import Duration, ParameterSet
 from icoc.rules._rule import Rule, RuleSet
 from icoc.workflows import PROCESSES, Instance, SubjectKind, TransitionTable
@@ -189,6 +189,7 @@ def known_facts(process: str) -> Mapping[str, FactType]:
             # Two events recording one name with different types: the type is unknown.
             out[name] = tp if out.get(name, tp) == tp else None
     out.update(_instance_facts())
+    out.update(COMPUTED_FACT_TYPES.get(process, {}))
     return out
 
 

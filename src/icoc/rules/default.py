@@ -182,9 +182,9 @@ CERT_EXPIRY = Rule(
     title="ICoCA certification lapses with the external certificate it rests on",
     citation=Citation(document=_ARTICLES, article="Art. 11; certification procedure (default for an unpublished rule)"),
     process="certification",
-    due=FactDate("certification.expires"),
+    due=FactDate("lapses"),
     when=F("state").in_("externally_certified", "icoca_review", "icoca_certified", "suspended"),
-    then=Emit(event=CertificationExpired),
+    then=Emit(event=CertificationExpired, payload={"scope": F("scope")}),
 )
 
 CAP_DEADLINE = Rule(
@@ -228,13 +228,15 @@ SWISS_REJOIN = Rule(
 
 TERM_END = Rule(
     id="BOARD.TERM_END",
-    title="A director's term ends by itself on the day after its last day",
+    title="A director's term ends by itself on its end date (the first day out of office)",
     citation=Citation(
         document=_ARTICLES,
         article="Board of Directors (directors elected by their pillar for a term of three years)",
     ),
     process="board-seat",
-    due=DayAfter(FactDate("term_end")),
+    # ``term_end`` is the first day out of office, as a document's ``Director.term_end`` (the
+    # next term may start on it) and the ``term_length`` guard count it: the term ends that day.
+    due=FactDate("term_end"),
     when=F("state") == "in_office",
     then=Emit(event=TermEnded),
 )

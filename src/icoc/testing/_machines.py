@@ -60,6 +60,7 @@ from icoc.model.events import (
     ExternalCertificateRecorded,
     ExternalCertificateReinstated,
     ExternalCertificateSuspended,
+    ExternalCertificateWithdrawn,
     History,
     IcocaApplicationRefused,
     IcocaApplicationSubmitted,
@@ -162,6 +163,7 @@ CERTIFICATION_EVENTS: tuple[type[Event], ...] = (
     ExternalCertificateReinstated,
     CertificationExpired,
     CertificationWithdrawn,
+    ExternalCertificateWithdrawn,
 )
 SELF_ASSESSMENT_EVENTS: tuple[type[Event], ...] = (
     SelfAssessmentSent,
@@ -284,6 +286,11 @@ _CERTIFICATE = _fields(
     status=st.sampled_from([_VALID, _VALID, _VALID, _VALID, *ExternalCertificateStatus]),
 )
 
+_SCOPE = st.sampled_from([None, None, ServiceDomain.LAND, ServiceDomain.MARITIME])
+"""Which scope of ICoCA certification an ICoCA event names (mostly none: the one that can take it)."""
+_CERTIFICATE_ID = st.sampled_from([None, None, "ext-1", "ext-2"])
+"""Which certificate a body's action names (none: those the certifications rest on)."""
+
 _APPLICATION = _fields(
     natural=st.booleans(),
     applicant=st.sampled_from(list(ApplicantKind)),
@@ -303,12 +310,11 @@ _PAYLOADS: dict[type[Event], st.SearchStrategy[dict[str, Any]]] = {
             Suspended,
             TerminationProposed,
             Terminated,
-            IcocaApplicationRefused,
-            CertificationWithdrawn,
             SuspensionProceedingsOpened,
         ),
         _WITH_REASON,
     ),
+    **dict.fromkeys((IcocaApplicationRefused, CertificationWithdrawn), _fields(reason=_REASON, scope=_SCOPE)),
     MovedToAffiliate: _fields(commitment_renewed=st.sampled_from([True, True, False])),
     DeadlineExtended: _fields(
         rule=st.sampled_from(["certification-deadline", "ART3.CERT_DEADLINE", "ART12.CSA_MISSED"]),
@@ -316,7 +322,15 @@ _PAYLOADS: dict[type[Event], st.SearchStrategy[dict[str, Any]]] = {
     ),
     ExternalCertificateRecorded: _fields(certificate=_CERTIFICATE),
     CertificationRenewed: _fields(certificate=_CERTIFICATE),
-    IcocaCertificationGranted: _fields(certification=st.sampled_from(["icoca-1", "icoca-2"]), expires=_later(1, 1300)),
+    IcocaCertificationGranted: _fields(
+        certification=st.sampled_from(["icoca-1", "icoca-2"]), expires=_later(1, 1300), scope=_SCOPE
+    ),
+    IcocaApplicationSubmitted: _fields(scope=_SCOPE),
+    CertificationExpired: _fields(scope=_SCOPE),
+    **dict.fromkeys(
+        (ExternalCertificateSuspended, ExternalCertificateReinstated), _fields(certificate_id=_CERTIFICATE_ID)
+    ),
+    ExternalCertificateWithdrawn: _fields(certificate_id=st.sampled_from(["ext-1", "ext-2"])),
     SelfAssessmentSent: _fields(cycle=_CYCLE, due=_later(0, 120)),
     SelfAssessmentSubmitted: _fields(cycle=_CYCLE),
     SelfAssessmentRated: _fields(cycle=_CYCLE, satisfactory=st.booleans()),
@@ -367,7 +381,7 @@ def _resolve(cls: type[Event], raw: Mapping[str, Any], subject: str, effective: 
             value = effective + value.days * _DAYS
         elif value is _SUBJECT:
             value = subject
-        elif name == "certificate":
+        elif name == "certificate" and isinstance(value, Mapping):
             value = _certificate(value, subject, effective)
         out[name] = value
     return out
@@ -796,8 +810,15 @@ class RegistryMachine(RuleBasedStateMachine):
         for inst in self.registry.instances("certification"):
             if inst.state != "icoca_certified":
                 continue
+            scope = inst.key.rpartition("#")[2]
             last = next(
-                (e for e in reversed(self.registry.history) if e.subject == inst.subject and isinstance(e, decisive)),
+                (
+                    e
+                    for e in reversed(self.registry.history)
+                    if e.subject == inst.subject
+                    and isinstance(e, decisive)
+                    and getattr(e, "scope", None) in (None, scope)
+                ),
                 None,
             )
             assert isinstance(last, IcocaCertificationGranted), (inst, last)

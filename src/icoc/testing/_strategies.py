@@ -24,6 +24,7 @@ from icoc.model import (
     AccreditationRoute,
     AuditOutcome,
     Board,
+    BodyAcceptance,
     CaseId,
     CaseStage,
     CertificateId,
@@ -81,6 +82,7 @@ __all__ = [
     "MAX_DATE",
     "MIN_DATE",
     "boards",
+    "body_acceptances",
     "certification_bodies",
     "civil_society_organisations",
     "code_paragraphs",
@@ -364,6 +366,22 @@ def certification_bodies(
         route=route,
         iaf_mla_signatory=iaf,
         icoca_competency_checked=checked,
+    )
+
+
+@st.composite
+def body_acceptances(draw: st.DrawFn, *, standard: StandardId | None = None) -> BodyAcceptance:
+    """ICoCA's acceptance of a body for one standard over a (possibly open) span of dates."""
+    start = draw(st.dates(MIN_DATE, MAX_DATE - timedelta(days=1)))
+    until = draw(st.none() | st.dates(start + timedelta(days=1), MAX_DATE))
+    return BodyAcceptance(
+        standard=standard
+        if standard is not None
+        else StandardId(draw(st.sampled_from(("PSC.1-2012", "ISO-18788", "ISO-28007")))),
+        accepted_from=start,
+        accepted_until=until,
+        route=draw(st.none() | _enum(AccreditationRoute)),
+        source=draw(st.none() | _TEXT),
     )
 
 
@@ -997,6 +1015,7 @@ _BY_TYPE: Mapping[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     Observer: observers,
     Standard: standards,
     CertificationBody: certification_bodies,
+    BodyAcceptance: body_acceptances,
     SurveillanceAudit: surveillance_audits,
     ExternalCertificate: external_certificates,
     IcocaCertification: icoca_certifications,

@@ -112,6 +112,10 @@ class Transition:
     target: str
     guards: tuple[Guard, ...] = ()
     when: Callable[[Event], bool] | None = attrs.field(default=None, eq=False)
+    applies: Callable[[GuardContext, Event, Instance | None], bool] | None = attrs.field(default=None, eq=False)
+    """Whether the transition applies in the registry's present state (not a refusal reason: when it
+    does not, an event the table ``follows`` leaves the instance where it is). A certified member
+    stays certified when one of its certifications lapses while another is in force."""
     label: str | None = None
     """Shown in diagrams when ``when`` distinguishes this transition."""
     citation: str | None = None
@@ -134,6 +138,10 @@ class TransitionTable:
     follows: frozenset[type[Event]] = frozenset()
     citation: str = ""
     descriptions: Mapping[str, str] = attrs.field(factory=dict)
+    keys: Callable[[GuardContext, Event, TransitionTable], tuple[str, ...]] | None = attrs.field(default=None, eq=False)
+    """The keys of the instances an event moves in this process, read from the event and the
+    registry's state; ``None``: the event's own :attr:`Event.key`. A process with one instance per
+    certificate, or per scope of certification, keys its events so."""
     _index: dict[tuple[str, type[Event]], tuple[Transition, ...]] = attrs.field(
         init=False, repr=False, eq=False, factory=dict
     )
@@ -190,14 +198,26 @@ class TransitionTable:
         """States from which ``state`` can be entered: where a PREVIOUS target may lead."""
         return {t.source for t in self.transitions if t.target == state and t.source not in (NONE, state)}
 
+    def keys_of(self, ctx: GuardContext, event: Event) -> tuple[str, ...]:
+        """The keys of the instances ``event`` moves in this process (none: it moves none here)."""
+        return (event.key,) if self.keys is None else self.keys(ctx, event, self)
+
     @property
     def events(self) -> frozenset[type[Event]]:
         return frozenset(t.event for t in self.transitions)
 
-    def candidates(self, state: str, event: Event) -> tuple[Transition, ...]:
-        """Transitions from ``state`` for this event's type whose ``when`` matches its payload."""
+    def candidates(
+        self, state: str, event: Event, ctx: GuardContext | None = None, current: Instance | None = None
+    ) -> tuple[Transition, ...]:
+        """Transitions from ``state`` for this event's type whose ``when`` matches its payload and,
+        given the registry's state ``ctx``, that apply in it."""
         ts = self._index.get((state, type(event)), ())
-        return tuple(t for t in ts if t.when is None or t.when(event))
+        return tuple(
+            t
+            for t in ts
+            if (t.when is None or t.when(event))
+            and (t.applies is None or ctx is None or t.applies(ctx, event, current))
+        )
 
     def allowed_events(self, state: str) -> tuple[str, ...]:
         return tuple(sorted({t.event.TYPE for t in self.transitions if t.source == state}))

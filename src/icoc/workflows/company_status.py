@@ -13,6 +13,7 @@ from icoc.model.events import (
     CertificationWithdrawn,
     DeadlineExtended,
     Event,
+    ExternalCertificateWithdrawn,
     IcocaCertificationGranted,
     MovedToAffiliate,
     MovedToTransitional,
@@ -23,6 +24,7 @@ from icoc.model.events import (
     TerminationProposed,
     Withdrew,
 )
+from icoc.workflows import certification
 from icoc.workflows._guards import COMPANY_STATUS
 from icoc.workflows._table import (
     NONE,
@@ -40,6 +42,16 @@ CITATION = "Articles of Association, Art. 3; ICoCA membership rules (Member vs A
 
 _ENTRY = ("member", "transitional_member", "affiliate")
 _ACTIVE = ("member", "transitional_member", "affiliate", "certified_member")
+
+
+def _last_certification_ends(ctx: GuardContext, event: Event, current: Instance | None) -> bool:
+    """A certified member becomes a member again when the event ends its last ICoCA certification
+    in force; one certified in another scope stays a certified member."""
+    ending = set(certification.TABLE.keys_of(ctx, event))
+    return ending != set() and not any(
+        inst.state == "icoca_certified" and inst.key not in ending
+        for inst in certification.certifications_of(ctx, event.subject)
+    )
 
 
 def _admitted_as(admission: Admission) -> Callable[[Event], bool]:
@@ -109,8 +121,16 @@ _transitions += [
         for s in ("member", "transitional_member")
     ),
     *(Transition(source=s, event=IcocaCertificationGranted, target="certified_member") for s in _ENTRY),
-    Transition(source="certified_member", event=CertificationExpired, target="member"),
-    Transition(source="certified_member", event=CertificationWithdrawn, target="member"),
+    *(
+        Transition(
+            source="certified_member",
+            event=ev,
+            target="member",
+            applies=_last_certification_ends,
+            label="its last certification in force ends",
+        )
+        for ev in (CertificationExpired, CertificationWithdrawn, ExternalCertificateWithdrawn)
+    ),
     *(Transition(source=s, event=Suspended, target="suspended") for s in _ACTIVE),
     Transition(source="suspended", event=Reinstated, target=PREVIOUS),
     *(Transition(source=s, event=TerminationProposed, target=s) for s in (*_ACTIVE, "suspended")),
@@ -143,7 +163,9 @@ TABLE = TransitionTable(
     states=("member", "transitional_member", "affiliate", "certified_member", "suspended", "terminated", "withdrawn"),
     final=frozenset({"terminated", "withdrawn"}),
     transitions=tuple(_transitions),
-    follows=frozenset({IcocaCertificationGranted, CertificationExpired, CertificationWithdrawn}),
+    follows=frozenset(
+        {IcocaCertificationGranted, CertificationExpired, CertificationWithdrawn, ExternalCertificateWithdrawn}
+    ),
     citation=CITATION,
     descriptions={
         "member": "uncertified member; certification deadline running",

@@ -34,8 +34,14 @@ def _complaint_known(ctx: GuardContext, event: Event, current: Instance | None) 
     inst = ctx.instance("complaint", event.complaint)
     if inst is None:
         return f"no complaint {event.complaint!r} on record"
-    if inst.data.get("company") != event.company:
-        return f"complaint {event.complaint!r} concerns {inst.data.get('company')!r}, not {event.company!r}"
+    concerns = inst.data.get("company")
+    if concerns is None:
+        return (
+            f"complaint {event.complaint!r} concerns no company on record yet; link it to {event.company!r} "
+            "with complaint_company_identified first"
+        )
+    if concerns != event.company:
+        return f"complaint {event.complaint!r} concerns {concerns!r}, not {event.company!r}"
     if event.effective < inst.data["complaint_received_on"]:
         return f"dated before complaint {event.complaint!r} was received"
     return None
