@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from enum import Enum
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
