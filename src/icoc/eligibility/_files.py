@@ -1,114 +1,147 @@
-"""Policies as YAML or JSON files: start from a built-in policy, add, replace or drop requirements."""
+"""Policies as YAML or JSON files: start from a built-in policy, add, replace or drop requirements.
+
+A requirement is an object tagged by its ``check``, its arguments beside the common fields
+(``{id: active, title: ..., check: status_in, citation: ..., statuses: [member]}``). Each check's
+form is made from its entry in ``_KINDS`` (``_policy.py``), so a new check is read and written
+with no change here. Files are read by the one converter of :mod:`icoc.io`, configured here, so
+problems read as in every other file (``policy.yaml:$.requirements[0].check: unknown check ...``).
+"""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from icoc.eligibility._policy import _ARGS, CHECKS, Policy, Requirement
+import attrs
+
+from icoc.eligibility._policy import _KINDS, CHECKS, Policy, Requirement
+from icoc.eligibility.builtin import BUILTIN_POLICIES
 from icoc.errors import InvalidInput, Problem, preview
+from icoc.io import Refused, converter, load_with, register_object, structure
 
 __all__ = ["load_policy", "policy_from_data", "policy_to_data"]
 
-_REQ_KEYS = {"id", "title", "check", "citation", "statuses", "standards", "categories", "min_severity", "scopes"}
+_COMMON = ("id", "title", "check", "citation")
+
+
+def _form(check: str) -> type:
+    """The attrs class of a requirement naming ``check``: the common fields, then its arguments."""
+    fields = {name: attrs.field(type=str) for name in _COMMON}
+    for name, tp in _KINDS[check].args.items():
+        optional = type(None) in getattr(tp, "__args__", ())
+        fields[name] = attrs.field(type=tp, default=None) if optional else attrs.field(type=tp)
+    form = attrs.make_class(f"_{check}", fields, frozen=True, kw_only=True)
+    register_object(form, name=f"a {check} requirement")
+    return form
+
+
+_FORMS = {check: _form(check) for check in _KINDS}
+
+
+def _plain(value: Any) -> Any:
+    """An argument as ``Requirement.args`` holds it: enum members by value, lists as tuples."""
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value.value if isinstance(value, Enum) else value
+
+
+def _structure_requirement(value: object, _: type) -> Requirement:
+    if not isinstance(value, dict):
+        raise Refused(f"expected an object (a requirement), got {type(value).__name__} {preview(value)}")
+    if "check" not in value:
+        raise InvalidInput(Problem("$.check", "required field missing"))
+    check = value["check"]
+    form = _FORMS.get(check) if isinstance(check, str) else None
+    if form is None:
+        raise InvalidInput(Problem("$.check", f"unknown check {preview(check)} (known: {', '.join(CHECKS)})"))
+    read: Any = converter.structure(value, form)
+    args = {k: _plain(getattr(read, k)) for k in _KINDS[check].args if getattr(read, k) is not None}
+    return Requirement(id=read.id, title=read.title, check=check, citation=read.citation, args=args)
+
+
+def _unstructure_requirement(r: Requirement) -> dict[str, Any]:
+    return {**{k: getattr(r, k) for k in _COMMON}, **{k: converter.unstructure(x) for k, x in r.args.items()}}
+
+
+converter.register_structure_hook(Requirement, _structure_requirement)
+converter.register_unstructure_hook(Requirement, _unstructure_requirement)
+
+
+def _text(value: object, _: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Refused(f"expected text, got {preview(value)}")
+    return value
+
+
+def _extends(value: object, _: object) -> str:
+    if not isinstance(value, str) or value not in BUILTIN_POLICIES:
+        raise Refused(f"no built-in policy {preview(value)} ({', '.join(BUILTIN_POLICIES)})")
+    return value
+
+
+def _ids(value: object, _: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise Refused(f"expected a list of requirement ids, got {preview(value)}")
+    return tuple(value)
+
+
+@attrs.frozen(kw_only=True)
+class _PolicyFile:
+    """The shape of a policy file."""
+
+    id: str
+    title: str
+    description: str | None = None
+    extends: str | None = None
+    remove: tuple[str, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+
+
+register_object(_PolicyFile, name="a policy", hooks={"id": _text, "title": _text, "extends": _extends, "remove": _ids})
+register_object(Policy, name="a policy")
 
 
 def policy_from_data(data: Any) -> Policy:
-    """A policy from plain data; every problem is reported with its path (``$.requirements[1].check``)."""
-    from icoc.eligibility.builtin import BUILTIN_POLICIES
+    """A policy from plain data; every problem is reported with its path (``$.requirements[1].check``).
 
+    Raises :class:`icoc.errors.InvalidInput` listing every problem found."""
     problems: list[Problem] = []
-    if not isinstance(data, dict):
-        raise InvalidInput(Problem("$", f"expected an object, got {type(data).__name__}"))
-    for k in sorted(set(data) - {"id", "title", "description", "extends", "remove", "requirements"}):
-        problems.append(Problem(f"$.{k}", "unknown key"))
-    for k in ("id", "title"):
-        if not isinstance(data.get(k), str) or not data[k].strip():
-            problems.append(Problem(f"$.{k}", "required text missing"))
-    base: Policy | None = None
-    if "extends" in data:
-        base = BUILTIN_POLICIES.get(data["extends"])
-        if base is None:
-            problems.append(
-                Problem("$.extends", f"no built-in policy {preview(data['extends'])} ({', '.join(BUILTIN_POLICIES)})")
-            )
-    reqs: dict[str, Requirement] = {r.id: r for r in base.requirements} if base else {}
-    remove = data.get("remove", [])
-    if not isinstance(remove, list):
-        problems.append(Problem("$.remove", "expected a list of requirement ids"))
-        remove = []
-    for i, rid in enumerate(remove):
-        if rid not in reqs:
-            problems.append(Problem(f"$.remove[{i}]", f"no requirement {preview(rid)} to remove"))
-        reqs.pop(rid, None)
-    raw = data.get("requirements", [])
-    if not isinstance(raw, list):
-        problems.append(Problem("$.requirements", "expected a list"))
-        raw = []
-    for i, r in enumerate(raw):
-        path = f"$.requirements[{i}]"
-        if not isinstance(r, dict):
-            problems.append(Problem(path, "expected an object"))
-            continue
-        for k in sorted(set(r) - _REQ_KEYS):
-            problems.append(Problem(f"{path}.{k}", "unknown key"))
-        missing = [k for k in ("id", "title", "check", "citation") if k not in r]
-        for k in missing:
-            problems.append(Problem(f"{path}.{k}", "required field missing"))
-        if missing:
-            continue
-        check = r["check"]
-        if check not in CHECKS:
-            problems.append(Problem(f"{path}.check", f"unknown check {preview(check)} (known: {', '.join(CHECKS)})"))
-            continue
-        args: dict[str, Any] = {}
-        for k in _ARGS.get(check, frozenset()):
-            if k in r:
-                args[k] = tuple(r[k]) if isinstance(r[k], list) else r[k]
-        for k in set(r) & (_REQ_KEYS - {"id", "title", "check", "citation"}) - set(args):
-            problems.append(Problem(f"{path}.{k}", f"check {preview(check)} takes no {preview(k)}"))
-        try:
-            req = Requirement(id=r["id"], title=r["title"], check=check, citation=r["citation"], args=args)
-        except InvalidInput as exc:
-            problems.extend(
-                Problem(f"{path}.{p.path.split('.', 1)[-1].removeprefix('args.')}", p.message) for p in exc.problems
-            )
-            continue
-        reqs[req.id] = req
-    if problems:
-        raise InvalidInput(problems)
+    doc: _PolicyFile | None = None
     try:
-        return Policy(
-            id=data["id"],
-            title=data["title"],
-            requirements=tuple(reqs.values()),
-            description=data.get("description", base.description if base else ""),
-        )
+        doc = structure(data, _PolicyFile)
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    raw = data if isinstance(data, dict) else {}
+    base = BUILTIN_POLICIES.get(raw["extends"]) if isinstance(raw.get("extends"), str) else None
+    reqs = {r.id: r for r in base.requirements} if base else {}
+    remove = raw.get("remove", [])
+    if isinstance(remove, list):
+        problems += [
+            Problem(f"$.remove[{i}]", f"no requirement {preview(rid)} to remove")
+            for i, rid in enumerate(remove)
+            if isinstance(rid, str) and rid not in reqs
+        ]
+    if problems or doc is None:
+        order = {k: i for i, k in enumerate(attrs.fields_dict(_PolicyFile))}
+        raise InvalidInput(sorted(problems, key=lambda p: order.get(p.path[2:].split(".")[0].split("[")[0], -1)))
+    for rid in doc.remove:
+        reqs.pop(rid)
+    reqs.update((r.id, r) for r in doc.requirements)
+    description = doc.description if doc.description is not None else (base.description if base else "")
+    try:
+        return Policy(id=doc.id, title=doc.title, requirements=tuple(reqs.values()), description=description)
     except InvalidInput as exc:
         raise exc.under("$") from None
 
 
 def load_policy(path: str | Path) -> Policy:
-    """Read a policy from a ``.json``, ``.yaml`` or ``.yml`` file."""
-    from icoc.io import load_with
-
+    """Read a policy from a ``.json``, ``.yaml`` or ``.yml`` file; problems name the file and the
+    path inside it."""
     return load_with(path, policy_from_data)
 
 
 def policy_to_data(policy: Policy) -> dict[str, Any]:
-    """A policy as plain data in the file format."""
-    return {
-        "id": policy.id,
-        "title": policy.title,
-        "description": policy.description,
-        "requirements": [
-            {
-                "id": r.id,
-                "title": r.title,
-                "check": r.check,
-                "citation": r.citation,
-                **{k: (list(x) if isinstance(x, tuple) else x) for k, x in r.args.items()},
-            }
-            for r in policy.requirements
-        ],
-    }
+    """A policy as plain data in the file format (``policy_from_data`` reads it back)."""
+    data: dict[str, Any] = converter.unstructure(policy)
+    return {k: data[k] for k in ("id", "title", "description", "requirements")}

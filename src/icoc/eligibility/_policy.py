@@ -3,72 +3,103 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 import attrs
 
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model import _validate as v
 from icoc.model.members import ServiceDomain
+from icoc.model.monitoring import Severity
 
 __all__ = ["CHECKS", "Policy", "Requirement"]
 
-CHECKS: Mapping[str, str] = {
-    "status_in": "the company's status is one of `statuses`",
-    "not_suspended": "the company is not suspended",
-    "certification_deadline": "ICoCA-certified, or its certification deadline has not passed",
-    "self_assessment_submitted": "the latest annual self-assessment due was submitted",
-    "no_disciplinary_proceedings": "no compliance case before the Board or in suspension proceedings",
-    "icoca_certified": "holds ICoCA certification in force (in one of `scopes`, land or maritime, when given)",
-    "certified_to_standard": "ICoCA certification in force and a certificate to one of `standards` in force "
-    "from a body accepted for its standard on its issue date",
-    "external_certificate": "a certificate to one of `standards` in force on the decision date, from a body "
-    "accepted for that standard on its issue date (ICoCA certification not asked for)",
-    "no_open_complaints": "no open complaint (of `categories`, when given)",
-    "no_open_cases": "no open compliance case of `min_severity` or worse",
+Names = tuple[str, ...]
+"""An argument holding a list of names (statuses, standards, categories)."""
+
+
+@attrs.frozen
+class _Kind:
+    """A check a requirement can name: what it asks, and its arguments with their types (an
+    argument typed ``T | None`` may be left out)."""
+
+    description: str
+    args: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+_KINDS: Mapping[str, _Kind] = {
+    "status_in": _Kind("the company's status is one of `statuses`", {"statuses": Names}),
+    "not_suspended": _Kind("the company is not suspended"),
+    "certification_deadline": _Kind("ICoCA-certified, or its certification deadline has not passed"),
+    "self_assessment_submitted": _Kind("the latest annual self-assessment due was submitted"),
+    "no_disciplinary_proceedings": _Kind("no compliance case before the Board or in suspension proceedings"),
+    "icoca_certified": _Kind(
+        "holds ICoCA certification in force (in one of `scopes`, land or maritime, when given)",
+        {"scopes": tuple[ServiceDomain, ...] | None},
+    ),
+    "certified_to_standard": _Kind(
+        "ICoCA certification in force and a certificate to one of `standards` in force from a body accepted for "
+        "its standard on its issue date",
+        {"standards": Names},
+    ),
+    "external_certificate": _Kind(
+        "a certificate to one of `standards` in force on the decision date, from a body accepted for that standard "
+        "on its issue date (ICoCA certification not asked for)",
+        {"standards": Names},
+    ),
+    "no_open_complaints": _Kind("no open complaint (of `categories`, when given)", {"categories": Names | None}),
+    "no_open_cases": _Kind("no open compliance case of `min_severity` or worse", {"min_severity": Severity}),
 }
+"""Every check a requirement can name: the one place a new kind of requirement is declared (its
+evaluation goes in ``_check.py``). Policy files read and write the arguments from these types."""
+
+CHECKS: Mapping[str, str] = {name: kind.description for name, kind in _KINDS.items()}
 """The checks a requirement can name, with what each asks."""
 
-_ARGS: Mapping[str, frozenset[str]] = {
-    "status_in": frozenset({"statuses"}),
-    "icoca_certified": frozenset({"scopes"}),
-    "certified_to_standard": frozenset({"standards"}),
-    "external_certificate": frozenset({"standards"}),
-    "no_open_complaints": frozenset({"categories"}),
-    "no_open_cases": frozenset({"min_severity"}),
-}
+
+def _required(tp: Any) -> bool:
+    return type(None) not in get_args(tp)
+
+
+def _arg_problem(tp: Any, x: Any) -> str | None:
+    """Why ``x`` is not a value of the argument type ``tp`` (None: it is). Enum values are held
+    by value (``"maritime"``), lists as tuples."""
+    (kind,) = [t for t in (get_args(tp) if get_origin(tp) in (UnionType, Union) else (tp,)) if t is not type(None)]
+    if get_origin(kind) is tuple:
+        (item,) = [t for t in get_args(kind) if t is not Ellipsis]
+        if not isinstance(x, tuple):
+            return "expected a list"
+        for i in x:
+            problem = _arg_problem(item, i)
+            if problem is not None:
+                return problem
+        return None
+    if kind is str:
+        return None if isinstance(x, str) else f"expected a name, got {preview(x)}"
+    known = [m.value for m in kind]
+    return None if x in known else f"unknown value {preview(x)} (known: {', '.join(map(str, known))})"
 
 
 def _check(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value not in CHECKS:
+    if value not in _KINDS:
         raise v.invalid(instance, attribute.name, f"unknown check {preview(value)} (known: {', '.join(CHECKS)})")
 
 
-_SCOPES = frozenset(d.value for d in ServiceDomain)
-_OPTIONAL = frozenset({"categories", "scopes"})
-"""Arguments a check may go without."""
-
-
 def _args(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
-    allowed = _ARGS.get(instance.check, frozenset())
+    allowed = _KINDS[instance.check].args
     for k in value:
         if k not in allowed:
             raise v.invalid(
                 instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} takes no argument {preview(k)}"
             )
-    for k in allowed:
-        if k not in _OPTIONAL and k not in value:
+    for k, tp in allowed.items():
+        if _required(tp) and k not in value:
             raise v.invalid(instance, f"{attribute.name}.{k}", f"check {preview(instance.check)} needs {preview(k)}")
     for k, x in value.items():
-        if k != "min_severity" and (not isinstance(x, tuple) or not all(isinstance(i, str) for i in x)):
-            raise v.invalid(instance, f"{attribute.name}.{k}", "expected a list of names")
-    for j, scope in enumerate(value.get("scopes", ())):
-        if scope not in _SCOPES:
-            raise v.invalid(
-                instance,
-                f"{attribute.name}.scopes[{j}]",
-                f"unknown scope {preview(scope)} (known: {', '.join(sorted(_SCOPES))})",
-            )
+        problem = _arg_problem(allowed[k], x)
+        if problem is not None:
+            raise v.invalid(instance, f"{attribute.name}.{k}", problem)
 
 
 def _as_dict(m: Mapping[str, Any]) -> dict[str, Any]:

@@ -26,8 +26,16 @@ T = TypeVar("T")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
-class _Bad(ValueError):
-    """A leaf structuring failure whose message is already meant for people."""
+class Refused(ValueError):
+    """A leaf structuring failure whose message is already meant for people: raise it from a
+    structure hook and it becomes one problem at the path of the value the hook was given."""
+
+
+_KEYS: dict[type, dict[str, str]] = {}
+"""Per attrs class: field name -> its key in files, where they differ (see ``register_object``)."""
+
+_NAMES: dict[type, str] = {}
+"""Per attrs class: the name an error message gives it (``unknown key (not a field of ...)``)."""
 
 
 def _describe(value: object) -> str:
@@ -41,19 +49,19 @@ def _structure_date(value: object, _: type) -> date:
         try:
             d = date.fromisoformat(value)
         except ValueError as exc:
-            raise _Bad(f"{preview(value)} is not a calendar date ({exc})") from None
+            raise Refused(f"{preview(value)} is not a calendar date ({exc})") from None
     else:
-        raise _Bad(f"expected an ISO date YYYY-MM-DD, got {_describe(value)}")
+        raise Refused(f"expected an ISO date YYYY-MM-DD, got {_describe(value)}")
     problem = date_problem(d)
     if problem is not None:
-        raise _Bad(problem)
+        raise Refused(problem)
     return d
 
 
 def _strict(tp: type, name: str) -> Callable[[object, type], Any]:
     def hook(value: object, _: type) -> Any:
         if type(value) is not tp:
-            raise _Bad(f"expected {name}, got {_describe(value)}")
+            raise Refused(f"expected {name}, got {_describe(value)}")
         return value
 
     return hook
@@ -66,7 +74,7 @@ def _structure_enum(value: object, tp: type[Enum]) -> Enum:
         except ValueError:
             pass
     allowed = ", ".join(repr(m.value) for m in tp)
-    raise _Bad(f"expected one of {allowed}, got {_describe(value)}")
+    raise Refused(f"expected one of {allowed}, got {_describe(value)}")
 
 
 def _is_homogeneous_tuple(tp: Any) -> bool:
@@ -85,7 +93,7 @@ def _make_converter() -> cattrs.Converter:
 
     def _int(value: object, _: type) -> int:
         if type(value) is not int:
-            raise _Bad(f"expected an integer, got {_describe(value)}")
+            raise Refused(f"expected an integer, got {_describe(value)}")
         return value
 
     c.register_structure_hook(int, _int)
@@ -109,7 +117,7 @@ def _make_converter() -> cattrs.Converter:
             except ValueError:
                 pass
         known = ", ".join(repr(s.label) for s in Sensitivity)
-        raise _Bad(f"expected one of {known}, got {_describe(value)}")
+        raise Refused(f"expected one of {known}, got {_describe(value)}")
 
     c.register_structure_hook(Sensitivity, _structure_level)
     c.register_unstructure_hook(Sensitivity, lambda s: s.label)
@@ -121,7 +129,7 @@ def _make_converter() -> cattrs.Converter:
 
         def hook(value: object, _: type) -> tuple[Any, ...]:
             if not isinstance(value, (list, tuple)):
-                raise _Bad(f"expected a list, got {_describe(value)}")
+                raise Refused(f"expected a list, got {_describe(value)}")
             out = []
             errors: list[Exception] = []
             for i, item in enumerate(value):
@@ -146,7 +154,7 @@ def _make_converter() -> cattrs.Converter:
 
         def hook(value: object, _: type) -> Any:
             if not isinstance(value, dict):
-                raise _Bad(f"expected an object ({cl.__name__}), got {_describe(value)}")
+                raise Refused(f"expected an object ({cl.__name__}), got {_describe(value)}")
             return inner(value, cl)
 
         return hook
@@ -169,13 +177,13 @@ def _register_events(c: cattrs.Converter) -> None:
 
     def structure_event(value: object, tp: type) -> Any:
         if not isinstance(value, dict):
-            raise _Bad(f"expected an event object, got {_describe(value)}")
+            raise Refused(f"expected an event object, got {_describe(value)}")
         tag = value.get("type")
         cls = EVENTS_BY_TYPE.get(tag) if isinstance(tag, str) else None
         if cls is None:
-            raise _Bad(f"unknown or missing event type {preview(tag)} (known: {known})")
+            raise Refused(f"unknown or missing event type {preview(tag)} (known: {known})")
         if not (isinstance(tp, type) and issubclass(cls, tp)):
-            raise _Bad(f"expected a {tp.__name__} event, got type {preview(tag)}")
+            raise Refused(f"expected a {tp.__name__} event, got type {preview(tag)}")
         hook = structurers.get(cls)
         if hook is None:
             hook = structurers[cls] = make_dict_structure_fn(cls, c)
@@ -249,8 +257,10 @@ def _problems_of(exc: BaseException, path: str, secret: int) -> list[Problem]:
         with_notes_c, without_c = exc.group_exceptions()
         out = []
         cl = getattr(exc, "cl", None)
+        keys = _KEYS.get(cl, {}) if isinstance(cl, type) else {}
         for sub, cnote in with_notes_c:
-            out.extend(problems_of(sub, f"{path}.{cnote.name}", max(secret, _level(cl, cnote.name))))
+            key = keys.get(cnote.name, cnote.name)
+            out.extend(problems_of(sub, f"{path}.{key}", max(secret, _level(cl, cnote.name))))
         for sub in without_c:
             out.extend(problems_of(sub, path, secret))
         return out
@@ -260,13 +270,14 @@ def _problems_of(exc: BaseException, path: str, secret: int) -> list[Problem]:
             return [Problem(path, f"{n} unknown key(s) (not fields of {exc.cl.__name__}), got keys not shown here")]
         return [
             Problem(
-                f"{path}.{preview(k, 40) if len(k) > 40 else k}", "unknown key (not a field of " + exc.cl.__name__ + ")"
+                f"{path}.{preview(k, 40) if len(k) > 40 else k}",
+                "unknown key (not a field of " + _NAMES.get(exc.cl, exc.cl.__name__) + ")",
             )
             for k in sorted(exc.extra_fields)
         ]
     if isinstance(exc, KeyError):
         return [Problem(path, "required field missing")]
-    if isinstance(exc, _Bad):
+    if isinstance(exc, Refused):
         return [Problem(path, str(exc))]
     if isinstance(exc, ExceptionGroup):
         return [p for sub in exc.exceptions for p in problems_of(sub, path, secret)]
@@ -280,7 +291,9 @@ def _problems_of(exc: BaseException, path: str, secret: int) -> list[Problem]:
 def structure(data: object, cls: type[T], path: str = "$") -> T:
     """Build a ``cls`` from plain data (dicts, lists, strings), or raise InvalidInput."""
     if isinstance(cls, type) and hasattr(cls, "__attrs_attrs__") and not isinstance(data, dict):
-        raise InvalidInput(Problem(path, f"expected an object for {cls.__name__}, got {_describe(data)}"))
+        raise InvalidInput(
+            Problem(path, f"expected an object for {_NAMES.get(cls, cls.__name__)}, got {_describe(data)}")
+        )
     try:
         return converter.structure(data, cls)
     except RecursionError:

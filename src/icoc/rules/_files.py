@@ -2,13 +2,15 @@
 
 A document has ``rules`` (new rules, or replacements of rules with the same id), ``remove``
 (ids to drop) and ``base`` (``default`` to start from the shipped rules, ``none`` for an empty
-set). Conditions, due dates and effects use a small vocabulary; every problem is reported with
-its path (``$.rules[2].when.all[0].in``).
+set). Conditions and due dates are unions told apart by the key an object holds
+(``{fact: state, eq: member}``, ``{all: [...]}``, ``{after: ..., period: ...}``). Everything is
+read by the one converter of :mod:`icoc.io`, configured here, so every problem is reported as in
+a registry document, with its path (``$.rules[2].when.all[0].in``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -17,390 +19,422 @@ from typing import Any
 import attrs
 
 from icoc.errors import InvalidInput, Problem, preview
+from icoc.io import Form, Refused, converter, keyed_union, load_with, register_object, structure
 from icoc.model.dates import date_problem
-from icoc.model.events import EVENTS_BY_TYPE
-from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, In, Not, Or
+from icoc.model.events import EVENTS_BY_TYPE, Event
+from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, F, In, Not, Or, Scalar
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
 from icoc.rules._params import DEFAULT_PARAMETERS, Duration
 from icoc.rules._rule import Citation, Emit, Period, Rule, RuleSet
+from icoc.rules.default import DEFAULT_RULES
+from icoc.workflows import PROCESSES
 
 __all__ = ["load_rules", "rule_to_data", "rules_from_data"]
 
-_CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-_CMP_NAME = {v: k for k, v in _CMP.items()}
+# --- values -------------------------------------------------------------------------------------------
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, path: str, message: str) -> None:
-        self.problems.append(Problem(path, message))
+def _text(value: object, _: object = None) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Refused(f"expected text, got {preview(value)}")
+    return value
 
 
-def _obj(x: Any, path: str, errs: _Errors, keys: set[str], required: set[str] = frozenset()) -> dict[str, Any] | None:  # type: ignore[assignment]
-    if not isinstance(x, dict):
-        errs.add(path, f"expected an object, got {type(x).__name__}")
-        return None
-    for k in sorted(set(x) - keys):
-        errs.add(f"{path}.{k}", f"unknown key (expected one of {', '.join(sorted(keys))})")
-    for k in sorted(required - set(x)):
-        errs.add(f"{path}.{k}", "required field missing")
-    return x
-
-
-def _text(x: Any, path: str, errs: _Errors) -> str:
-    if not isinstance(x, str) or not x.strip():
-        errs.add(path, f"expected text, got {preview(x)}")
-        return ""
-    return x
-
-
-def _scalar(x: Any, path: str, errs: _Errors) -> Any:
-    if isinstance(x, str):
-        try:
-            d = date.fromisoformat(x) if len(x) == 10 and x[4] == "-" else None
-        except ValueError:
-            return x
-        if d is None:
-            return x
-        return _in_range(d, path, errs)
-    if type(x) is date:
-        return _in_range(x, path, errs)
-    if x is None or isinstance(x, (bool, int)):
-        return x
-    errs.add(path, f"expected a string, integer, boolean or ISO date, got {preview(x)}")
-    return None
-
-
-def _condition(x: Any, path: str, errs: _Errors) -> Condition:
-    if x is True or x == "always":
-        return TRUE
-    if not isinstance(x, dict):
-        errs.add(path, "expected a condition object ({fact: ..., eq: ...}, {all: [...]}, {any: [...]}, {not: ...})")
-        return TRUE
-    if "all" in x or "any" in x:
-        key = "all" if "all" in x else "any"
-        _obj(x, path, errs, {key})
-        parts = x[key]
-        if not isinstance(parts, list) or not parts:
-            errs.add(f"{path}.{key}", "expected a non-empty list of conditions")
-            return TRUE
-        conds = tuple(_condition(p, f"{path}.{key}[{i}]", errs) for i, p in enumerate(parts))
-        return And(conds) if key == "all" else Or(conds)
-    if "not" in x:
-        _obj(x, path, errs, {"not"})
-        return Not(_condition(x["not"], f"{path}.not", errs))
-    ops = set(x) & ({"in", "exists"} | set(_CMP))
-    _obj(x, path, errs, {"fact", "in", "exists", *_CMP}, {"fact"})
-    name = _text(x.get("fact"), f"{path}.fact", errs)
-    if len(ops) != 1:
-        errs.add(path, "a fact test has exactly one of eq, ne, lt, le, gt, ge, in, exists")
-        return TRUE
-    (op,) = ops
-    if op == "in":
-        values = x["in"]
-        if not isinstance(values, list):
-            errs.add(f"{path}.in", "expected a list of values")
-            return TRUE
-        return In(name, tuple(_scalar(v, f"{path}.in[{i}]", errs) for i, v in enumerate(values)))
-    if op == "exists":
-        if x["exists"] is not True:
-            errs.add(f"{path}.exists", "write {not: {fact: ..., exists: true}} for a missing fact")
-        return Exists(name)
-    return Cmp(name, _CMP[op], _scalar(x[op], f"{path}.{op}", errs))
-
-
-def _param_kind(name: str, kind: type, what: str, path: str, errs: _Errors) -> None:
-    """A parameter the default set defines must hold ``kind`` (a date where a date is due)."""
-    known = DEFAULT_PARAMETERS.parameters.get(name)
-    if known is not None and not isinstance(known.history[-1].value, kind):
-        value = known.history[-1].value
-        errs.add(path, f"parameter {name} is {type(value).__name__} {preview(str(value))}, not {what}")
-
-
-def _due(x: Any, path: str, errs: _Errors) -> Due | None:
-    if not isinstance(x, dict) or len(x) == 0:
-        errs.add(path, "expected a due-date object such as {fact: due} or {after: ..., period: ...}")
-        return None
-    if "fact" in x:
-        _obj(x, path, errs, {"fact"})
-        return FactDate(_text(x["fact"], f"{path}.fact", errs))
-    if "param" in x:
-        _obj(x, path, errs, {"param"})
-        name = _text(x["param"], f"{path}.param", errs)
-        _param_kind(name, date, "a date", f"{path}.param", errs)
-        return ParamDate(name)
-    if "day_after" in x:
-        _obj(x, path, errs, {"day_after"})
-        inner = _due(x["day_after"], f"{path}.day_after", errs)
-        return DayAfter(inner) if inner else None
-    if "after" in x:
-        _obj(x, path, errs, {"after", "period"}, {"period"})
-        inner = _due(x["after"], f"{path}.after", errs)
-        period = _text(x.get("period"), f"{path}.period", errs)
-        _param_kind(period, Duration, "a period", f"{path}.period", errs)
-        return After(inner, Param(period)) if inner else None
-    for form in ("latest", "latest_known"):
-        if form in x:
-            _obj(x, path, errs, {form})
-            if not isinstance(x[form], list) or not x[form]:
-                errs.add(f"{path}.{form}", "expected a non-empty list")
-                return None
-            parts = [_due(p, f"{path}.{form}[{i}]", errs) for i, p in enumerate(x[form])]
-            return Latest(tuple(p for p in parts if p is not None), known_only=form == "latest_known")
-    if "end_of_calendar_year" in x:
-        _obj(x, path, errs, {"end_of_calendar_year", "years", "count_joining_year"}, {"years", "count_joining_year"})
-        inner = _due(x["end_of_calendar_year"], f"{path}.end_of_calendar_year", errs)
-        years = _text(x.get("years"), f"{path}.years", errs)
-        count = _text(x.get("count_joining_year"), f"{path}.count_joining_year", errs)
-        return EndOfCalendarYear(inner, years, count) if inner else None
-    errs.add(
-        path,
-        f"unknown due-date form {sorted(x)} "
-        "(fact, param, day_after, after, latest, latest_known, end_of_calendar_year)",
-    )
-    return None
-
-
-def _in_range(d: date, path: str, errs: _Errors) -> date | None:
+def _in_range(d: date) -> date:
     problem = date_problem(d)
-    if problem is None:
-        return d
-    errs.add(path, problem)
-    return None
+    if problem is not None:
+        raise Refused(problem)
+    return d
 
 
-def _bound(x: Any, path: str, errs: _Errors) -> date | str | None:
-    if x is None:
-        return x
-    if type(x) is date:
-        return _in_range(x, path, errs)
-    if isinstance(x, str):
+def _scalar(value: object, _: object = None) -> Scalar:
+    """A constant a fact is compared with: text (an ISO date read as a date), an integer, a
+    boolean or null."""
+    if isinstance(value, str):
         try:
-            return _in_range(date.fromisoformat(x), path, errs)
+            d = date.fromisoformat(value) if len(value) == 10 and value[4] == "-" else None
         except ValueError:
-            return x  # a date parameter's name
-    errs.add(path, f"expected an ISO date or a date parameter's name, got {preview(x)}")
-    return None
+            return value
+        return value if d is None else _in_range(d)
+    if type(value) is date:
+        return _in_range(value)
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    raise Refused(f"expected a string, integer, boolean or ISO date, got {preview(value)}")
 
 
-def _rule(x: Any, path: str, errs: _Errors) -> Rule | None:
-    keys = {
-        "id",
-        "title",
-        "citation",
-        "process",
-        "due",
-        "when",
-        "then",
-        "effective",
-        "exception_of",
-        "params",
-        "obligation",
-        "covers_existing",
-        "tags",
-        "text",
-    }
-    before = len(errs.problems)
-    obj = _obj(x, path, errs, keys, {"id", "title", "citation", "process", "then"})
-    if obj is None:
-        return None
-    exception_of = obj.get("exception_of")
-    if exception_of is not None and not isinstance(exception_of, str):
-        errs.add(f"{path}.exception_of", f"expected the id of the base rule, got {preview(exception_of)}")
-    params = obj.get("params", [])
-    if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
-        errs.add(f"{path}.params", f"expected a list of parameter names, got {preview(params)}")
-    cit = _obj(obj.get("citation"), f"{path}.citation", errs, {"document", "article", "url"}, {"document", "article"})
-    cit = cit or {}
-    citation = Citation(
-        document=_text(cit["document"], f"{path}.citation.document", errs) if "document" in cit else "",
-        article=_text(cit["article"], f"{path}.citation.article", errs) if "article" in cit else "",
-        url=cit.get("url"),
-    )
-    then = _obj(obj.get("then"), f"{path}.then", errs, {"event", "payload"}, {"event"}) or {}
-    event_type = EVENTS_BY_TYPE.get(then.get("event", ""))
-    if event_type is None:
-        errs.add(f"{path}.then.event", f"unknown event type {preview(then.get('event'))}")
-    payload_raw = then.get("payload", {})
-    payload: dict[str, Any] = {}
-    if not isinstance(payload_raw, dict):
-        errs.add(f"{path}.then.payload", "expected an object")
-    else:
-        from icoc.rules._conditions import F
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):  # a ground, a kind: written by value, read back by value
+        return value.value
+    return value.isoformat() if isinstance(value, date) else value
 
-        fields = set(attrs.fields_dict(event_type)) - {"subject", "effective", "cause"} if event_type else None
-        for k, val in payload_raw.items():
-            if fields is not None and k not in fields:
-                errs.add(
-                    f"{path}.then.payload.{k if isinstance(k, str) and len(k) <= 40 else preview(k, 40)}",
-                    f"not a field of {then.get('event')} (fields: {', '.join(sorted(fields)) or 'none'})",
-                )
-                continue
-            if isinstance(val, dict) and set(val) == {"fact"}:
-                payload[k] = F(val["fact"])
-            else:
-                payload[k] = _scalar(val, f"{path}.then.payload.{k}", errs)
-    eff = _obj(obj.get("effective", {}), f"{path}.effective", errs, {"start", "end", "end_before"}) or {}
-    period = Period(
-        start=_bound(eff.get("start"), f"{path}.effective.start", errs),
-        end=_bound(eff.get("end"), f"{path}.effective.end", errs),
-        end_before=eff.get("end_before"),
-    )
-    due = _due(obj["due"], f"{path}.due", errs) if "due" in obj else None
-    when = _condition(obj.get("when", True), f"{path}.when", errs)
-    obligation = _text(obj["obligation"], f"{path}.obligation", errs) if "obligation" in obj else None
-    covers = obj.get("covers_existing", False)
-    if not isinstance(covers, (bool, str)):
-        errs.add(f"{path}.covers_existing", "expected true, false or the name of a bool parameter")
-        covers = False
-    tags = obj.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        errs.add(f"{path}.tags", "expected a list of strings")
-        tags = []
-    text = _text(obj["text"], f"{path}.text", errs) if "text" in obj else ""
-    if len(errs.problems) > before or event_type is None:
-        return None
-    return Rule(
-        id=_text(obj["id"], f"{path}.id", errs),
-        title=_text(obj["title"], f"{path}.title", errs),
-        citation=citation,
-        process=_text(obj["process"], f"{path}.process", errs),
-        due=due,
-        when=when,
-        then=Emit(event=event_type, payload=payload),
-        effective=period,
-        exception_of=exception_of,
-        params=tuple(params),
-        obligation=obligation,
-        covers_existing=covers,
-        tags=frozenset(tags),
-        text=text,
+
+def _each(value: object, read: Any, what: str) -> list[Any]:
+    """``read`` applied to every item of a list, every failure reported at its index."""
+    if not isinstance(value, list):
+        raise Refused(f"expected {what}, got {preview(value)}")
+    out, problems = [], []
+    for i, item in enumerate(value):
+        try:
+            out.append(read(item))
+        except Refused as exc:
+            problems.append(Problem(f"$[{i}]", str(exc)))
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+def _scalars(value: object, _: object) -> tuple[Scalar, ...]:
+    return tuple(_each(value, _scalar, "a list of values"))
+
+
+def _names(what: str) -> Any:
+    def hook(value: object, _: object) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise Refused(f"expected {what}, got {preview(value)}")
+        return tuple(value)
+
+    return hook
+
+
+def _list_of(what: str, *, non_empty: bool = False) -> Any:
+    """A list (non-empty when asked) of values of the field's item type, each read by its hook."""
+
+    def hook(value: object, tp: Any) -> Any:
+        if not isinstance(value, list) or (non_empty and not value):
+            raise Refused(f"expected a {'non-empty ' if non_empty else ''}list of {what}")
+        return converter.structure(value, tp)
+
+    return hook
+
+
+def _parameter(kind: type, what: str) -> Any:
+    """The name of a parameter which, when the default set defines it, holds ``kind``."""
+
+    def hook(value: object, _: object) -> str:
+        name = _text(value)
+        known = DEFAULT_PARAMETERS.parameters.get(name)
+        if known is not None and not isinstance(known.history[-1].value, kind):
+            held = known.history[-1].value
+            raise Refused(f"parameter {name} is {type(held).__name__} {preview(str(held))}, not {what}")
+        return name
+
+    return hook
+
+
+# --- conditions ---------------------------------------------------------------------------------------
+
+_CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+
+@attrs.frozen
+class _Exists:
+    fact: str
+    exists: bool
+
+
+def _exists_true(value: object, _: object) -> bool:
+    if value is not True:
+        raise Refused("write {not: {fact: ..., exists: true}} for a missing fact")
+    return True
+
+
+def _comparison(key: str, op: str) -> Form:
+    """The form ``{fact: NAME, KEY: constant}`` of ``Cmp(NAME, op, constant)``."""
+    shape = attrs.make_class(f"_Cmp_{key}", {"fact": attrs.field(type=str), key: attrs.field(type=Any)}, frozen=True)
+    register_object(shape, name="a fact test", hooks={"fact": _text, key: _scalar}, writers={key: _plain})
+    return Form(
+        key,
+        shape,
+        build=lambda s: Cmp(s.fact, op, getattr(s, key)),
+        write=lambda c: shape(c.name, c.value) if isinstance(c, Cmp) and c.op == op else None,
     )
 
 
-def rules_from_data(data: Any, base: RuleSet | None = None) -> RuleSet:
-    """A rule set from plain data (parsed YAML/JSON); see the module docstring for the shape."""
-    from icoc.rules.default import DEFAULT_RULES
-    from icoc.workflows import PROCESSES
-
-    errs = _Errors()
-    doc = _obj(data, "$", errs, {"base", "rules", "remove"})
-    if doc is None:
-        raise InvalidInput(errs.problems)
-    start = doc.get("base", "default")
-    if start not in ("default", "none"):
-        errs.add("$.base", "expected 'default' or 'none'")
-    ruleset = base if base is not None else (DEFAULT_RULES if start == "default" else RuleSet(()))
-    removed = doc.get("remove", [])
-    if not isinstance(removed, list):
-        errs.add("$.remove", "expected a list of rule ids")
-        removed = []
-    for i, rid in enumerate(removed):
-        if rid not in ruleset.ids:
-            errs.add(f"$.remove[{i}]", f"no rule {preview(rid)} to remove")
-    raw = doc.get("rules", [])
-    if not isinstance(raw, list):
-        errs.add("$.rules", "expected a list of rules")
-        raw = []
-    rules = []
-    for i, r in enumerate(raw):
-        rule = _rule(r, f"$.rules[{i}]", errs)
-        if rule is not None:
-            if rule.process not in PROCESSES:
-                errs.add(f"$.rules[{i}].process", f"unknown process {rule.process!r} (known: {', '.join(PROCESSES)})")
-            rules.append(rule)
-    if errs.problems:
-        raise InvalidInput(errs.problems)
-    valid_removed = [r for r in removed if r in ruleset.ids]
-    if valid_removed:
-        ruleset = ruleset.without(*valid_removed)
-    return ruleset.with_rules(*rules)
+def _read_always(value: object) -> Condition:
+    if value is True or value == "always":
+        return TRUE
+    raise Refused("expected a condition object ({fact: ..., eq: ...}, {all: [...]}, {any: [...]}, {not: ...})")
 
 
-def load_rules(path: str | Path, base: RuleSet | None = None) -> RuleSet:
-    """Read a rule-set document from a ``.json``, ``.yaml`` or ``.yml`` file."""
-    from icoc.io import load_with
-
-    return load_with(path, lambda data: rules_from_data(data, base))
-
-
-def _condition_data(c: Condition) -> Any:
+def _write_other(c: Condition) -> Any:
     if c is TRUE:
         return True
-    if isinstance(c, Cmp):
-        return {"fact": c.name, _CMP_NAME[c.op]: _plain(c.value)}
-    if isinstance(c, In):
-        return {"fact": c.name, "in": [_plain(v) for v in c.values]}
-    if isinstance(c, Exists):
-        return {"fact": c.name, "exists": True}
-    if isinstance(c, And):
-        return {"all": [_condition_data(p) for p in c.parts]}
-    if isinstance(c, Or):
-        return {"any": [_condition_data(p) for p in c.parts]}
-    if isinstance(c, Not):
-        return {"not": _condition_data(c.part)}
-    if isinstance(c, Custom):
+    if isinstance(c, Custom):  # written for people; a file cannot hold Python code, so not read back
         return {"custom": c.label}
     raise TypeError(f"cannot write condition {preview(c)}")
 
 
-def _due_data(d: Due) -> Any:
-    if isinstance(d, FactDate):
-        return {"fact": d.name}
-    if isinstance(d, ParamDate):
-        return {"param": d.name}
-    if isinstance(d, DayAfter):
-        return {"day_after": _due_data(d.deadline)}
-    if isinstance(d, After):
-        return {"after": _due_data(d.start), "period": d.period.name}
-    if isinstance(d, Latest):
-        return {"latest_known" if d.known_only else "latest": [_due_data(p) for p in d.parts]}
-    if isinstance(d, EndOfCalendarYear):
-        return {"end_of_calendar_year": _due_data(d.start), "years": d.years_param, "count_joining_year": d.count_param}
-    raise TypeError(f"cannot write due date {preview(d)}")
+keyed_union(
+    Condition,
+    [
+        Form("all", And),
+        Form("any", Or),
+        Form("not", Not),
+        *(_comparison(key, op) for key, op in _CMP.items()),
+        Form("in", In),
+        Form(
+            "exists",
+            _Exists,
+            build=lambda s: Exists(s.fact),
+            write=lambda c: _Exists(c.name, True) if isinstance(c, Exists) else None,
+        ),
+    ],
+    what="a condition",
+    read_other=_read_always,
+    write_other=_write_other,
+)
+
+register_object(And, name="a condition", keys={"parts": "all"}, hooks={"parts": _list_of("conditions", non_empty=True)})
+register_object(Or, name="a condition", keys={"parts": "any"}, hooks={"parts": _list_of("conditions", non_empty=True)})
+register_object(Not, name="a condition", keys={"part": "not"})
+register_object(
+    In, name="a fact test", keys={"name": "fact", "values": "in"}, hooks={"name": _text, "values": _scalars},
+    writers={"values": lambda vs: [_plain(v) for v in vs]},
+)  # fmt: skip
+register_object(_Exists, name="a fact test", hooks={"fact": _text, "exists": _exists_true})
+
+# --- due dates ----------------------------------------------------------------------------------------
 
 
-def _plain(v: Any) -> Any:
-    if isinstance(v, Enum):  # a ground, a kind: written by value, read back by value
-        return v.value
-    return v.isoformat() if isinstance(v, date) else v
+@attrs.frozen
+class _Latest:
+    latest: tuple[Due, ...]
+
+
+@attrs.frozen
+class _LatestKnown:
+    latest_known: tuple[Due, ...]
+
+
+keyed_union(
+    Due,
+    [
+        Form("fact", FactDate),
+        Form("param", ParamDate),
+        Form("day_after", DayAfter),
+        Form("after", After),
+        Form(
+            "latest",
+            _Latest,
+            build=lambda s: Latest(s.latest),
+            write=lambda d: _Latest(d.parts) if isinstance(d, Latest) and not d.known_only else None,
+        ),
+        Form(
+            "latest_known",
+            _LatestKnown,
+            build=lambda s: Latest(s.latest_known, known_only=True),
+            write=lambda d: _LatestKnown(d.parts) if isinstance(d, Latest) and d.known_only else None,
+        ),
+        Form("end_of_calendar_year", EndOfCalendarYear),
+    ],
+    what="a due date",
+)
+
+register_object(FactDate, name="a due date", keys={"name": "fact"}, hooks={"name": _text})
+register_object(ParamDate, name="a due date", keys={"name": "param"}, hooks={"name": _parameter(date, "a date")})
+register_object(DayAfter, name="a due date", keys={"deadline": "day_after"})
+register_object(
+    After,
+    name="a due date",
+    keys={"start": "after"},
+    hooks={"period": lambda v, _: Param(_parameter(Duration, "a period")(v, _))},
+    writers={"period": lambda p: p.name},
+)
+register_object(_Latest, name="a due date", hooks={"latest": _list_of("due dates", non_empty=True)})
+register_object(_LatestKnown, name="a due date", hooks={"latest_known": _list_of("due dates", non_empty=True)})
+register_object(
+    EndOfCalendarYear,
+    name="a due date",
+    keys={"start": "end_of_calendar_year", "years_param": "years", "count_param": "count_joining_year"},
+    hooks={"years_param": _text, "count_param": _text},
+)
+
+# --- rules --------------------------------------------------------------------------------------------
+
+
+def _bound(value: object, _: object) -> date | str | None:
+    """A period's end: an ISO date, or the name of a date parameter."""
+    if value is None:
+        return None
+    if type(value) is date:
+        return _in_range(value)
+    if isinstance(value, str):
+        try:
+            d = date.fromisoformat(value)
+        except ValueError:
+            return value  # a date parameter's name
+        return _in_range(d)
+    raise Refused(f"expected an ISO date or a date parameter's name, got {preview(value)}")
+
+
+def _event_type(value: object, _: object) -> type[Event]:
+    event = EVENTS_BY_TYPE.get(value) if isinstance(value, str) else None
+    if event is None:
+        raise Refused(f"unknown event type {preview(value)}")
+    return event
+
+
+def _key(k: object) -> str:
+    return k if isinstance(k, str) and len(k) <= 40 else preview(k, 40)
+
+
+def _payload(value: object, _: object) -> dict[str, Any]:
+    """Constants, or ``{fact: NAME}`` for the value of a fact when the rule fires."""
+    if not isinstance(value, dict):
+        raise Refused("expected an object")
+    out: dict[str, Any] = {}
+    problems = []
+    for k, v in value.items():
+        try:
+            out[k] = F(_text(v["fact"])) if isinstance(v, dict) and set(v) == {"fact"} else _scalar(v)
+        except Refused as exc:
+            problems.append(Problem(f"$.{_key(k)}", str(exc)))
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+def _payload_fields(emit: Emit) -> None:
+    fields = set(attrs.fields_dict(emit.event)) - {"subject", "effective", "cause"}
+    unknown = [k for k in emit.payload if k not in fields]
+    if unknown:
+        known = ", ".join(sorted(fields)) or "none"
+        raise InvalidInput(
+            Problem(f"$.payload.{_key(k)}", f"not a field of {emit.event.TYPE} (fields: {known})") for k in unknown
+        )
+
+
+def _process(value: object, _: object) -> str:
+    name = _text(value)
+    if name not in PROCESSES:
+        raise Refused(f"unknown process {name!r} (known: {', '.join(PROCESSES)})")
+    return name
+
+
+def _base_id(value: object, _: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise Refused(f"expected the id of the base rule, got {preview(value)}")
+    return value
+
+
+def _covers(value: object, _: object) -> bool | str:
+    if not isinstance(value, (bool, str)):
+        raise Refused("expected true, false or the name of a bool parameter")
+    return value
+
+
+register_object(Citation, name="a citation", hooks={"document": _text, "article": _text}, omit_defaults=True)
+register_object(
+    Period, name="an effective period", hooks={"start": _bound, "end": _bound},
+    writers={"start": _plain, "end": _plain}, omit_defaults=True,
+)  # fmt: skip
+register_object(
+    Emit,
+    name="an effect",
+    hooks={"event": _event_type, "payload": _payload},
+    writers={"event": lambda e: e.TYPE, "payload": lambda p: {k: _plain_or_fact(v) for k, v in p.items()}},
+    check=_payload_fields,
+)
+
+
+def _plain_or_fact(value: Any) -> Any:
+    return {"fact": value.name} if isinstance(value, F) else _plain(value)
+
+
+_ORDER = ("id", "title", "citation", "process", "due", "when", "then", "effective")
+"""Keys written first, in this order (the rest follow in field order)."""
+
+register_object(
+    Rule,
+    name="a rule",
+    hooks={
+        "id": _text,
+        "title": _text,
+        "process": _process,
+        "exception_of": _base_id,
+        "params": _names("a list of parameter names"),
+        "obligation": _text,
+        "covers_existing": _covers,
+        "tags": lambda v, _: frozenset(_names("a list of strings")(v, _)),
+        "text": _text,
+    },
+    writers={"params": list, "tags": sorted},
+    omit_defaults=True,
+    always=("when",),
+)
+
+
+@attrs.frozen
+class _RuleFile:
+    """The shape of a rule-set document."""
+
+    base: str = "default"
+    remove: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+
+
+def _base(value: object, _: object) -> str:
+    if value not in ("default", "none"):
+        raise Refused("expected 'default' or 'none'")
+    return str(value)
+
+
+register_object(
+    _RuleFile,
+    name="a rule set",
+    hooks={"base": _base, "remove": _names("a list of rule ids"), "rules": _list_of("rules")},
+)
+
+# --- reading and writing ------------------------------------------------------------------------------
+
+
+def _in_order(problems: Iterable[Problem], keys: Iterable[str]) -> list[Problem]:
+    """``problems`` ordered by the top-level key they concern (stable within one key)."""
+    rank = {k: i for i, k in enumerate(keys)}
+
+    def key(p: Problem) -> int:
+        top = p.path.removeprefix("$.").split(".", 1)[0].split("[", 1)[0]
+        return rank.get(top, -1)
+
+    return sorted(problems, key=key)
+
+
+def rules_from_data(data: Any, base: RuleSet | None = None) -> RuleSet:
+    """A rule set from plain data (parsed YAML/JSON); see the module docstring for the shape.
+
+    Raises :class:`icoc.errors.InvalidInput` listing every problem with its path
+    (``$.rules[0].when.in: expected a list of values, got 3``)."""
+    problems: list[Problem] = []
+    doc: _RuleFile | None = None
+    try:
+        doc = structure(data, _RuleFile)
+    except InvalidInput as exc:
+        problems.extend(exc.problems)
+    raw = data if isinstance(data, dict) else {}
+    start = doc.base if doc is not None else raw.get("base", "default")
+    ruleset = base if base is not None else (DEFAULT_RULES if start == "default" else RuleSet(()))
+    removed = raw.get("remove", [])
+    if isinstance(removed, list):
+        problems += [
+            Problem(f"$.remove[{i}]", f"no rule {preview(rid)} to remove")
+            for i, rid in enumerate(removed)
+            if isinstance(rid, str) and rid not in ruleset.ids
+        ]
+    if problems or doc is None:
+        raise InvalidInput(_in_order(problems, attrs.fields_dict(_RuleFile)))
+    if doc.remove:
+        ruleset = ruleset.without(*doc.remove)
+    return ruleset.with_rules(*doc.rules)
+
+
+def load_rules(path: str | Path, base: RuleSet | None = None) -> RuleSet:
+    """Read a rule-set document from a ``.json``, ``.yaml`` or ``.yml`` file; problems name the
+    file and the path inside it (``rules.yaml:$.rules[0].then.event: unknown event type 'zzz'``)."""
+    return load_with(path, lambda data: rules_from_data(data, base))
 
 
 def rule_to_data(rule: Rule) -> dict[str, Any]:
     """A rule as plain data in the file format (``rules_from_data`` reads it back)."""
-    out: dict[str, Any] = {
-        "id": rule.id,
-        "title": rule.title,
-        "citation": {"document": rule.citation.document, "article": rule.citation.article},
-        "process": rule.process,
-    }
-    if rule.citation.url:
-        out["citation"]["url"] = rule.citation.url
-    if rule.due is not None:
-        out["due"] = _due_data(rule.due)
-    out["when"] = _condition_data(rule.when)
-    payload: Mapping[str, Any] = rule.then.payload
-    from icoc.rules._conditions import F
-
-    out["then"] = {
-        "event": rule.then.event.TYPE,
-        "payload": {k: ({"fact": v.name} if isinstance(v, F) else _plain(v)) for k, v in payload.items()},
-    }
-    eff = {k: _plain(getattr(rule.effective, k)) for k in ("start", "end", "end_before") if getattr(rule.effective, k)}
-    if eff:
-        out["effective"] = eff
-    if rule.exception_of:
-        out["exception_of"] = rule.exception_of
-    if rule.params:
-        out["params"] = list(rule.params)
-    if rule.obligation:
-        out["obligation"] = rule.obligation
-    if rule.covers_existing:
-        out["covers_existing"] = rule.covers_existing
-    if rule.tags:
-        out["tags"] = sorted(rule.tags)
-    if rule.text:
-        out["text"] = rule.text
-    return out
+    data: Mapping[str, Any] = converter.unstructure(rule)
+    return {**{k: data[k] for k in _ORDER if k in data}, **{k: v for k, v in data.items() if k not in _ORDER}}
