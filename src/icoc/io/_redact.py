@@ -30,7 +30,7 @@ from icoc.errors import InvalidInput, Problem, preview
 from icoc.io import _convert
 from icoc.io._parse import guarded
 from icoc.model.events import Fact
-from icoc.model.sensitivity import Audience, Sensitivity, level_of
+from icoc.model.sensitivity import PAYLOAD_KEY, Audience, Sensitivity, level_of
 
 __all__ = ["NOTE_KEY", "marker", "redact", "sensitivity_table", "structure", "strip_note", "unstructure"]
 
@@ -190,8 +190,9 @@ class _Walk:
                 # A fact carries the level of the field it was read from.
                 out["value"] = marker(obj.level)
                 self.paths.append(f"{path}.value")
-            if isinstance(obj, _instance_class()) and isinstance(out.get("data"), dict):
-                out["data"] = self.instance_data(obj, out["data"], f"{path}.data")
+            for field in attrs.fields(cls):
+                if field.metadata.get(PAYLOAD_KEY) and isinstance(out.get(field.name), dict):
+                    out[field.name] = self.instance_data(obj, out[field.name], f"{path}.{field.name}")
             return out
         if isinstance(obj, (tuple, list)) and isinstance(data, list) and len(obj) == len(data):
             return [self.value(o, d, f"{path}[{i}]", owner) for i, (o, d) in enumerate(zip(obj, data, strict=True))]
@@ -214,13 +215,6 @@ class _Walk:
                 out[key] = marker(level)
                 self.paths.append(f"{path}.{key}")
         return out
-
-
-@cache
-def _instance_class() -> type:
-    from icoc.workflows import Instance
-
-    return Instance
 
 
 def redact(obj: object, audience: Audience) -> tuple[Any, list[str]]:

@@ -16,10 +16,24 @@ import attrs
 
 from icoc.model import _validate as v
 
-__all__ = ["SENSITIVITY_KEY", "Audience", "Sensitivity", "hidden", "level_of", "sensitive", "withheld"]
+__all__ = [
+    "PAYLOAD_KEY",
+    "SENSITIVITY_KEY",
+    "Audience",
+    "Sensitivity",
+    "hidden",
+    "level_of",
+    "payload_values",
+    "sensitive",
+    "withheld",
+]
 
 SENSITIVITY_KEY = "icoc.sensitivity"
 """The attrs metadata key that holds a field's :class:`Sensitivity`."""
+PAYLOAD_KEY = "icoc.payload"
+"""The attrs metadata key marking a mapping field whose values were recorded from event payload
+fields (a process instance's ``data``): each value is as sensitive as the event field it came
+from (:func:`icoc.model.events.payload_level`), and exports redact it so."""
 
 
 class Sensitivity(IntEnum):
@@ -57,6 +71,12 @@ def sensitive(level: Sensitivity, **metadata: Any) -> dict[str, Any]:
     if not isinstance(level, Sensitivity):
         raise TypeError(f"expected a Sensitivity, got {level!r}")
     return {**metadata, SENSITIVITY_KEY: level}
+
+
+def payload_values(**metadata: Any) -> dict[str, Any]:
+    """attrs metadata for a mapping field of values recorded from event payloads (see
+    :data:`PAYLOAD_KEY`)."""
+    return {PAYLOAD_KEY: True, **metadata}
 
 
 def withheld(level: Sensitivity) -> str:

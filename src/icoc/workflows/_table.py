@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import attrs
 
 from icoc.model.events import Event, payload_level
-from icoc.model.sensitivity import Sensitivity, withheld
+from icoc.model.sensitivity import Sensitivity, payload_values, withheld
 
 __all__ = [
     "NONE",
@@ -61,7 +61,7 @@ class Instance:
     state: str
     since: date
     previous: str | None = None
-    data: Mapping[str, Any] = attrs.field(factory=dict, repr=lambda data: _data_repr(data))
+    data: Mapping[str, Any] = attrs.field(factory=dict, repr=lambda data: _data_repr(data), metadata=payload_values())
     """Read-only by convention; each transition builds a new mapping. Its ``repr()`` shows a
     value recorded from a field above public (a reason, a statement) as ``[redacted: LEVEL]``
     (:func:`icoc.model.events.payload_level`); exports redact it for their audience."""
