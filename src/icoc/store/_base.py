@@ -11,7 +11,7 @@ from typing import Any, Protocol, Self, runtime_checkable
 
 import attrs
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.events import Event
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "decode_event",
     "encode_event",
     "is_full_disk",
+    "snapshot_meta",
 ]
 
 STORE_FORMAT_VERSION = 2
@@ -30,6 +31,13 @@ STORE_FORMAT_VERSION = 2
 later release can migrate it (and this one refuses a newer one). Version 2 chains a checksum
 through every record and records the event count and last checksum; version 1 stores (no
 checksums) are still read and appended to in their own format."""
+
+SNAPSHOT_FORMAT_VERSION = 1
+"""The container a store keeps a registry snapshot in: a JSON description (format, version, the
+sequence number covered, the checksum of that event, the SHA-256 and size of the image) and the
+image (:meth:`icoc.Registry.image`)."""
+
+SNAPSHOT_FORMAT = "icoc.snapshot"
 
 GENESIS = "0" * 64
 """The checksum "before" event 1."""
@@ -119,3 +127,43 @@ def check_batch(events: Sequence[Event], expected_last: int) -> list[Event]:
         if not isinstance(e, Event):
             raise InvalidInput(Problem(f"events[{i}]", f"expected an Event, got {type(e).__name__}"))
     return batch
+
+
+class SnapshotUnusable(Exception):
+    """Why a stored snapshot cannot be trusted (the store replays instead and reports it)."""
+
+
+def snapshot_meta(seq: int, digest: str, image: bytes, **extra: Any) -> str:
+    """The JSON description stored with an image covering events 1..``seq`` (``digest``: the
+    checksum of event ``seq``)."""
+    meta = {
+        "format": SNAPSHOT_FORMAT,
+        "format_version": SNAPSHOT_FORMAT_VERSION,
+        "seq": seq,
+        "hash": digest,
+        "sha256": hashlib.sha256(image).hexdigest(),
+        "size": len(image),
+        **extra,
+    }
+    return json.dumps(meta, separators=(",", ":"))
+
+
+def check_snapshot(text: str | bytes, image: bytes) -> dict[str, Any]:
+    """The description of a stored snapshot, checked against its image; SnapshotUnusable if the
+    two do not belong together or the format is not this release's."""
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        raise SnapshotUnusable("its description is not JSON (damaged)") from None
+    if not isinstance(meta, dict) or meta.get("format") != SNAPSHOT_FORMAT:
+        raise SnapshotUnusable(f"its description does not name the {SNAPSHOT_FORMAT!r} format (damaged)")
+    if meta.get("format_version") != SNAPSHOT_FORMAT_VERSION:
+        raise SnapshotUnusable(
+            f"snapshot format version {preview(meta.get('format_version'))}, this icoc reads {SNAPSHOT_FORMAT_VERSION}"
+        )
+    seq, digest = meta.get("seq"), meta.get("hash")
+    if type(seq) is not int or seq < 1 or not isinstance(digest, str):
+        raise SnapshotUnusable("its description lacks the sequence number or checksum it covers (damaged)")
+    if meta.get("size") != len(image) or meta.get("sha256") != hashlib.sha256(image).hexdigest():
+        raise SnapshotUnusable(f"the image does not match its checksum (damaged; snapshot of event {seq})")
+    return meta
