@@ -33,7 +33,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -254,7 +254,12 @@ def main() -> None:
         t_raw, _ = best(rounds, raw)
         t_read, got = best(rounds, decoded)
         assert got == list(reg.history)
-        row("SqliteStore.read(), every event", f"{t_read:.2f} s", f"SELECT + json.loads {t_raw:.2f} s", f"{t_read / t_raw:.1f}x")
+        row(
+            "SqliteStore.read(), every event",
+            f"{t_read:.2f} s",
+            f"SELECT + json.loads {t_raw:.2f} s",
+            f"{t_read / t_raw:.1f}x",
+        )
         del got
 
         # 1. reopen with a snapshot vs a full replay
@@ -280,8 +285,7 @@ def main() -> None:
             f"{t_open_full / t_open_snap:.0f}x less",
         )
         row("  writing the snapshot, wall", f"{t_save:.2f} s", "", "")
-        with SqliteStore(path, check=False) as store:
-            t_verify = wall(1, lambda: SqliteStore(path).close())
+        t_verify = wall(1, lambda: SqliteStore(path).close())
         row("  of which opening the store (checksum chain verified)", f"{t_verify:.2f} s", "", "")
 
     # 5. check_all as of a past date vs live
@@ -296,7 +300,7 @@ def main() -> None:
         f"as of {live_on} (live) {t_live:.2f} s",
         f"{t_past / t_live:.1f}x",
     )
-    del reg, a, b
+    del a, b
     gc.collect()
 
     # 4. per-event cost as a subject's history grows
@@ -311,15 +315,25 @@ def main() -> None:
 
     # 6. memory per company
     replayed, built = memory_per_company(min(5000, max(500, n // 200)))
-    row("memory per company (3 cycles), KiB", f"replayed {replayed:.1f}", f"live {built:.1f}", f"{replayed / built:.2f}x")
+    row(
+        "memory per company (3 cycles), KiB",
+        f"replayed {replayed:.1f}",
+        f"live {built:.1f}",
+        f"{replayed / built:.2f}x",
+    )
 
     # 7. import time
     t_icoc = import_time("from icoc import Registry", rounds)
     t_base = import_time("import attrs, cattrs", rounds)
-    row("from icoc import Registry, wall", f"{t_icoc * 1e3:.0f} ms", f"import attrs, cattrs {t_base * 1e3:.0f} ms", f"{t_icoc / t_base:.1f}x")
+    row(
+        "from icoc import Registry, wall",
+        f"{t_icoc * 1e3:.0f} ms",
+        f"import attrs, cattrs {t_base * 1e3:.0f} ms",
+        f"{t_icoc / t_base:.1f}x",
+    )
 
     if args.markdown:
-        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d")
         print()
         print(
             f"`python benchmarks/history_scale.py --events {args.events}` on {stamp}, {platform.machine()} "

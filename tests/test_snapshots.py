@@ -303,7 +303,7 @@ def test_an_image_naming_other_code_does_not_load() -> None:
     import pickle
 
     evil = pickle.dumps(("icoc.registry-image", 1, icoc.__version__, 0, None, print))
-    with pytest.raises(InvalidInput, match="may not name builtins.print"):
+    with pytest.raises(InvalidInput, match=r"may not name builtins\.print"):
         Registry.from_image(evil, lambda: iter(()))
 
 

@@ -41,7 +41,7 @@ def _reduce_proxy(m: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, A
     return _proxy, (dict(m),)
 
 
-_DISPATCH = {MappingProxyType: _reduce_proxy}
+_DISPATCH: dict[type, Any] = {MappingProxyType: _reduce_proxy}
 
 _BUILTINS = {"set", "frozenset", "tuple", "list", "dict", "bytes", "bytearray", "complex", "int", "str", "float"}
 _ALLOWED = {

@@ -258,7 +258,8 @@ class StoredRegistry:
             except InvalidInput as exc:
                 ignored = "; ".join(p.message for p in exc.problems) or str(exc)
         if ignored is not None:
-            warnings.warn(f"{store!r}: snapshot ignored, replaying every event: {ignored}", SnapshotIgnored, stacklevel=3)
+            message = f"{store!r}: snapshot ignored, replaying every event: {ignored}"
+            warnings.warn(message, SnapshotIgnored, stacklevel=3)
         if registry is None:
             registry = Registry(**self._config)
         try:
