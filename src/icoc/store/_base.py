@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
@@ -117,6 +117,59 @@ def decode_event(data: Any) -> Event:
     from icoc.io._convert import structure
 
     return structure(data, Event)
+
+
+class _Decoder:
+    """Events from stored JSON data that passed its checksum: per-class structuring functions
+    generated from the one converter without cattrs' detailed-validation bookkeeping (the same
+    leaf hooks and attrs validators run), and each distinct cause without facts (every input's
+    cause is one of a few) built once. Anything this path refuses goes through
+    :func:`decode_event`, which names the problem."""
+
+    def __init__(self) -> None:
+        self._hooks: dict[str, tuple[type[Event], Any]] = {}
+        self._causes: dict[tuple[Any, ...], Any] = {}
+        self._cause_hook: Any = None
+
+    def _hook(self, tag: str) -> tuple[type[Event], Any]:
+        from cattrs.gen import make_dict_structure_fn, override
+
+        from icoc.io._convert import converter
+        from icoc.model.events import EVENTS_BY_TYPE, Cause
+
+        cls = EVENTS_BY_TYPE[tag]
+        if self._cause_hook is None:
+            self._cause_hook = converter.get_structure_hook(Cause)
+        fn = make_dict_structure_fn(
+            cls, converter, _cattrs_detailed_validation=False, cause=override(struct_hook=self._cause)
+        )
+        self._hooks[tag] = (cls, fn)
+        return cls, fn
+
+    def _cause(self, value: Any, tp: Any) -> Any:
+        if type(value) is dict and value.get("facts") == [] and len(value) == 4:
+            key = (value.get("actor"), value.get("rule"), value.get("citation"))
+            if all(k is None or type(k) is str for k in key):
+                found = self._causes.get(key)
+                if found is None:
+                    found = self._causes[key] = self._cause_hook(value, tp)
+                return found
+        return self._cause_hook(value, tp)
+
+    def __call__(self, data: Any) -> Event:
+        try:
+            tag = data["type"]
+            cls, fn = self._hooks.get(tag) or self._hook(tag)
+            event: Event = fn({k: v for k, v in data.items() if k != "type"}, cls)
+            return event
+        except Exception:
+            return decode_event(data)
+
+
+def trusted_decoder() -> Callable[[Any], Event]:
+    """A decoder for the events of one read (see :class:`_Decoder`); same results as
+    :func:`decode_event`, faster."""
+    return _Decoder()
 
 
 def check_batch(events: Sequence[Event], expected_last: int) -> list[Event]:

@@ -46,6 +46,7 @@ from icoc.store._base import (
     encode_event,
     is_full_disk,
     snapshot_meta,
+    trusted_decoder,
 )
 
 __all__ = ["FORMAT_NAME", "JsonLinesStore"]
@@ -349,6 +350,7 @@ class JsonLinesStore:
     def _read(self, after: int, stop: int, last: int) -> Iterator[tuple[int, Event]]:
         if after >= last:
             return
+        decode = trusted_decoder()
         pos, expected, open_end, digest = self._start, 1, 0, GENESIS
         known = [s for s in self._marks if s <= after]
         if known:  # start at a batch end we know instead of the top of the file
@@ -383,7 +385,7 @@ class JsonLinesStore:
                 expected += 1
                 if seq > after:
                     try:
-                        event = decode_event(json.loads(event_json))
+                        event = decode(json.loads(event_json))
                     except (ValueError, InvalidInput) as exc:
                         raise StoreCorrupted(
                             str(self.path), f"event {seq} does not load: {preview(str(exc), 200)}", line_no, seq=seq

@@ -33,6 +33,7 @@ from icoc.store._base import (
     decode_event,
     encode_event,
     snapshot_meta,
+    trusted_decoder,
 )
 
 __all__ = ["SqliteStore"]
@@ -347,10 +348,11 @@ class SqliteStore:
     def _read(self, after: int, stop: int) -> Iterator[tuple[int, Event]]:
         if after >= stop:
             return
+        decode = trusted_decoder()
         try:
             for seq, text in self._rows(after, stop):
                 try:
-                    event = decode_event(json.loads(text))
+                    event = decode(json.loads(text))
                 except (ValueError, TypeError, InvalidInput) as exc:
                     raise StoreCorrupted(
                         str(self.path), f"event {seq} does not load: {preview(str(exc), 200)}", seq=seq
