@@ -4,6 +4,7 @@ a snapshot that is missing, stale, damaged or of another format is ignored and r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import tempfile
@@ -125,9 +126,10 @@ def test_store_snapshot_then_tail_equals_full_replay(name: str, events: list[Eve
             for event in events[cut:]:
                 stored.submit(event)
             last = stored.seq
-        with open_registry(path, snapshots=MANUAL) as snap, open_registry(
-            path, snapshots=SnapshotPolicy(use=False, every=None, on_close=False)
-        ) as full:
+        with (
+            open_registry(path, snapshots=MANUAL) as snap,
+            open_registry(path, snapshots=SnapshotPolicy(use=False, every=None, on_close=False)) as full,
+        ):
             assert snap.snapshot_report.used == (covered or None)
             assert snap.snapshot_report.replayed == last - covered
             assert snap.snapshot_report.ignored is None
@@ -319,3 +321,30 @@ def test_format_1_stores_keep_no_snapshots(tmp: Path) -> None:
     with pytest.raises(InvalidInput, match="format-1"):
         jstore.save_snapshot(1, b"")
     jstore.close()
+
+
+def test_a_store_lacking_derived_events_gets_no_snapshot(tmp: Path) -> None:
+    path = tmp / "events.sqlite"
+    with SqliteStore(path) as store:  # raw appends: the rules derive more on replay than is stored
+        store.append(admission("acme", date(2023, 5, 10)), 0)
+        store.append([Suspended(subject="acme", effective=date(2030, 1, 1), reason="test")], 3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with open_registry(path) as stored:
+            assert len(stored.registry) > stored.seq == 4
+            with pytest.raises(InvalidInput, match="lacks events the rules derived"):
+                stored.save_snapshot()
+    assert any(issubclass(w.category, SnapshotIgnored) and "no snapshot written" in str(w.message) for w in caught)
+    with open_registry(path, snapshots=MANUAL) as stored:
+        assert stored.snapshot_report.used is None
+
+
+def test_an_image_covering_other_events_than_stored_is_ignored(tmp: Path) -> None:
+    path = tmp / "events.sqlite"
+    with_snapshot(path)
+    meta, _ = sqlite_rows(path)
+    other = Registry.from_history(story()[:3]).image()  # a sound image, of 3 events, stored for 8
+    described = json.loads(meta)
+    described.update(size=len(other), sha256=hashlib.sha256(other).hexdigest())
+    sqlite_put(path, json.dumps(described), other)
+    reopen_ignoring(path, "covers 3 events, not the 8")

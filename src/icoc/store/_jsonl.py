@@ -42,7 +42,6 @@ from icoc.store._base import (
     chain,
     check_batch,
     check_snapshot,
-    decode_event,
     encode_event,
     is_full_disk,
     snapshot_meta,

@@ -255,6 +255,11 @@ class StoredRegistry:
             try:
                 registry = Registry.from_image(image, lambda: (e for _, e in store.read()), **self._config)
                 start = seq
+                count = len(registry)
+                if count != seq:
+                    registry.close()
+                    registry, start = None, 0
+                    ignored = f"its image covers {count} events, not the {seq} it is stored for (damaged)"
             except InvalidInput as exc:
                 ignored = "; ".join(p.message for p in exc.problems) or str(exc)
         if ignored is not None:
@@ -283,6 +288,15 @@ class StoredRegistry:
             raise InvalidInput(Problem("store", f"{self._store!r} keeps no snapshots"))
         if self._seq == 0:
             return False
+        if len(self._registry) != self._seq:
+            raise InvalidInput(
+                Problem(
+                    "store",
+                    f"the registry holds {len(self._registry)} events and the store {self._seq}: the store lacks "
+                    "events the rules derived on replay (it was not written through a StoredRegistry), so no "
+                    "snapshot can stand for it",
+                )
+            )
         saved = bool(save(self._seq, self._registry.image()))
         self._snapped = self._seq
         return saved
@@ -306,11 +320,7 @@ class StoredRegistry:
     def close(self) -> None:
         """Close the registry and the store (after a snapshot, if the policy asks for one on close)."""
         try:
-            if (
-                self._policy.on_close
-                and self._seq > self._snapped
-                and getattr(self._store, "format_version", 2) >= 2
-            ):
+            if self._policy.on_close and self._seq > self._snapped and getattr(self._store, "format_version", 2) >= 2:
                 self._try_snapshot()
         finally:
             self._registry.close()

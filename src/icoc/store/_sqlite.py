@@ -30,7 +30,6 @@ from icoc.store._base import (
     chain,
     check_batch,
     check_snapshot,
-    decode_event,
     encode_event,
     snapshot_meta,
     trusted_decoder,
