@@ -44,6 +44,7 @@ from icoc.store._base import (
     check_snapshot,
     encode_event,
     is_full_disk,
+    parse_json,
     snapshot_meta,
     trusted_decoder,
 )
@@ -384,7 +385,7 @@ class JsonLinesStore:
                 expected += 1
                 if seq > after:
                     try:
-                        event = decode(json.loads(event_json))
+                        event = decode(parse_json(event_json))
                     except (ValueError, InvalidInput) as exc:
                         raise StoreCorrupted(
                             str(self.path), f"event {seq} does not load: {preview(str(exc), 200)}", line_no, seq=seq

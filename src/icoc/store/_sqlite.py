@@ -31,6 +31,7 @@ from icoc.store._base import (
     check_batch,
     check_snapshot,
     encode_event,
+    parse_json,
     snapshot_meta,
     trusted_decoder,
 )
@@ -351,7 +352,7 @@ class SqliteStore:
         try:
             for seq, text in self._rows(after, stop):
                 try:
-                    event = decode(json.loads(text))
+                    event = decode(parse_json(text))
                 except (ValueError, TypeError, InvalidInput) as exc:
                     raise StoreCorrupted(
                         str(self.path), f"event {seq} does not load: {preview(str(exc), 200)}", seq=seq
