@@ -174,9 +174,10 @@ def trusted_decoder() -> Callable[[Any], Event]:
 
 
 def parse_json(text: str | bytes) -> Any:
-    """A stored event's JSON: orjson (about twice as fast as ``json.loads`` on event rows,
-    measured by benchmarks/history_scale.py), and the standard library for what orjson refuses
-    but JSON allows (lone surrogates, integers beyond 64 bits), so both read the same data."""
+    """A stored event's JSON: orjson (about twice as fast as ``json.loads`` on event rows), and
+    the standard library for what orjson refuses but Python's JSON allows (lone surrogates,
+    ``NaN``). orjson reads an integer beyond 64 bits as a float; no event field takes either
+    (integers are range-checked), so such a row is refused as before, with another message."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
