@@ -348,3 +348,13 @@ def test_an_image_covering_other_events_than_stored_is_ignored(tmp: Path) -> Non
     described.update(size=len(other), sha256=hashlib.sha256(other).hexdigest())
     sqlite_put(path, json.dumps(described), other)
     reopen_ignoring(path, "covers 3 events, not the 8")
+
+
+def test_history_before_the_snapshot_after_closing_says_why(tmp: Path) -> None:
+    path = tmp / "events.jsonl"
+    with_snapshot(path)
+    with open_registry(path) as stored:
+        registry = stored.registry
+        assert registry.state_of("acme") is not None  # the state needs no events
+    with pytest.raises(InvalidInput, match="read the history before closing"):
+        registry.history  # noqa: B018

@@ -159,6 +159,7 @@ class StoredRegistry:
         self._config = config
         self._policy = snapshots if snapshots is not None else SnapshotPolicy()
         self._snapped = 0
+        self._closed = False
         self._registry, self._seq = self._open()
 
     @property
@@ -253,7 +254,7 @@ class StoredRegistry:
         if found is not None:
             seq, image = found
             try:
-                registry = Registry.from_image(image, lambda: (e for _, e in store.read()), **self._config)
+                registry = Registry.from_image(image, self._read_head, **self._config)
                 start = seq
                 count = len(registry)
                 if count != seq:
@@ -278,6 +279,18 @@ class StoredRegistry:
         self._registry, self._seq = registry, last
         self._auto(last - start)
         return registry, last
+
+    def _read_head(self) -> Iterator[Event]:
+        """The store's events, for the history before the snapshot (read when first asked for)."""
+        if self._closed:
+            raise InvalidInput(
+                Problem(
+                    "history",
+                    f"the events before the snapshot are read from {self._store!r} when first asked for, and it "
+                    "is closed: read the history before closing",
+                )
+            )
+        return (e for _, e in self._store.read())
 
     def save_snapshot(self) -> bool:
         """Keep the registry's state in the store now, covering every event it has; returns
@@ -323,6 +336,7 @@ class StoredRegistry:
             if self._policy.on_close and self._seq > self._snapped and getattr(self._store, "format_version", 2) >= 2:
                 self._try_snapshot()
         finally:
+            self._closed = True
             self._registry.close()
             self._store.close()
 
