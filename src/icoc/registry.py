@@ -8,6 +8,8 @@ history up to a date.
 from __future__ import annotations
 
 import bisect
+import gc
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from types import MappingProxyType
@@ -354,6 +356,65 @@ class Snapshot(_Queries):
     __hash__ = None  # type: ignore[assignment]
 
 
+class _History:
+    """The history: a list of events, whose part before a store snapshot is read from the store
+    only when something asks for it (an image restores the state, not the events)."""
+
+    __slots__ = ("_events", "_head", "_load")
+
+    def __init__(self) -> None:
+        self._events: list[Event] = []
+        self._head = 0  # events not loaded yet, before ``_events``
+        self._load: Callable[[], Iterable[Event]] | None = None
+
+    def defer(self, count: int, load: Callable[[], Iterable[Event]]) -> None:
+        """The first ``count`` events are ``load()``'s first ``count`` (read when needed)."""
+        assert not self._events and self._load is None
+        self._head, self._load = count, load
+
+    @property
+    def loaded(self) -> bool:
+        return self._load is None
+
+    def all(self) -> list[Event]:
+        load = self._load
+        if load is not None:
+            head = list(itertools.islice(load(), self._head))
+            if len(head) != self._head:
+                raise InvalidInput(
+                    Problem("history", f"the store holds {len(head)} events before its snapshot, not {self._head}")
+                )
+            self._events[:0] = head
+            self._head, self._load = 0, None
+        return self._events
+
+    def __len__(self) -> int:
+        return self._head + len(self._events)
+
+    def append(self, event: Event) -> None:
+        self._events.append(event)
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.all())
+
+    def __getitem__(self, i: int) -> Event:
+        if self._load is not None and i >= self._head:
+            return self._events[i - self._head]
+        return self.all()[i]
+
+    def since(self, start: int) -> list[Event]:
+        """The events from index ``start`` on."""
+        if self._load is not None and start >= self._head:
+            return self._events[start - self._head :]
+        return self.all()[start:]
+
+    def truncate(self, n: int) -> None:
+        if self._load is not None and n >= self._head:
+            del self._events[n - self._head :]
+        else:
+            del self.all()[n:]
+
+
 class _Transaction:
     """Everything one batch or advance changes, undone together if anything raises."""
 
@@ -377,7 +438,7 @@ class _Transaction:
         if exc_type is None:
             return
         self.journal.rollback()
-        del reg._history[self.start :]
+        reg._history.truncate(self.start)
         reg._latest = self._latest
         if isinstance(exc, (OverflowError, ValueError)) and not isinstance(exc, IcocError):
             raise InvalidInput(
@@ -430,7 +491,7 @@ class Registry(_Queries):
                 tables_for[ev].append(table)
         self._tables_for = {k: tuple(v) for k, v in tables_for.items()}
         self._core = _Core()
-        self._history: list[Event] = []
+        self._history = _History()
         self._latest: date | None = None
         self._subject_events: dict[str, list[int]] = {}
         self._discrepancies: list[Discrepancy] = []
@@ -485,7 +546,7 @@ class Registry(_Queries):
                     exc.batch_index = i
                     raise
             if before_commit is not None:
-                before_commit(tuple(self._history[tx.start :]))
+                before_commit(tuple(self._history.since(tx.start)))
 
     def advance_to(self, when: date, *, before_commit: Callable[[Sequence[Event]], None] | None = None) -> list[Event]:
         """Judge every rule due up to ``when`` (inclusive) in date order and apply the events
@@ -502,7 +563,7 @@ class Registry(_Queries):
         with self._transaction() as tx:
             derived = self._advance(when, tx)
             if before_commit is not None:
-                before_commit(tuple(self._history[tx.start :]))
+                before_commit(tuple(self._history.since(tx.start)))
         return derived
 
     def _transaction(self) -> _Transaction:
@@ -589,7 +650,7 @@ class Registry(_Queries):
         """A derived event met in the input (a saved history): the rules must derive it again."""
         if self._claim((type(event), event.subject, event.key, event.effective), event, tx):
             return
-        found = [e for e in self._history[tx.start :] if e.effective == event.effective and e.cause.rule]
+        found = [e for e in self._history.since(tx.start) if e.effective == event.effective and e.cause.rule]
         derived = ", ".join(f"{e.TYPE} for {e.subject!r} by {e.cause.rule}" for e in found[:5]) or "nothing"
         raise InvalidInput(
             Problem(
@@ -745,7 +806,7 @@ class Registry(_Queries):
     @property
     def history(self) -> tuple[Event, ...]:
         """Every accepted event, in the order it was submitted."""
-        return tuple(self._history)
+        return tuple(self._history.all())
 
     @property
     def settings(self) -> Mapping[str, Any]:
@@ -778,7 +839,7 @@ class Registry(_Queries):
     def snapshot(self, as_of: date | None = None) -> Snapshot:
         """The whole registry on ``as_of`` (now when omitted; events dated ``as_of`` included),
         replayed from history."""
-        events = self._history if as_of is None else [e for e in self._history if e.effective <= as_of]
+        events = self._history.all() if as_of is None else [e for e in self._history if e.effective <= as_of]
         return self._replay(events, as_of)
 
     def _events_of(self, subject: str, as_of: date) -> list[Event]:
@@ -799,7 +860,7 @@ class Registry(_Queries):
         """The history as a document for :mod:`icoc.io` (``dumps``, ``dump``). Exports are public
         by default and a redacted history does not load for replay: to keep it, pass
         ``audience=Audience.FULL`` or use an :mod:`icoc.store` event store."""
-        return History(events=tuple(self._history))
+        return History(events=tuple(self._history.all()))
 
     @classmethod
     def from_history(cls, history: History | Iterable[Event], **config: Any) -> Registry:
@@ -812,6 +873,10 @@ class Registry(_Queries):
         first refused event; no half-built registry is returned."""
         reg = cls(**config)
         reg._loading = True
+        # A bulk load allocates millions of objects and frees none: the cyclic collector would
+        # walk the growing heap again and again for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             reg.submit_all(history.events if isinstance(history, History) else history)
         except BaseException:
@@ -819,6 +884,78 @@ class Registry(_Queries):
             raise
         finally:
             reg._loading = False
+            if collecting:
+                gc.enable()
+        return reg
+
+    # --- images (store snapshots) -------------------------------------------------------------
+
+    def _config(self) -> tuple[Any, ...]:
+        engine = self._engine
+        return (engine.rules if engine else None, self._params, self._settings)
+
+    def image(self) -> bytes:
+        """The registry's state as bytes, for an event store's snapshot (``icoc.store``).
+
+        Everything the history computed (instances, rules' obligations, agenda and clock) and the
+        configuration it was computed with; not the events themselves, which the store keeps.
+        Loaded only by the same icoc release (:meth:`from_image`). Raises InvalidInput while a
+        registry document is being imported."""
+        if self._veto is not None:
+            raise InvalidInput(Problem("registry", "a registry importing a document has no image yet"))
+        engine = self._engine
+        rules_state = engine.state() if engine is not None else None
+        core = self._core
+        state = (
+            (core.instances, core.by_subject, core.kinds, core.last),
+            self._latest,
+            self._subject_events,
+            self._discrepancies,
+            self._claimed,
+            self._derived,
+            rules_state,
+        )
+        from icoc._image import dump_image
+
+        return dump_image(self._config(), len(self._history), state)
+
+    @classmethod
+    def from_image(cls, image: bytes, history: Callable[[], Iterable[Event]], **config: Any) -> Registry:
+        """The registry an :meth:`image` was taken of, for the same ``config`` (as for
+        ``Registry(...)``); ``history()`` yields the events it covers (at least that many, in
+        order) and is called only when the history before the image is asked for.
+
+        Submit the events after the image to it to catch up. Raises InvalidInput saying why an
+        image cannot be used (damaged, from another release, or computed with other rules,
+        parameters, standards or certification bodies): replay the history instead."""
+        from icoc._image import load_image
+
+        count, image_config, state = load_image(image)
+        reg = cls(**config)
+        try:
+            if image_config != reg._config():
+                raise InvalidInput(
+                    Problem("snapshot", "was taken with other rules, parameters, standards or certification bodies")
+                )
+            try:
+                core_state, latest, subject_events, discrepancies, claimed, derived, rules_state = state
+                core = reg._core
+                core.instances, core.by_subject, core.kinds, core.last = core_state
+                if (rules_state is None) != (reg._engine is None):
+                    raise ValueError("rules state does not match the configuration")
+                if reg._engine is not None:
+                    reg._engine.restore(rules_state)
+            except (TypeError, ValueError) as exc:
+                raise InvalidInput(Problem("snapshot", f"holds a state of the wrong shape: {exc}")) from None
+            reg._latest = latest
+            reg._subject_events = subject_events
+            reg._discrepancies = discrepancies
+            reg._claimed = claimed
+            reg._derived = derived
+            reg._history.defer(count, history)
+        except BaseException:
+            reg.close()
+            raise
         return reg
 
     @classmethod

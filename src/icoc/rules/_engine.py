@@ -213,6 +213,36 @@ class RulesEngine:
                 assert start is not None
                 heapq.heappush(self._heap, (start, 0, self._order[r.id], "", "", r.id))
 
+    def state(self) -> tuple[Any, ...]:
+        """Everything the engine learnt from a history (agenda, obligations, clock), to restore
+        with :meth:`restore` in an engine of the same rules and parameters (a store snapshot)."""
+        return (
+            self._heap,
+            self._open,
+            self._records,
+            self._by_subject,
+            self._closed,
+            self._held,
+            self._regime,
+            self._serial[0],
+            self.clock,
+        )
+
+    def restore(self, state: tuple[Any, ...]) -> None:
+        """Take over a :meth:`state` (of an engine with the same rules and parameters)."""
+        (
+            self._heap,
+            self._open,
+            self._records,
+            self._by_subject,
+            self._closed,
+            self._held,
+            self._regime,
+            serial,
+            self.clock,
+        ) = state
+        self._serial = [serial]
+
     def _covers_existing(self, rule: Rule) -> bool:
         flag = rule.covers_existing
         if isinstance(flag, str):

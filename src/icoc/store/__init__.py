@@ -7,16 +7,28 @@ mode). Appends are atomic, durable and optimistic (``expected_last``); damage is
 :class:`StoredRegistry` that appends every event it accepts.
 """
 
-from icoc.store._base import STORE_FORMAT_VERSION, EventStore, RepairReport
+from icoc.store._base import SNAPSHOT_FORMAT_VERSION, STORE_FORMAT_VERSION, EventStore, RepairReport
 from icoc.store._jsonl import JsonLinesStore
-from icoc.store._registry import StoredRegistry, open_registry, open_store, replay
+from icoc.store._registry import (
+    SnapshotIgnored,
+    SnapshotPolicy,
+    SnapshotReport,
+    StoredRegistry,
+    open_registry,
+    open_store,
+    replay,
+)
 from icoc.store._sqlite import SqliteStore
 
 __all__ = [
+    "SNAPSHOT_FORMAT_VERSION",
     "STORE_FORMAT_VERSION",
     "EventStore",
     "JsonLinesStore",
     "RepairReport",
+    "SnapshotIgnored",
+    "SnapshotPolicy",
+    "SnapshotReport",
     "SqliteStore",
     "StoredRegistry",
     "open_registry",

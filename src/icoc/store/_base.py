@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self, runtime_checkable
 
 import attrs
+import orjson
 
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.events import Event
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "decode_event",
     "encode_event",
     "is_full_disk",
+    "snapshot_meta",
 ]
 
 STORE_FORMAT_VERSION = 2
@@ -30,6 +32,13 @@ STORE_FORMAT_VERSION = 2
 later release can migrate it (and this one refuses a newer one). Version 2 chains a checksum
 through every record and records the event count and last checksum; version 1 stores (no
 checksums) are still read and appended to in their own format."""
+
+SNAPSHOT_FORMAT_VERSION = 1
+"""The container a store keeps a registry snapshot in: a JSON description (format, version, the
+sequence number covered, the checksum of that event, the SHA-256 and size of the image) and the
+image (:meth:`icoc.Registry.image`)."""
+
+SNAPSHOT_FORMAT = "icoc.snapshot"
 
 GENESIS = "0" * 64
 """The checksum "before" event 1."""
@@ -111,6 +120,70 @@ def decode_event(data: Any) -> Event:
     return structure(data, Event)
 
 
+class _Decoder:
+    """Events from stored JSON data that passed its checksum: per-class structuring functions
+    generated from the one converter without cattrs' detailed-validation bookkeeping (the same
+    leaf hooks and attrs validators run), and each distinct cause without facts (every input's
+    cause is one of a few) built once. Anything this path refuses goes through
+    :func:`decode_event`, which names the problem."""
+
+    def __init__(self) -> None:
+        self._hooks: dict[str, tuple[type[Event], Any]] = {}
+        self._causes: dict[tuple[Any, ...], Any] = {}
+        self._cause_hook: Any = None
+
+    def _hook(self, tag: str) -> tuple[type[Event], Any]:
+        from cattrs.gen import make_dict_structure_fn, override
+
+        from icoc.io._convert import converter
+        from icoc.model.events import EVENTS_BY_TYPE, Cause
+
+        cls = EVENTS_BY_TYPE[tag]
+        if self._cause_hook is None:
+            self._cause_hook = converter.get_structure_hook(Cause)
+        fn = make_dict_structure_fn(
+            cls, converter, _cattrs_detailed_validation=False, cause=override(struct_hook=self._cause)
+        )
+        self._hooks[tag] = (cls, fn)
+        return cls, fn
+
+    def _cause(self, value: Any, tp: Any) -> Any:
+        if type(value) is dict and value.get("facts") == [] and len(value) == 4:
+            key = (value.get("actor"), value.get("rule"), value.get("citation"))
+            if all(k is None or type(k) is str for k in key):
+                found = self._causes.get(key)
+                if found is None:
+                    found = self._causes[key] = self._cause_hook(value, tp)
+                return found
+        return self._cause_hook(value, tp)
+
+    def __call__(self, data: Any) -> Event:
+        try:
+            tag = data["type"]
+            cls, fn = self._hooks.get(tag) or self._hook(tag)
+            event: Event = fn({k: v for k, v in data.items() if k != "type"}, cls)
+            return event
+        except Exception:
+            return decode_event(data)
+
+
+def trusted_decoder() -> Callable[[Any], Event]:
+    """A decoder for the events of one read (see :class:`_Decoder`); same results as
+    :func:`decode_event`, faster."""
+    return _Decoder()
+
+
+def parse_json(text: str | bytes) -> Any:
+    """A stored event's JSON: orjson (about twice as fast as ``json.loads`` on event rows), and
+    the standard library for what orjson refuses but Python's JSON allows (lone surrogates,
+    ``NaN``). orjson reads an integer beyond 64 bits as a float; no event field takes either
+    (integers are range-checked), so such a row is refused as before, with another message."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def check_batch(events: Sequence[Event], expected_last: int) -> list[Event]:
     batch = list(events)
     if isinstance(expected_last, bool) or not isinstance(expected_last, int) or expected_last < 0:
@@ -119,3 +192,43 @@ def check_batch(events: Sequence[Event], expected_last: int) -> list[Event]:
         if not isinstance(e, Event):
             raise InvalidInput(Problem(f"events[{i}]", f"expected an Event, got {type(e).__name__}"))
     return batch
+
+
+class SnapshotUnusable(Exception):
+    """Why a stored snapshot cannot be trusted (the store replays instead and reports it)."""
+
+
+def snapshot_meta(seq: int, digest: str, image: bytes, **extra: Any) -> str:
+    """The JSON description stored with an image covering events 1..``seq`` (``digest``: the
+    checksum of event ``seq``)."""
+    meta = {
+        "format": SNAPSHOT_FORMAT,
+        "format_version": SNAPSHOT_FORMAT_VERSION,
+        "seq": seq,
+        "hash": digest,
+        "sha256": hashlib.sha256(image).hexdigest(),
+        "size": len(image),
+        **extra,
+    }
+    return json.dumps(meta, separators=(",", ":"))
+
+
+def check_snapshot(text: str | bytes, image: bytes) -> dict[str, Any]:
+    """The description of a stored snapshot, checked against its image; SnapshotUnusable if the
+    two do not belong together or the format is not this release's."""
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        raise SnapshotUnusable("its description is not JSON (damaged)") from None
+    if not isinstance(meta, dict) or meta.get("format") != SNAPSHOT_FORMAT:
+        raise SnapshotUnusable(f"its description does not name the {SNAPSHOT_FORMAT!r} format (damaged)")
+    if meta.get("format_version") != SNAPSHOT_FORMAT_VERSION:
+        raise SnapshotUnusable(
+            f"snapshot format version {preview(meta.get('format_version'))}, this icoc reads {SNAPSHOT_FORMAT_VERSION}"
+        )
+    seq, digest = meta.get("seq"), meta.get("hash")
+    if type(seq) is not int or seq < 1 or not isinstance(digest, str):
+        raise SnapshotUnusable("its description lacks the sequence number or checksum it covers (damaged)")
+    if meta.get("size") != len(image) or meta.get("sha256") != hashlib.sha256(image).hexdigest():
+        raise SnapshotUnusable(f"the image does not match its checksum (damaged; snapshot of event {seq})")
+    return meta

@@ -38,11 +38,15 @@ from icoc.store._base import (
     GENESIS,
     STORE_FORMAT_VERSION,
     RepairReport,
+    SnapshotUnusable,
     chain,
     check_batch,
-    decode_event,
+    check_snapshot,
     encode_event,
     is_full_disk,
+    parse_json,
+    snapshot_meta,
+    trusted_decoder,
 )
 
 __all__ = ["FORMAT_NAME", "JsonLinesStore"]
@@ -346,6 +350,7 @@ class JsonLinesStore:
     def _read(self, after: int, stop: int, last: int) -> Iterator[tuple[int, Event]]:
         if after >= last:
             return
+        decode = trusted_decoder()
         pos, expected, open_end, digest = self._start, 1, 0, GENESIS
         known = [s for s in self._marks if s <= after]
         if known:  # start at a batch end we know instead of the top of the file
@@ -380,7 +385,7 @@ class JsonLinesStore:
                 expected += 1
                 if seq > after:
                     try:
-                        event = decode_event(json.loads(event_json))
+                        event = decode(parse_json(event_json))
                     except (ValueError, InvalidInput) as exc:
                         raise StoreCorrupted(
                             str(self.path), f"event {seq} does not load: {preview(str(exc), 200)}", line_no, seq=seq
@@ -390,6 +395,95 @@ class JsonLinesStore:
             raise StoreCorrupted(
                 str(self.path), f"read {expected - 1} events where {last} were acknowledged", seq=expected
             )
+
+    # --- snapshots --------------------------------------------------------------------------
+
+    @property
+    def snapshot_path(self) -> Path:
+        """Where the store keeps its snapshot: beside the events, ``<name>.snapshot``."""
+        return self.path.with_name(self.path.name + ".snapshot")
+
+    def save_snapshot(self, seq: int, image: bytes) -> bool:
+        """Keep ``image`` (a registry's state after events 1..``seq``) as the store's snapshot:
+        written beside the file and renamed into place (never half there), with the checksum
+        and offset of event ``seq`` it rests on. ``seq`` must be the end of a batch this store
+        wrote or read since it was opened (the last one, typically). A later snapshot already
+        there is kept (returns False). InvalidInput for a format-1 store or an unknown ``seq``."""
+        if not self._chained:
+            raise InvalidInput(Problem(str(self.path), "a format-1 store (no checksums) keeps no snapshots"))
+        target = self.snapshot_path
+        with self._locked(fcntl.LOCK_EX):
+            self._catch_up()
+            if seq == self._last:
+                offset, digest = self._offset, self._hash
+            elif seq in self._marks:
+                offset, digest = self._marks[seq]
+            else:
+                raise InvalidInput(Problem("seq", f"event {seq} is not the end of a batch this store knows"))
+            try:
+                with open(target, "rb") as f:
+                    if int(json.loads(f.readline()).get("seq", 0)) > seq:
+                        return False
+            except (OSError, ValueError, TypeError, AttributeError):
+                pass  # none, or damaged: replace it
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.new")
+            data = snapshot_meta(seq, digest, image, offset=offset).encode("ascii") + b"\n" + image
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            except BaseException as exc:
+                os.close(fd)
+                os.unlink(tmp)
+                if is_full_disk(exc):
+                    raise StoreFull(str(target), getattr(exc, "strerror", None) or str(exc)) from None
+                raise
+            os.close(fd)
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+        return True
+
+    def load_snapshot(self) -> tuple[int, bytes] | None:
+        """``(seq, image)`` of the snapshot beside the file, or None if there is none. Raises
+        SnapshotUnusable (why) if it is damaged, of another format version, or does not rest on
+        this file's event ``seq`` (the file was cut back, replaced or rewritten since)."""
+        try:
+            with open(self.snapshot_path, "rb") as f:
+                text = f.readline()
+                image = f.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise SnapshotUnusable(f"cannot be read: {exc}") from None
+        meta = check_snapshot(text, image)
+        seq, offset = meta["seq"], meta.get("offset")
+        if type(offset) is not int or offset <= self._start:
+            raise SnapshotUnusable("its description lacks the offset of the event it covers (damaged)")
+        with self._locked(fcntl.LOCK_SH):
+            self._catch_up()
+            if seq > self._last or offset > self._offset:
+                raise SnapshotUnusable(f"stale: it covers event {seq} and the store holds {self._last}")
+            parsed = self._parse_line(self._line_ending_at(offset))
+            if parsed is None or parsed[0] != seq or parsed[0] != parsed[1] or parsed[2] != meta["hash"]:
+                raise SnapshotUnusable(f"stale: event {seq} is not the event it was taken after (store rewritten?)")
+            if seq not in self._marks:  # reading after it starts there, not at the top of the file
+                if len(self._marks) >= 64:
+                    del self._marks[min(self._marks)]
+                self._marks[seq] = (offset, meta["hash"])
+        return seq, image
+
+    def _line_ending_at(self, offset: int) -> bytes:
+        """The whole line that ends (with its newline) just before ``offset``."""
+        size = 4096
+        while True:
+            start = max(self._start, offset - size)
+            chunk = os.pread(self._fd, offset - start, start)
+            cut = chunk.rfind(b"\n", 0, len(chunk) - 1)
+            if cut >= 0 or start == self._start:
+                return chunk[cut + 1 :]
+            size *= 4
 
     # --- maintenance ------------------------------------------------------------------------
 

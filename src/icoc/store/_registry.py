@@ -10,21 +10,35 @@ never disagree.
 
 from __future__ import annotations
 
+import gc
 import os
+import pickle
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import attrs
+
 from icoc.errors import IcocError, InvalidInput, Problem, StoreConflict
 from icoc.model.events import Event
 from icoc.registry import Registry
-from icoc.store._base import EventStore
+from icoc.store._base import EventStore, SnapshotUnusable
 from icoc.store._jsonl import JsonLinesStore
 from icoc.store._sqlite import SqliteStore
 
-__all__ = ["StoredRegistry", "open_registry", "open_store", "replay"]
+__all__ = [
+    "SnapshotIgnored",
+    "SnapshotPolicy",
+    "SnapshotReport",
+    "StoredRegistry",
+    "open_registry",
+    "open_store",
+    "replay",
+]
 
 _REPLAY_BATCH = 10_000
 
@@ -52,6 +66,19 @@ def _chunks(items: Iterator[tuple[int, Event]], size: int) -> Iterator[tuple[int
         yield last, batch
 
 
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """The cyclic garbage collector paused while a replay allocates millions of objects and frees
+    none (it would walk the growing heap again and again for nothing)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _catch_up(registry: Registry, store: EventStore, after: int) -> int:
     last = after
     for seq, batch in _chunks(store.read(after), _REPLAY_BATCH):
@@ -69,10 +96,49 @@ def replay(store: EventStore, **config: Any) -> tuple[Registry, int]:
     ``store``, each checked again, and the store's last sequence number it reflects."""
     registry = Registry(**config)
     try:
-        return registry, _catch_up(registry, store, 0)
+        with _bulk():
+            return registry, _catch_up(registry, store, 0)
     except BaseException:
         registry.close()
         raise
+
+
+@attrs.frozen(kw_only=True)
+class SnapshotPolicy:
+    """When a :class:`StoredRegistry` keeps a snapshot of its registry in its store.
+
+    ``every``: once this many events were stored (or replayed on opening) since the last
+    snapshot (``None``: never on that account); ``on_close``: when the registry is closed with
+    events stored since the last snapshot. :meth:`StoredRegistry.save_snapshot` takes one on
+    demand whatever the policy. ``SnapshotPolicy(every=None, on_close=False)`` never writes one
+    (a store's snapshot is still used on opening: pass ``use=False`` to replay everything)."""
+
+    every: int | None = 100_000
+    on_close: bool = True
+    use: bool = True
+
+    def __attrs_post_init__(self) -> None:
+        if self.every is not None and (type(self.every) is not int or self.every < 1):
+            raise InvalidInput(Problem("every", f"expected a number of events >= 1 or None, got {self.every!r}"))
+
+
+@attrs.frozen(kw_only=True)
+class SnapshotReport:
+    """What opening a store did with its snapshot.
+
+    ``used``: the sequence number the snapshot covered (``None``: no snapshot used, everything
+    replayed); ``replayed``: the events replayed after it; ``ignored``: why a snapshot found in
+    the store was not trusted (damaged, stale, another format or release, other rules...), or
+    ``None``."""
+
+    used: int | None
+    replayed: int
+    ignored: str | None = None
+
+
+class SnapshotIgnored(UserWarning):
+    """A store's snapshot was not trusted (the registry was replayed from the events instead), or
+    an automatic snapshot could not be written; the message says why."""
 
 
 class StoredRegistry:
@@ -81,12 +147,20 @@ class StoredRegistry:
     Query it through :attr:`registry`; change it through :meth:`submit`, :meth:`submit_all` and
     :meth:`advance_to`, which append the accepted (and rule-derived) events to the store before
     returning. :meth:`refresh` reads what other writers appended.
+
+    Opening loads the store's snapshot if it has a valid one and replays only the events after
+    it (:attr:`snapshot_report` says what happened; an ignored snapshot also warns
+    :class:`SnapshotIgnored`); ``snapshots`` (a :class:`SnapshotPolicy`) says when new ones are
+    written.
     """
 
-    def __init__(self, store: EventStore, **config: Any) -> None:
+    def __init__(self, store: EventStore, *, snapshots: SnapshotPolicy | None = None, **config: Any) -> None:
         self._store = store
         self._config = config
-        self._registry, self._seq = replay(store, **config)
+        self._policy = snapshots if snapshots is not None else SnapshotPolicy()
+        self._snapped = 0
+        self._closed = False
+        self._registry, self._seq = self._open()
 
     @property
     def registry(self) -> Registry:
@@ -117,6 +191,7 @@ class StoredRegistry:
         except StoreConflict:
             self.refresh()
             raise
+        self._auto(self._seq - self._snapped)
         return self._seq
 
     def _check_current(self) -> None:
@@ -132,10 +207,12 @@ class StoredRegistry:
         after catching up, if another writer appended since this registry last read)."""
         self._check_current()
         try:
-            return self._registry.advance_to(when, before_commit=self._append)
+            derived = self._registry.advance_to(when, before_commit=self._append)
         except StoreConflict:
             self.refresh()
             raise
+        self._auto(self._seq - self._snapped)
+        return derived
 
     def _append(self, added: Sequence[Event]) -> None:
         """Store what a batch adds (inputs and derived events) before the registry commits it:
@@ -152,13 +229,116 @@ class StoredRegistry:
     def reload(self) -> None:
         """Rebuild the registry from the store (after a refused append, or to drop derived state)."""
         old = self._registry
-        self._registry, self._seq = replay(self._store, **self._config)
+        self._registry, self._seq = self._open()
         old.close()
 
+    # --- snapshots -------------------------------------------------------------------------------
+
+    @property
+    def snapshot_report(self) -> SnapshotReport:
+        """What the last opening (or :meth:`reload`) did with the store's snapshot."""
+        return self._report
+
+    def _open(self) -> tuple[Registry, int]:
+        store = self._store
+        found = None
+        ignored = None
+        load = getattr(store, "load_snapshot", None)
+        if self._policy.use and load is not None:
+            try:
+                found = load()
+            except SnapshotUnusable as exc:
+                ignored = str(exc)
+        registry = None
+        start = 0
+        if found is not None:
+            seq, image = found
+            try:
+                registry = Registry.from_image(image, self._read_head, **self._config)
+                start = seq
+                count = len(registry)
+                if count != seq:
+                    registry.close()
+                    registry, start = None, 0
+                    ignored = f"its image covers {count} events, not the {seq} it is stored for (damaged)"
+            except InvalidInput as exc:
+                ignored = "; ".join(p.message for p in exc.problems) or str(exc)
+        if ignored is not None:
+            message = f"{store!r}: snapshot ignored, replaying every event: {ignored}"
+            warnings.warn(message, SnapshotIgnored, stacklevel=3)
+        if registry is None:
+            registry = Registry(**self._config)
+        try:
+            with _bulk():
+                last = _catch_up(registry, store, start)
+        except BaseException:
+            registry.close()
+            raise
+        self._report = SnapshotReport(used=start or None, replayed=last - start, ignored=ignored)
+        self._snapped = start
+        self._registry, self._seq = registry, last
+        self._auto(last - start)
+        return registry, last
+
+    def _read_head(self) -> Iterator[Event]:
+        """The store's events, for the history before the snapshot (read when first asked for)."""
+        if self._closed:
+            raise InvalidInput(
+                Problem(
+                    "history",
+                    f"the events before the snapshot are read from {self._store!r} when first asked for, and it "
+                    "is closed: read the history before closing",
+                )
+            )
+        return (e for _, e in self._store.read())
+
+    def save_snapshot(self) -> bool:
+        """Keep the registry's state in the store now, covering every event it has; returns
+        False if the store already has a later one. Raises InvalidInput if the store keeps no
+        snapshots (a format-1 store, or an :class:`EventStore` without ``save_snapshot``)."""
+        save = getattr(self._store, "save_snapshot", None)
+        if save is None:
+            raise InvalidInput(Problem("store", f"{self._store!r} keeps no snapshots"))
+        if self._seq == 0:
+            return False
+        if len(self._registry) != self._seq:
+            raise InvalidInput(
+                Problem(
+                    "store",
+                    f"the registry holds {len(self._registry)} events and the store {self._seq}: the store lacks "
+                    "events the rules derived on replay (it was not written through a StoredRegistry), so no "
+                    "snapshot can stand for it",
+                )
+            )
+        saved = bool(save(self._seq, self._registry.image()))
+        self._snapped = self._seq
+        return saved
+
+    def _auto(self, since: int) -> None:
+        """A snapshot because the policy asks for one; a failure warns and changes nothing else
+        (the events are stored: the next opening replays a little more)."""
+        every = self._policy.every
+        if every is None or since < every or getattr(self._store, "format_version", 2) < 2:
+            return
+        self._try_snapshot()
+
+    def _try_snapshot(self) -> None:
+        if getattr(self._store, "save_snapshot", None) is None:
+            return
+        try:
+            self.save_snapshot()
+        except (IcocError, OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+            warnings.warn(f"{self._store!r}: no snapshot written: {exc}", SnapshotIgnored, stacklevel=3)
+
     def close(self) -> None:
-        """Close the registry and the store."""
-        self._registry.close()
-        self._store.close()
+        """Close the registry and the store (after a snapshot, if the policy asks for one on close)."""
+        try:
+            if self._policy.on_close and self._seq > self._snapped and getattr(self._store, "format_version", 2) >= 2:
+                self._try_snapshot()
+        finally:
+            self._closed = True
+            self._registry.close()
+            self._store.close()
 
     def __enter__(self) -> Self:
         return self
@@ -172,10 +352,14 @@ class StoredRegistry:
         return f"StoredRegistry({self._store!r}, seq={self._seq})"
 
 
-def open_registry(store: EventStore | str | os.PathLike[str], **config: Any) -> StoredRegistry:
-    """A :class:`StoredRegistry` over ``store`` (a store, or a path for :func:`open_store`)."""
+def open_registry(
+    store: EventStore | str | os.PathLike[str], *, snapshots: SnapshotPolicy | None = None, **config: Any
+) -> StoredRegistry:
+    """A :class:`StoredRegistry` over ``store`` (a store, or a path for :func:`open_store`),
+    starting from the store's snapshot when it has a valid one; ``snapshots`` says when to write
+    new ones (default :class:`SnapshotPolicy`: every 100,000 events and on close)."""
     if isinstance(store, (str, os.PathLike)):
         store = open_store(store)
     elif not isinstance(store, EventStore):
         raise InvalidInput(Problem("store", f"expected an EventStore or a path, got {type(store).__name__}"))
-    return StoredRegistry(store, **config)
+    return StoredRegistry(store, snapshots=snapshots, **config)

@@ -22,7 +22,19 @@ from typing import Self
 
 from icoc.errors import InvalidInput, Problem, StoreConflict, StoreCorrupted, StoreFull, preview
 from icoc.model.events import Event
-from icoc.store._base import GENESIS, STORE_FORMAT_VERSION, RepairReport, chain, check_batch, decode_event, encode_event
+from icoc.store._base import (
+    GENESIS,
+    STORE_FORMAT_VERSION,
+    RepairReport,
+    SnapshotUnusable,
+    chain,
+    check_batch,
+    check_snapshot,
+    encode_event,
+    parse_json,
+    snapshot_meta,
+    trusted_decoder,
+)
 
 __all__ = ["SqliteStore"]
 
@@ -33,6 +45,10 @@ _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE events (seq INTEGER PRIMARY KEY, batch_end INTEGER NOT NULL, hash TEXT NOT NULL, "
     "event TEXT NOT NULL)",
+)
+_SNAPSHOT_TABLE = (
+    "CREATE TABLE IF NOT EXISTS snapshots (id INTEGER PRIMARY KEY CHECK (id = 1), meta TEXT NOT NULL, "
+    "image BLOB NOT NULL)"
 )
 _SQLITE_FULL = 13
 _SQLITE_IOERR = 10
@@ -332,10 +348,11 @@ class SqliteStore:
     def _read(self, after: int, stop: int) -> Iterator[tuple[int, Event]]:
         if after >= stop:
             return
+        decode = trusted_decoder()
         try:
             for seq, text in self._rows(after, stop):
                 try:
-                    event = decode_event(json.loads(text))
+                    event = decode(parse_json(text))
                 except (ValueError, TypeError, InvalidInput) as exc:
                     raise StoreCorrupted(
                         str(self.path), f"event {seq} does not load: {preview(str(exc), 200)}", seq=seq
@@ -343,6 +360,68 @@ class SqliteStore:
                 yield seq, event
         except sqlite3.Error as exc:
             raise self._fail(exc) from None
+
+    # --- snapshots ----------------------------------------------------------------------------
+
+    def save_snapshot(self, seq: int, image: bytes) -> bool:
+        """Keep ``image`` (a registry's state after events 1..``seq``) as the store's snapshot, in
+        the ``snapshots`` table, in one transaction with the checksum of event ``seq`` it rests
+        on. A later snapshot already there is kept (returns False). Only format-2 stores (with
+        checksums) keep snapshots; InvalidInput for others or an unknown ``seq``."""
+        if not self._chained:
+            raise InvalidInput(Problem(str(self.path), "a format-1 store (no checksums) keeps no snapshots"))
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
+                if row is None:
+                    raise InvalidInput(Problem("seq", f"the store holds no event {seq}"))
+                db.execute(_SNAPSHOT_TABLE)
+                old = db.execute("SELECT meta FROM snapshots WHERE id = 1").fetchone()
+                if old is not None:
+                    try:
+                        if int(json.loads(old[0]).get("seq", 0)) > seq:
+                            return False
+                    except (ValueError, TypeError, AttributeError):
+                        pass  # a damaged description: replace it
+                db.execute(
+                    "INSERT OR REPLACE INTO snapshots (id, meta, image) VALUES (1, ?, ?)",
+                    (snapshot_meta(seq, row[0], image), image),
+                )
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise self._fail(exc) from None
+        return True
+
+    def load_snapshot(self) -> tuple[int, bytes] | None:
+        """``(seq, image)`` of the stored snapshot, or None if there is none. Raises
+        SnapshotUnusable (why) if it is damaged, of another format version, or does not rest on
+        this store's event ``seq`` (the store was cut back, replaced or rewritten since)."""
+        try:
+            tables = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "snapshots" not in tables:
+                return None
+            row = self._db.execute("SELECT meta, image FROM snapshots WHERE id = 1").fetchone()
+            if row is None:
+                return None
+            text, image = row
+            if not isinstance(text, str) or not isinstance(image, bytes):
+                raise SnapshotUnusable("its row is not a stored snapshot (damaged)")
+            meta = check_snapshot(text, image)
+            seq = meta["seq"]
+            found = self._db.execute("SELECT hash FROM events WHERE seq = ?", (seq,)).fetchone()
+        except sqlite3.Error as exc:
+            raise SnapshotUnusable(f"cannot be read: {exc}") from None
+        if found is None:
+            raise SnapshotUnusable(f"stale: it covers event {seq} and the store holds {self.last()}")
+        if found[0] != meta["hash"]:
+            raise SnapshotUnusable(f"stale: event {seq} is not the event it was taken after (store rewritten?)")
+        return seq, image
 
     # --- maintenance --------------------------------------------------------------------------
 
