@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.dates import date_problem
@@ -22,6 +22,10 @@ from icoc.rules._files import load_rules, rule_to_data, rules_from_data
 from icoc.rules._params import DEFAULT_PARAMETERS, Duration, ParameterSet
 from icoc.rules._rule import RuleSet
 from icoc.rules.default import DEFAULT_RULES
+
+if TYPE_CHECKING:
+    from icoc.io import Audience
+
 from icoc.simulation._scenario import (
     Board,
     Cases,
@@ -57,8 +61,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+def scenario_to_data(scenario: Scenario, audience: Audience | None = None) -> dict[str, Any]:
     """Plain data (for JSON or YAML) that :func:`scenario_from_data` reads back to an equal scenario.
+
+    ``audience`` (an :class:`icoc.io.Audience`; everything by default) is who may read the
+    registry a run starts from (``Scenario.origin``): fields above its level are withheld, so
+    such data reads back to an equal scenario only for ``Audience.FULL``. Results and sweeps
+    write their metadata for the public.
 
     Rules are ``"default"`` when unchanged, else the whole rule set as a rule-set document (a
     rule with a ``Custom`` Python predicate is recorded by label and cannot be read back).
@@ -93,7 +102,7 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     if scenario.schedules:
         out["schedules"] = {path: sched.to_data() for path, sched in scenario.schedules.items()}
     if scenario.origin is not None:
-        out["registry"] = unstructure(scenario.origin, audience=Audience.FULL)
+        out["registry"] = unstructure(scenario.origin, audience=audience if audience is not None else Audience.FULL)
     return out
 
 
