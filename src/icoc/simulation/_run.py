@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from icoc.model.certificates import ExternalCertificate
 from icoc.model.complaints import ComplaintKind, ComplaintRoute
+from icoc.model.dates import LAST_DATE
 from icoc.model.events import (
     Admission,
     Admitted,
@@ -797,7 +798,7 @@ class _Run:
             standard=StandardId(c.info.standard),
             body=self.rng.choice(_BODIES),
             issued=issued,
-            expires=issued + relativedelta(years=self.sy.certification.validity_years),
+            expires=self.expiry(issued),
         )
         c.certificate = cert
         self.submit(ExternalCertificateRecorded(subject=cid, effective=issued, cause=_BODY, certificate=cert))
@@ -849,6 +850,11 @@ class _Run:
             if self.chance(cert.reapply_probability):
                 self.later(cert.application_delay.draw(self.rng), "icoca_applied", cid, epoch)
 
+    def expiry(self, issued: date) -> date:
+        """A new external certificate's expiry: ``validity_years`` after ``issued``, at the
+        latest the last supported date (a run may end in 2998)."""
+        return min(issued + relativedelta(years=self.sy.certification.validity_years), LAST_DATE)
+
     def plan_renewal(self, c: _Company) -> None:
         cert = self.sy.certification
         assert c.certificate is not None
@@ -870,7 +876,7 @@ class _Run:
             standard=StandardId(c.info.standard),
             body=self.rng.choice(_BODIES),
             issued=issued,
-            expires=issued + relativedelta(years=self.sy.certification.validity_years),
+            expires=self.expiry(issued),
         )
         c.certificate = cert
         self.submit(CertificationRenewed(subject=cid, effective=issued, cause=_BODY, certificate=cert))
