@@ -20,3 +20,23 @@ def test_a_run_ending_in_the_last_supported_year_makes_only_supported_dates(seed
     assert result.history
     with Registry.from_history(result.history) as again:
         assert {s: again.state_of(s) for s in again.subjects()} == dict(result.final)
+
+
+@pytest.mark.parametrize(
+    ("table", "where"),
+    [
+        ({"tolerance": {"absolute": -1, "relative": 0.5}}, r"\$\.tolerance\.absolute"),
+        ({"tolerance": {"absolute": 2, "relative": -0.5}}, r"\$\.tolerance\.relative"),
+        ({"values": {"2022": -5}}, r"\$\.figures\.terminations\.values\.2022"),
+        ({"notes": "one note"}, r"\$\.notes"),
+    ],
+)
+def test_a_calibration_table_refuses_negative_tolerances_counts_and_unlisted_notes(
+    table: dict[str, object], where: str
+) -> None:
+    from icoc.errors import InvalidInput
+    from icoc.simulation._calibrate import table_from_data
+
+    figure = {"values": table.pop("values", {"2022": 5}), "sources": {"2022": "https://icoca.ch/"}}
+    with pytest.raises(InvalidInput, match=where):
+        table_from_data({"figures": {"terminations": figure}, **table})

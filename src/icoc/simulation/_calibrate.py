@@ -69,8 +69,11 @@ class CalibrationTable:
 
 
 def _number(value: Any, path: str) -> float:
+    """A finite number of at least 0 (tolerances and observed counts are never negative)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InvalidInput(Problem(path, f"expected a number, got {preview(value)}"))
+    if value < 0:
+        raise InvalidInput(Problem(path, f"expected a number of at least 0, got {preview(value)}"))
     return float(value)
 
 
@@ -133,9 +136,11 @@ def table_from_data(data: Any) -> CalibrationTable:
         figures.append(
             Observed(figure=name, description=str(spec.get("description", "")), values=values, sources=sources)
         )
+    notes = data.get("notes") or ()
+    if not isinstance(notes, (list, tuple)):
+        problems.append(Problem("$.notes", f"expected a list of notes, got {preview(notes)}"))
     if problems:
         raise InvalidInput(problems)
-    notes = data.get("notes") or ()
     return CalibrationTable(
         title=str(data.get("title", "")),
         figures=tuple(figures),
