@@ -40,3 +40,22 @@ def test_a_calibration_table_refuses_negative_tolerances_counts_and_unlisted_not
     figure = {"values": table.pop("values", {"2022": 5}), "sources": {"2022": "https://icoca.ch/"}}
     with pytest.raises(InvalidInput, match=where):
         table_from_data({"figures": {"terminations": figure}, **table})
+
+
+def test_a_schedule_may_name_a_key_its_mapping_leaves_out() -> None:
+    # Population.arrivals documents schedules["population.arrivals.member"]; the mapping is
+    # empty by default, and a key it leaves out is 0 outside the schedule's years.
+    base = Scenario(start=date(2022, 1, 1), years=3, population=Population(companies=0, csos=0, governments=0))
+    sc = base.scheduled("population.arrivals.member", {2023: 12})
+    assert sc.in_year(2022).population.arrivals == {"member": 12.0}  # before its first year: its first value
+    assert (
+        sc.scheduled("board.termination_rates.non_payment_of_dues", {2022: 0.1}).in_year(2022).board.termination_rates
+    )
+    result = run(sc, 1)
+    assert {c.id for c in result.companies}
+    from icoc.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match=r"population.arrivals.bogus"):
+        base.scheduled("population.arrivals.bogus", {2022: 1})
+    with pytest.raises(InvalidInput, match=r"population.regions.nowhere"):
+        base.scheduled("population.regions.nowhere.complaints", {2022: 1})
