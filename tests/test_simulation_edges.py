@@ -59,3 +59,15 @@ def test_a_schedule_may_name_a_key_its_mapping_leaves_out() -> None:
         base.scheduled("population.arrivals.bogus", {2022: 1})
     with pytest.raises(InvalidInput, match=r"population.regions.nowhere"):
         base.scheduled("population.regions.nowhere.complaints", {2022: 1})
+
+
+def test_a_run_from_a_simulated_history_gives_its_own_csos_and_governments_new_ids() -> None:
+    # A registry that is an earlier run's history already holds cso-001 and gov-01.
+    first = run(Scenario(start=date(2020, 1, 1), years=2, population=Population(companies=5, csos=2, governments=1)), 0)
+    again = Scenario.from_registry(
+        first.history, date(2022, 1, 1), years=1, population=Population(companies=3, csos=2, governments=1)
+    )
+    result = run(again, 1)
+    assert {"cso-001", "cso-002", "gov-01"} <= set(result.initial)
+    with Registry.from_history(result.history) as reg:
+        assert len([s for s in reg.subjects() if s.startswith(("cso-", "gov-"))]) == 6

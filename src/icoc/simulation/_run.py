@@ -92,6 +92,9 @@ _PARAGRAPHS: dict[str, tuple[int, ...]] = {
 
 _LATE = 9
 
+_ID_WIDTHS = {"psc": 5, "cso": 3, "gov": 2}
+"""Digits in the ids a run gives (``psc-00001``, ``cso-001``, ``gov-01``; cases and complaints 6)."""
+
 _PENDING_PROPOSAL_DAYS = 365
 """A registry records no Board decision to keep a member proposed for termination: a proposal
 older than this on the start date of a run from a registry is taken as declined, a younger one
@@ -130,7 +133,7 @@ class _Run:
         self.case_company: dict[str, str] = {}
         self.case_severity: dict[str, str] = {}
         self.complaint_route: dict[str, str] = {}
-        self.counters: dict[str, int] = {"psc": 0, "case": 0, "complaint": 0}
+        self.counters: dict[str, int] = {"psc": 0, "case": 0, "complaint": 0, "cso": 0, "gov": 0}
         self.states: list[YearState] = []
         self.handlers: dict[str, Callable[..., None]] = {
             name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_on_")
@@ -210,9 +213,9 @@ class _Run:
         return None
 
     def fresh(self, kind: str) -> str:
-        """A new id for a company (``psc-00001``), case or complaint, never one the registry the
-        run started from already holds."""
-        width = 5 if kind == "psc" else 6
+        """A new id for a company (``psc-00001``), case, complaint, CSO (``cso-001``) or
+        government (``gov-01``), never one the registry the run started from already holds."""
+        width = _ID_WIDTHS.get(kind, 6)
         while True:
             self.counters[kind] += 1
             ident = f"{kind}-{self.counters[kind]:0{width}d}"
@@ -548,20 +551,20 @@ class _Run:
             if wait is not None:
                 self.later(wait, "outside_complaint")
         countries = sorted({c for r in pop.regions.values() for c in r.countries})
-        for i in range(pop.csos):
+        for _ in range(pop.csos):
             self.push(
                 s.start + timedelta(days=rng.randrange(min(90, days))),
                 "member_joins",
-                f"cso-{i + 1:03d}",
+                self.fresh("cso"),
                 ApplicantKind.CSO,
                 rng.choice(countries),
                 priority=0,
             )
-        for i in range(pop.governments):
+        for _ in range(pop.governments):
             self.push(
                 s.start + timedelta(days=rng.randrange(min(90, days))),
                 "member_joins",
-                f"gov-{i + 1:02d}",
+                self.fresh("gov"),
                 ApplicantKind.GOVERNMENT,
                 rng.choice(countries),
                 priority=0,
