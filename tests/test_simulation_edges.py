@@ -71,3 +71,69 @@ def test_a_run_from_a_simulated_history_gives_its_own_csos_and_governments_new_i
     assert {"cso-001", "cso-002", "gov-01"} <= set(result.initial)
     with Registry.from_history(result.history) as reg:
         assert len([s for s in reg.subjects() if s.startswith(("cso-", "gov-"))]) == 6
+
+
+def _certified_in_two_scopes() -> tuple[object, ...]:
+    """The sample registry, where example-marine-44 (ICoCA-certified for maritime work on an
+    ISO 28007 certificate to 2028-09-09) is also certified for land work (PSC.1, to 2029-06-28)."""
+    import attrs
+
+    from icoc.model.events import (
+        Cause,
+        ExternalCertificateRecorded,
+        IcocaApplicationSubmitted,
+        IcocaCertificationGranted,
+    )
+    from icoc.model.members import ServiceDomain
+    from icoc.sample import load_sample
+
+    cid, imp = "example-marine-44", Cause(actor="import")
+    with Registry.from_document(load_sample()) as reg:
+        last = [e for e in reg.history if isinstance(e, ExternalCertificateRecorded) and e.subject == cid][-1]
+        land = attrs.evolve(
+            last.certificate,
+            id="EXT-LAND-1",
+            standard="PSC.1-2012",
+            issued=date(2026, 6, 28),
+            expires=date(2029, 6, 28),
+        )
+        reg.submit(ExternalCertificateRecorded(subject=cid, effective=date(2026, 6, 28), cause=imp, certificate=land))
+        reg.submit(
+            IcocaApplicationSubmitted(subject=cid, effective=date(2026, 6, 28), cause=imp, scope=ServiceDomain.LAND)
+        )
+        reg.submit(
+            IcocaCertificationGranted(
+                subject=cid,
+                effective=date(2026, 6, 29),
+                cause=imp,
+                certification="ICOCA-L1",
+                expires=date(2029, 6, 28),
+                scope=ServiceDomain.LAND,
+            )
+        )
+        assert reg.certification(cid, "maritime").state == reg.certification(cid, "land").state == "icoca_certified"  # type: ignore[union-attr]
+        return reg.history
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_company_certified_in_two_scopes_renews_both(seed: int) -> None:
+    from icoc.simulation import Board, Certification
+
+    scenario = Scenario.from_registry(
+        _certified_in_two_scopes(),
+        date(2026, 7, 1),
+        years=3,
+        certification=Certification(renewal_probability=1.0),
+        board=Board(withdrawal_rate=0.0),
+    )
+    result = run(scenario, seed)
+    with Registry.from_history(result.history) as reg:
+        assert {s: reg.state_of(s) for s in reg.subjects()} == dict(result.final)
+        snap = reg.snapshot(date(2028, 9, 10))
+        if snap.state_of("example-marine-44") in ("member", "certified_member", "affiliate"):
+            # The maritime certification (ISO 28007 to 2028-09-09) was renewed, not left to lapse.
+            assert snap.certification("example-marine-44", "maritime").state != "expired"  # type: ignore[union-attr]
+        snap = reg.snapshot(date(2029, 6, 29))
+        if snap.state_of("example-marine-44") in ("member", "certified_member", "affiliate"):
+            # ...and so was the land certification (PSC.1 to 2029-06-28), after the maritime one.
+            assert snap.certification("example-marine-44", "land").state != "expired"  # type: ignore[union-attr]

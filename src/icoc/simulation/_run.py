@@ -113,6 +113,8 @@ class _Company:
     certificate: ExternalCertificate | None = None
     certificates: int = 0
     certifications: int = 0
+    scope_certificates: int = 0
+    """Certificates renewed for a certification in a second scope (:meth:`_Run.plan_scope_renewal`)."""
     suspension: int = 0
     suspension_cases: list[str] = attrs.Factory(list)
 
@@ -353,6 +355,16 @@ class _Run:
             self.plan_renewal(c)
         elif cert_state in (None, "expired", "withdrawn") and c.pursue:
             self.later(sc.certification.external_delay.draw(rng), "certified_externally", cid, c.epoch)
+        for (process, _), inst in self.reg.states_of(cid).items():
+            # A certification in another scope (land and maritime) on a certificate of its own.
+            other = inst.data.get("certificate")
+            if (
+                process == "certification"
+                and inst.state in ("icoca_certified", "suspended")
+                and isinstance(other, ExternalCertificate)
+                and (c.certificate is None or other.id != c.certificate.id)
+            ):
+                self.plan_scope_renewal(cid, c.epoch, inst.key, other)
         for (process, _), inst in self.reg.states_of(cid).items():
             if process != "self-assessment":
                 continue
@@ -864,6 +876,39 @@ class _Run:
         if self.chance(cert.renewal_probability):
             when = c.certificate.expires - cert.renewal_lead.draw(self.rng)
             self.push(max(when, self.now + timedelta(days=1)), "renewed", c.info.id, c.epoch, c.certificates)
+
+    def plan_scope_renewal(self, cid: str, epoch: int, key: str, cert: ExternalCertificate) -> None:
+        """Renew, before it lapses, the certificate a company's certification in a second scope
+        rests on (only companies carried on from a registry hold two)."""
+        sc = self.sy.certification
+        if self.chance(sc.renewal_probability):
+            when = cert.expires - sc.renewal_lead.draw(self.rng)
+            self.push(max(when, self.now + timedelta(days=1)), "scope_renewed", cid, epoch, key, cert.id)
+
+    def _on_scope_renewed(self, cid: str, epoch: int, key: str, cert_id: str) -> None:
+        c = self.companies[cid]
+        inst = self.reg.instance("certification", key)
+        old = inst.data.get("certificate") if inst is not None else None
+        if (
+            c.epoch != epoch
+            or not self.active(cid)
+            or inst is None
+            or inst.state not in ("icoca_certified", "suspended")
+        ):
+            return
+        if not isinstance(old, ExternalCertificate) or old.id != cert_id:
+            return
+        c.scope_certificates += 1  # not c.certificates: that would cancel the main scope's renewal
+        cert = ExternalCertificate(
+            id=CertificateId(f"{cid}-{key.rpartition('#')[2]}-ext-{c.scope_certificates}"),
+            company=MemberId(cid),
+            standard=old.standard,
+            body=self.rng.choice(_BODIES),
+            issued=self.now,
+            expires=self.expiry(self.now),
+        )
+        self.submit(CertificationRenewed(subject=cid, effective=self.now, cause=_BODY, certificate=cert))
+        self.plan_scope_renewal(cid, epoch, key, cert)
 
     def _on_renewed(self, cid: str, epoch: int, number: int) -> None:
         c = self.companies[cid]
