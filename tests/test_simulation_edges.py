@@ -3,6 +3,7 @@ certified in two scopes, calibration tables with bad tolerances."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -137,3 +138,41 @@ def test_a_company_certified_in_two_scopes_renews_both(seed: int) -> None:
         if snap.state_of("example-marine-44") in ("member", "certified_member", "affiliate"):
             # ...and so was the land certification (PSC.1 to 2029-06-28), after the maritime one.
             assert snap.certification("example-marine-44", "land").state != "expired"  # type: ignore[union-attr]
+
+
+def test_a_scenario_file_over_a_registry_adds_no_generated_population(tmp_path: object) -> None:
+    # Scenario.from_registry leaves the generated population empty; a scenario file that names a
+    # registry (or is given with --registry) and sets only the arrivals must do the same.
+    import contextlib
+    import io
+    from pathlib import Path
+
+    from icoc.cli import main
+    from icoc.sample import sample_text
+    from icoc.simulation import load_scenario
+
+    folder = Path(str(tmp_path))
+    (folder / "reg.json").write_text(sample_text())
+    (folder / "s.yaml").write_text(
+        "start: 2026-01-01\nyears: 1\nregistry: reg.json\npopulation: {arrivals: {member: 2}}\n"
+    )
+    population = load_scenario(folder / "s.yaml").population
+    assert (population.companies, population.csos, population.governments) == (0, 0, 0)
+    assert population.arrivals == {"member": 2}
+    (folder / "b.yaml").write_text("years: 1\npopulation: {arrivals: {member: 2}}\n")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(
+            [
+                "simulate",
+                "--registry",
+                str(folder / "reg.json"),
+                "--scenario",
+                str(folder / "b.yaml"),
+                "--start",
+                "2026-01-01",
+                "--print-scenario",
+            ]
+        )
+    printed = json.loads(out.getvalue())["population"]
+    assert (printed["companies"], printed["csos"], printed["governments"]) == (0, 0, 0)

@@ -281,16 +281,23 @@ def registry_source(file: str | os.PathLike[str], as_of: date | None = None) -> 
     return load_with(p, read)
 
 
-def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None) -> Scenario:
+def scenario_from_data(
+    data: Any, *, where: str | os.PathLike[str] | None = None, for_registry: bool = False
+) -> Scenario:
     """A scenario from plain data: the default scenario with ``data`` merged over it.
 
-    ``where`` is the folder that relative rule-file paths are read from."""
+    ``where`` is the folder that relative rule-file paths are read from. When ``data`` names a
+    ``registry`` (or ``for_registry``: the caller starts it from one, as ``icoc simulate
+    --registry``), the generated population defaults to empty, as :meth:`Scenario.from_registry`
+    makes it: ``companies``, ``csos`` and ``governments`` are 0 unless ``data`` sets them."""
     from icoc.io import structure
 
     if not isinstance(data, Mapping):
         raise InvalidInput(Problem("$", f"expected a scenario object, got {type(data).__name__}"))
     problems = [Problem(f"$.{k}", f"unknown key (expected one of {', '.join(_TOP)})") for k in data if k not in _TOP]
     defaults = scenario_to_data(Scenario())
+    if for_registry or "registry" in data:
+        defaults["population"] = {**defaults["population"], "companies": 0, "csos": 0, "governments": 0}
     values: dict[str, Any] = {}
     for key in ("name", "start", "years", "backend"):
         if key in data:
@@ -356,12 +363,13 @@ def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None
         raise exc.under("$") from None
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], *, for_registry: bool = False) -> Scenario:
     """Read a scenario from a ``.json``, ``.yaml`` or ``.yml`` file; every problem names the file
-    and the path inside it (``scenario.yaml:$.population.companies: ...``)."""
+    and the path inside it (``scenario.yaml:$.population.companies: ...``). ``for_registry``: as
+    :func:`scenario_from_data` (the generated population defaults to empty)."""
     from icoc.io import load_with
 
-    return load_with(path, lambda data: scenario_from_data(data, where=Path(path).parent))
+    return load_with(path, lambda data: scenario_from_data(data, where=Path(path).parent, for_registry=for_registry))
 
 
 def scenario_json(scenario: Scenario) -> str:
