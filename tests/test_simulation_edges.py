@@ -176,3 +176,19 @@ def test_a_scenario_file_over_a_registry_adds_no_generated_population(tmp_path: 
         )
     printed = json.loads(out.getvalue())["population"]
     assert (printed["companies"], printed["csos"], printed["governments"]) == (0, 0, 0)
+
+
+def test_runs_that_cover_none_of_the_tables_years_do_not_score_perfectly() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from icoc.simulation import icoca_figures, score, sweep
+
+    table = icoca_figures()
+    later = Scenario(start=date(2030, 1, 1), years=1, population=Population(companies=5, csos=0, governments=0))
+    cal = score([run(later, 0)], table)
+    assert not cal.rows and not cal.within and cal.total == float("inf")
+    # A sweep whose grid moves the start picks a variant that meets the observed years.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        grid = sweep(later, {"start": [date(2030, 1, 1), date(2025, 1, 1)]}, 1, pool, progress=False)
+    labels, best = grid.best(table)
+    assert labels == {"start": "#1"} and best.rows  # dates are labelled by position

@@ -214,13 +214,15 @@ class Calibration:
 
     @property
     def total(self) -> float:
+        """The mean over figures of their mean error; infinite when the runs cover none of the
+        table's years (nothing was compared: never the best of a sweep)."""
         errors = list(self.per_figure.values())
-        return sum(errors) / len(errors) if errors else 0.0
+        return sum(errors) / len(errors) if errors else math.inf
 
     @property
     def within(self) -> bool:
-        """Every figure-year within tolerance."""
-        return all(r.within for r in self.rows)
+        """Every figure-year within tolerance (False when the runs cover none of them)."""
+        return bool(self.rows) and all(r.within for r in self.rows)
 
     def lines(self) -> list[str]:
         """A plain-text table for people: one line per figure-year, then the totals."""
