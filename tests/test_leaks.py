@@ -257,4 +257,3 @@ def test_cli_outputs_hide_every_marker_below_its_level(tmp_path: Path) -> None:
         assert "withheld" in outs["check table"] or "redacted" in outs["check table"]
         leaks = {k: marks.leaks(v, audience) for k, v in outs.items()}
         assert not {k: v for k, v in leaks.items() if v}, f"leaked to {a}"
-
