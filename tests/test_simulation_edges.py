@@ -192,3 +192,37 @@ def test_runs_that_cover_none_of_the_tables_years_do_not_score_perfectly() -> No
         grid = sweep(later, {"start": [date(2030, 1, 1), date(2025, 1, 1)]}, 1, pool, progress=False)
     labels, best = grid.best(table)
     assert labels == {"start": "#1"} and best.rows  # dates are labelled by position
+
+
+def test_a_company_on_record_without_a_country_can_rejoin() -> None:
+    # A registry need not record a company's country; when such a company withdraws and rejoins,
+    # its new application must not claim the country ''.
+    from icoc.model.events import Admission, Admitted, ApplicantKind, ApplicationSubmitted, DueDiligenceStarted
+    from icoc.model.members import ServiceDomain
+    from icoc.simulation import Board
+
+    events = []
+    for i in range(4):
+        c, on = f"co-{i}", date(2021, 1, 4)
+        events += [
+            ApplicationSubmitted(
+                subject=c,
+                effective=on,
+                applicant=ApplicantKind.COMPANY,
+                name=f"Organisation {i}",
+                provides_security_services=True,
+                services=(ServiceDomain.LAND,),
+            ),
+            DueDiligenceStarted(subject=c, effective=on),
+            Admitted(subject=c, effective=on, admission=Admission.MEMBER),
+        ]
+    scenario = Scenario.from_registry(
+        events,
+        date(2022, 1, 1),
+        years=3,
+        population=Population(companies=0, csos=0, governments=0),
+        board=Board(withdrawal_rate=0.5, rejoin_probability=1.0),
+    )
+    result = run(scenario, 0)
+    rejoined = [e for e in result.history[len(events) :] if isinstance(e, ApplicationSubmitted)]
+    assert rejoined and all(e.country is None for e in rejoined)

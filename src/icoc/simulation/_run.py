@@ -633,7 +633,7 @@ class _Run:
                 cause=_MEMBER,
                 applicant=ApplicantKind.COMPANY,
                 name=f"Simulated Security {info.id[4:]}",
-                country=info.country,
+                country=info.country or None,  # a registry need not record it
                 provides_security_services=True,
                 services=services,
                 swiss_pssa=info.swiss_pssa,
