@@ -207,6 +207,25 @@ def test_no_marker_reaches_an_audience_below_its_level(
     assert not {k: v for k, v in leaks.items() if v}, f"leaked to {audience}"
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(scenario=scenarios())
+def test_simulation_outputs_from_a_registry_hide_every_marker(scenario: tuple[list[Event], Markers]) -> None:
+    """A run from a registry holding confidential text: its public tables, their metadata (the
+    ``.meta.json`` beside a table) and its summary carry no marker above public."""
+    from icoc.simulation import TABLES, Population, Scenario, run
+
+    events, marks = scenario
+    sim = Scenario.from_registry(
+        events, date(2022, 1, 1), years=1, population=Population(companies=0, csos=0, governments=0)
+    )
+    result = run(sim, 0)
+    outputs = {name: result.table(name).to_csv() for name in TABLES}
+    outputs["metadata"] = json.dumps(result.metadata(), default=str)
+    outputs["summary text"] = "\n".join(result.summary_text())
+    leaks = {k: marks.leaks(v, None) for k, v in outputs.items()}
+    assert not {k: v for k, v in leaks.items() if v}
+
+
 def test_cli_outputs_hide_every_marker_below_its_level(tmp_path: Path) -> None:
     """Every command's table, JSON and CSV, at every audience, on a registry full of markers."""
     marks = Markers()

@@ -760,7 +760,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from icoc.errors import InvalidInput, Problem
     from icoc.simulation import Scenario, load_scenario, run, scenario_json
 
-    scenario = load_scenario(args.scenario) if args.scenario else Scenario()
+    scenario = load_scenario(args.scenario, for_registry=bool(args.registry)) if args.scenario else Scenario()
     start = None
     if args.start is not None:
         try:

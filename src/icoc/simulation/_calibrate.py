@@ -69,8 +69,11 @@ class CalibrationTable:
 
 
 def _number(value: Any, path: str) -> float:
+    """A finite number of at least 0 (tolerances and observed counts are never negative)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InvalidInput(Problem(path, f"expected a number, got {preview(value)}"))
+    if value < 0:
+        raise InvalidInput(Problem(path, f"expected a number of at least 0, got {preview(value)}"))
     return float(value)
 
 
@@ -133,9 +136,11 @@ def table_from_data(data: Any) -> CalibrationTable:
         figures.append(
             Observed(figure=name, description=str(spec.get("description", "")), values=values, sources=sources)
         )
+    notes = data.get("notes") or ()
+    if not isinstance(notes, (list, tuple)):
+        problems.append(Problem("$.notes", f"expected a list of notes, got {preview(notes)}"))
     if problems:
         raise InvalidInput(problems)
-    notes = data.get("notes") or ()
     return CalibrationTable(
         title=str(data.get("title", "")),
         figures=tuple(figures),
@@ -209,13 +214,15 @@ class Calibration:
 
     @property
     def total(self) -> float:
+        """The mean over figures of their mean error; infinite when the runs cover none of the
+        table's years (nothing was compared: never the best of a sweep)."""
         errors = list(self.per_figure.values())
-        return sum(errors) / len(errors) if errors else 0.0
+        return sum(errors) / len(errors) if errors else math.inf
 
     @property
     def within(self) -> bool:
-        """Every figure-year within tolerance."""
-        return all(r.within for r in self.rows)
+        """Every figure-year within tolerance (False when the runs cover none of them)."""
+        return bool(self.rows) and all(r.within for r in self.rows)
 
     def lines(self) -> list[str]:
         """A plain-text table for people: one line per figure-year, then the totals."""

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.dates import date_problem
@@ -22,6 +22,10 @@ from icoc.rules._files import load_rules, rule_to_data, rules_from_data
 from icoc.rules._params import DEFAULT_PARAMETERS, Duration, ParameterSet
 from icoc.rules._rule import RuleSet
 from icoc.rules.default import DEFAULT_RULES
+
+if TYPE_CHECKING:
+    from icoc.io import Audience
+
 from icoc.simulation._scenario import (
     Board,
     Cases,
@@ -57,8 +61,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+def scenario_to_data(scenario: Scenario, audience: Audience | None = None) -> dict[str, Any]:
     """Plain data (for JSON or YAML) that :func:`scenario_from_data` reads back to an equal scenario.
+
+    ``audience`` (an :class:`icoc.io.Audience`; everything by default) is who may read the
+    registry a run starts from (``Scenario.origin``): fields above its level are withheld, so
+    such data reads back to an equal scenario only for ``Audience.FULL``. Results and sweeps
+    write their metadata for the public.
 
     Rules are ``"default"`` when unchanged, else the whole rule set as a rule-set document (a
     rule with a ``Custom`` Python predicate is recorded by label and cannot be read back).
@@ -93,7 +102,7 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     if scenario.schedules:
         out["schedules"] = {path: sched.to_data() for path, sched in scenario.schedules.items()}
     if scenario.origin is not None:
-        out["registry"] = unstructure(scenario.origin, audience=Audience.FULL)
+        out["registry"] = unstructure(scenario.origin, audience=audience if audience is not None else Audience.FULL)
     return out
 
 
@@ -272,16 +281,23 @@ def registry_source(file: str | os.PathLike[str], as_of: date | None = None) -> 
     return load_with(p, read)
 
 
-def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None) -> Scenario:
+def scenario_from_data(
+    data: Any, *, where: str | os.PathLike[str] | None = None, for_registry: bool = False
+) -> Scenario:
     """A scenario from plain data: the default scenario with ``data`` merged over it.
 
-    ``where`` is the folder that relative rule-file paths are read from."""
+    ``where`` is the folder that relative rule-file paths are read from. When ``data`` names a
+    ``registry`` (or ``for_registry``: the caller starts it from one, as ``icoc simulate
+    --registry``), the generated population defaults to empty, as :meth:`Scenario.from_registry`
+    makes it: ``companies``, ``csos`` and ``governments`` are 0 unless ``data`` sets them."""
     from icoc.io import structure
 
     if not isinstance(data, Mapping):
         raise InvalidInput(Problem("$", f"expected a scenario object, got {type(data).__name__}"))
     problems = [Problem(f"$.{k}", f"unknown key (expected one of {', '.join(_TOP)})") for k in data if k not in _TOP]
     defaults = scenario_to_data(Scenario())
+    if for_registry or "registry" in data:
+        defaults["population"] = {**defaults["population"], "companies": 0, "csos": 0, "governments": 0}
     values: dict[str, Any] = {}
     for key in ("name", "start", "years", "backend"):
         if key in data:
@@ -354,12 +370,13 @@ def scenario_from_data(data: Any, *, where: str | os.PathLike[str] | None = None
         raise exc.under("$") from None
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+def load_scenario(path: str | os.PathLike[str], *, for_registry: bool = False) -> Scenario:
     """Read a scenario from a ``.json``, ``.yaml`` or ``.yml`` file; every problem names the file
-    and the path inside it (``scenario.yaml:$.population.companies: ...``)."""
+    and the path inside it (``scenario.yaml:$.population.companies: ...``). ``for_registry``: as
+    :func:`scenario_from_data` (the generated population defaults to empty)."""
     from icoc.io import load_with
 
-    return load_with(path, lambda data: scenario_from_data(data, where=Path(path).parent))
+    return load_with(path, lambda data: scenario_from_data(data, where=Path(path).parent, for_registry=for_registry))
 
 
 def scenario_json(scenario: Scenario) -> str:

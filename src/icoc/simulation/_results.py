@@ -198,13 +198,14 @@ class SimulationResult:
     def metadata(self) -> dict[str, Any]:
         """Seed and scenario (as :func:`~icoc.simulation.scenario_to_data`), for files and reports."""
         from icoc import __version__
+        from icoc.io import Audience
         from icoc.simulation._files import scenario_to_data
 
         return {
             "icoc": __version__,
             "seed": self.seed,
             "backend": self.backend,
-            "scenario": scenario_to_data(self.scenario),
+            "scenario": scenario_to_data(self.scenario, Audience.PUBLIC),
         }
 
     def history_document(self) -> History:

@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from icoc.model.certificates import ExternalCertificate
 from icoc.model.complaints import ComplaintKind, ComplaintRoute
+from icoc.model.dates import LAST_DATE
 from icoc.model.events import (
     Admission,
     Admitted,
@@ -91,6 +92,9 @@ _PARAGRAPHS: dict[str, tuple[int, ...]] = {
 
 _LATE = 9
 
+_ID_WIDTHS = {"psc": 5, "cso": 3, "gov": 2}
+"""Digits in the ids a run gives (``psc-00001``, ``cso-001``, ``gov-01``; cases and complaints 6)."""
+
 _PENDING_PROPOSAL_DAYS = 365
 """A registry records no Board decision to keep a member proposed for termination: a proposal
 older than this on the start date of a run from a registry is taken as declined, a younger one
@@ -109,6 +113,8 @@ class _Company:
     certificate: ExternalCertificate | None = None
     certificates: int = 0
     certifications: int = 0
+    scope_certificates: int = 0
+    """Certificates renewed for a certification in a second scope (:meth:`_Run.plan_scope_renewal`)."""
     suspension: int = 0
     suspension_cases: list[str] = attrs.Factory(list)
 
@@ -129,7 +135,7 @@ class _Run:
         self.case_company: dict[str, str] = {}
         self.case_severity: dict[str, str] = {}
         self.complaint_route: dict[str, str] = {}
-        self.counters: dict[str, int] = {"psc": 0, "case": 0, "complaint": 0}
+        self.counters: dict[str, int] = {"psc": 0, "case": 0, "complaint": 0, "cso": 0, "gov": 0}
         self.states: list[YearState] = []
         self.handlers: dict[str, Callable[..., None]] = {
             name[4:]: getattr(self, name) for name in dir(self) if name.startswith("_on_")
@@ -209,9 +215,9 @@ class _Run:
         return None
 
     def fresh(self, kind: str) -> str:
-        """A new id for a company (``psc-00001``), case or complaint, never one the registry the
-        run started from already holds."""
-        width = 5 if kind == "psc" else 6
+        """A new id for a company (``psc-00001``), case, complaint, CSO (``cso-001``) or
+        government (``gov-01``), never one the registry the run started from already holds."""
+        width = _ID_WIDTHS.get(kind, 6)
         while True:
             self.counters[kind] += 1
             ident = f"{kind}-{self.counters[kind]:0{width}d}"
@@ -349,6 +355,16 @@ class _Run:
             self.plan_renewal(c)
         elif cert_state in (None, "expired", "withdrawn") and c.pursue:
             self.later(sc.certification.external_delay.draw(rng), "certified_externally", cid, c.epoch)
+        for (process, _), inst in self.reg.states_of(cid).items():
+            # A certification in another scope (land and maritime) on a certificate of its own.
+            other = inst.data.get("certificate")
+            if (
+                process == "certification"
+                and inst.state in ("icoca_certified", "suspended")
+                and isinstance(other, ExternalCertificate)
+                and (c.certificate is None or other.id != c.certificate.id)
+            ):
+                self.plan_scope_renewal(cid, c.epoch, inst.key, other)
         for (process, _), inst in self.reg.states_of(cid).items():
             if process != "self-assessment":
                 continue
@@ -547,20 +563,20 @@ class _Run:
             if wait is not None:
                 self.later(wait, "outside_complaint")
         countries = sorted({c for r in pop.regions.values() for c in r.countries})
-        for i in range(pop.csos):
+        for _ in range(pop.csos):
             self.push(
                 s.start + timedelta(days=rng.randrange(min(90, days))),
                 "member_joins",
-                f"cso-{i + 1:03d}",
+                self.fresh("cso"),
                 ApplicantKind.CSO,
                 rng.choice(countries),
                 priority=0,
             )
-        for i in range(pop.governments):
+        for _ in range(pop.governments):
             self.push(
                 s.start + timedelta(days=rng.randrange(min(90, days))),
                 "member_joins",
-                f"gov-{i + 1:02d}",
+                self.fresh("gov"),
                 ApplicantKind.GOVERNMENT,
                 rng.choice(countries),
                 priority=0,
@@ -617,7 +633,7 @@ class _Run:
                 cause=_MEMBER,
                 applicant=ApplicantKind.COMPANY,
                 name=f"Simulated Security {info.id[4:]}",
-                country=info.country,
+                country=info.country or None,  # a registry need not record it
                 provides_security_services=True,
                 services=services,
                 swiss_pssa=info.swiss_pssa,
@@ -797,7 +813,7 @@ class _Run:
             standard=StandardId(c.info.standard),
             body=self.rng.choice(_BODIES),
             issued=issued,
-            expires=issued + relativedelta(years=self.sy.certification.validity_years),
+            expires=self.expiry(issued),
         )
         c.certificate = cert
         self.submit(ExternalCertificateRecorded(subject=cid, effective=issued, cause=_BODY, certificate=cert))
@@ -849,12 +865,50 @@ class _Run:
             if self.chance(cert.reapply_probability):
                 self.later(cert.application_delay.draw(self.rng), "icoca_applied", cid, epoch)
 
+    def expiry(self, issued: date) -> date:
+        """A new external certificate's expiry: ``validity_years`` after ``issued``, at the
+        latest the last supported date (a run may end in 2998)."""
+        return min(issued + relativedelta(years=self.sy.certification.validity_years), LAST_DATE)
+
     def plan_renewal(self, c: _Company) -> None:
         cert = self.sy.certification
         assert c.certificate is not None
         if self.chance(cert.renewal_probability):
             when = c.certificate.expires - cert.renewal_lead.draw(self.rng)
             self.push(max(when, self.now + timedelta(days=1)), "renewed", c.info.id, c.epoch, c.certificates)
+
+    def plan_scope_renewal(self, cid: str, epoch: int, key: str, cert: ExternalCertificate) -> None:
+        """Renew, before it lapses, the certificate a company's certification in a second scope
+        rests on (only companies carried on from a registry hold two)."""
+        sc = self.sy.certification
+        if self.chance(sc.renewal_probability):
+            when = cert.expires - sc.renewal_lead.draw(self.rng)
+            self.push(max(when, self.now + timedelta(days=1)), "scope_renewed", cid, epoch, key, cert.id)
+
+    def _on_scope_renewed(self, cid: str, epoch: int, key: str, cert_id: str) -> None:
+        c = self.companies[cid]
+        inst = self.reg.instance("certification", key)
+        old = inst.data.get("certificate") if inst is not None else None
+        if (
+            c.epoch != epoch
+            or not self.active(cid)
+            or inst is None
+            or inst.state not in ("icoca_certified", "suspended")
+        ):
+            return
+        if not isinstance(old, ExternalCertificate) or old.id != cert_id:
+            return
+        c.scope_certificates += 1  # not c.certificates: that would cancel the main scope's renewal
+        cert = ExternalCertificate(
+            id=CertificateId(f"{cid}-{key.rpartition('#')[2]}-ext-{c.scope_certificates}"),
+            company=MemberId(cid),
+            standard=old.standard,
+            body=self.rng.choice(_BODIES),
+            issued=self.now,
+            expires=self.expiry(self.now),
+        )
+        self.submit(CertificationRenewed(subject=cid, effective=self.now, cause=_BODY, certificate=cert))
+        self.plan_scope_renewal(cid, epoch, key, cert)
 
     def _on_renewed(self, cid: str, epoch: int, number: int) -> None:
         c = self.companies[cid]
@@ -870,7 +924,7 @@ class _Run:
             standard=StandardId(c.info.standard),
             body=self.rng.choice(_BODIES),
             issued=issued,
-            expires=issued + relativedelta(years=self.sy.certification.validity_years),
+            expires=self.expiry(issued),
         )
         c.certificate = cert
         self.submit(CertificationRenewed(subject=cid, effective=issued, cause=_BODY, certificate=cert))

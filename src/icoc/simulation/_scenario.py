@@ -625,7 +625,7 @@ class Scenario:
                     "rule parameters have their own dates (parameters: {NAME: {DATE: VALUE}})",
                 )
             try:
-                current = _lookup(self, path.split("."))
+                current = _scheduled_value(self, path.split("."))
             except (KeyError, AttributeError, TypeError):
                 raise InvalidInput(Problem(f"Scenario.{where}", "no such field in a scenario")) from None
             if isinstance(current, bool) or not isinstance(current, (int, float)):
@@ -635,7 +635,9 @@ class Scenario:
                     raise _bad(self, f"{where}.{year}", f"expected a whole number, got {preview(value)}")
                 head, *rest = path.split(".")
                 try:
-                    _replace(getattr(self, head), rest, int(value) if isinstance(current, int) else float(value))
+                    _replace(
+                        getattr(self, head), rest, int(value) if isinstance(current, int) else float(value), insert=True
+                    )
                 except InvalidInput as exc:
                     raise InvalidInput([Problem(f"Scenario.{where}.{year}", p.message) for p in exc.problems]) from None
 
@@ -647,10 +649,10 @@ class Scenario:
         parts: dict[str, Any] = {}
         for path, sched in self.schedules.items():
             head, *rest = path.split(".")
-            current = _lookup(self, path.split("."))
+            current = _scheduled_value(self, path.split("."))
             value = sched.at(year)
             part = parts.get(head, getattr(self, head))
-            parts[head] = _replace(part, rest, int(value) if isinstance(current, int) else float(value))
+            parts[head] = _replace(part, rest, int(value) if isinstance(current, int) else float(value), insert=True)
         return attrs.evolve(self, **parts)
 
     def scheduled(self, path: str, values: Schedule | Mapping[int, float]) -> Scenario:
@@ -830,17 +832,31 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def _replace(obj: Any, parts: list[str], value: Any) -> Any:
+def _scheduled_value(obj: Any, parts: list[str]) -> Any:
+    """The number at ``parts`` a schedule replaces: 0.0 for a key its mapping leaves out
+    (``population.arrivals.member`` when ``arrivals`` is empty; the mapping's validator judges
+    the key)."""
+    try:
+        return _lookup(obj, parts)
+    except KeyError:
+        if len(parts) > 1 and isinstance(_lookup(obj, parts[:-1]), Mapping):
+            return 0.0
+        raise
+
+
+def _replace(obj: Any, parts: list[str], value: Any, insert: bool = False) -> Any:
+    """``obj`` with the value at ``parts`` replaced. A mapping of rates may gain a key
+    (termination_rates, arrivals: absent means 0; its owner's validator then checks the key), and
+    ``insert`` lets any mapping gain the last key; other mappings only change existing keys."""
     head, rest = parts[0], parts[1:]
     if isinstance(obj, Mapping):
-        # A mapping of rates may gain a key (termination_rates, arrivals: absent means 0); its
-        # owner's validator then checks the key. Other mappings only change existing keys.
-        if head not in obj and (rest or not _is_number(value) or not all(_is_number(x) for x in obj.values())):
+        rates = _is_number(value) and all(_is_number(x) for x in obj.values())
+        if head not in obj and (rest or not (insert or rates)):
             raise KeyError(head)
         new = dict(obj)
-        new[head] = _replace(obj[head], rest, value) if rest else value
+        new[head] = _replace(obj[head], rest, value, insert) if rest else value
         return new
     if not attrs.has(type(obj)) or head not in attrs.fields_dict(type(obj)):
         raise AttributeError(head)
-    inner = _replace(getattr(obj, head), rest, value) if rest else value
+    inner = _replace(getattr(obj, head), rest, value, insert) if rest else value
     return attrs.evolve(obj, **{head: inner})

@@ -49,13 +49,14 @@ class SweepResult:
     def metadata(self) -> dict[str, Any]:
         """The base scenario, the grid's labels and the seeds."""
         from icoc import __version__
+        from icoc.io import Audience
         from icoc.simulation._files import scenario_to_data
 
         return {
             "icoc": __version__,
             "seeds": list(self.seeds),
             "grid": {k: list(v) for k, v in zip(self.grid_keys, self.grid_labels, strict=True)},
-            "scenario": scenario_to_data(self.scenario),
+            "scenario": scenario_to_data(self.scenario, Audience.PUBLIC),
         }
 
     def frame(self) -> pd.DataFrame:
