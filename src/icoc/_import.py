@@ -140,7 +140,7 @@ from icoc.model.members import (
 )
 from icoc.model.monitoring import CaseStage, ComplianceCase, CorrectiveActionPlan, SelfAssessment
 from icoc.model.sensitivity import Sensitivity, withheld
-from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
+from icoc.rules import DEFAULT_PARAMETERS, ParameterSet
 
 if TYPE_CHECKING:
     from icoc.model.members import Company

@@ -33,13 +33,28 @@ from icoc.model.events import (
 )
 from icoc.model.members import ServiceDomain
 from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
-from icoc.rules._engine import NO_JOURNAL, Backend, Journal, NativeBackend, Obligation, RulesEngine
-from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
-from icoc.rules._rule import RuleSet
-from icoc.rules._validate import check_rules
+from icoc.rules import (
+    DEFAULT_PARAMETERS,
+    NO_JOURNAL,
+    Backend,
+    Journal,
+    NativeBackend,
+    Obligation,
+    ParameterSet,
+    RulesEngine,
+    RuleSet,
+    check_rules,
+)
 from icoc.rules.default import DEFAULT_RULES
-from icoc.workflows import PROCESSES, subject_kind_of_application
-from icoc.workflows._table import NONE, PREVIOUS, Instance, SubjectKind, TransitionTable
+from icoc.workflows import (
+    NONE,
+    PREVIOUS,
+    PROCESSES,
+    Instance,
+    SubjectKind,
+    TransitionTable,
+    subject_kind_of_application,
+)
 from icoc.workflows.certification import leading
 
 if TYPE_CHECKING:
@@ -1001,7 +1016,7 @@ def _backend(backend: str | Backend, rules: RuleSet) -> Backend:
     if backend == "native":
         return NativeBackend(rules)
     if backend == "durable":
-        from icoc.rules._durable import DurableBackend
+        from icoc.rules import DurableBackend
 
         return DurableBackend(rules)
     raise InvalidInput(Problem("backend", f"unknown rules backend {backend!r} (native or durable)"))

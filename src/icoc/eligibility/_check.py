@@ -17,7 +17,7 @@ from icoc.model.listed import ListedFact, UnregisteredCompany
 from icoc.model.monitoring import Severity
 from icoc.model.standards import CertificationBody
 from icoc.rules import Obligation, ObligationStatus
-from icoc.workflows._table import Instance, SubjectKind
+from icoc.workflows import Instance, SubjectKind
 from icoc.workflows.certification import leading, resting_on, scope_of_instance
 
 __all__ = ["Consequence", "Decision", "Outcome", "Result", "Verdict", "check", "check_all", "verdict_of"]

@@ -37,7 +37,7 @@ from icoc.model.events import Cause, Event, Fact
 from icoc.rules._facts import COMPANY_FACT_NAMES, LazyFacts, fact_level, facts_for
 from icoc.rules._params import ParameterSet
 from icoc.rules._rule import Rule, RuleSet
-from icoc.workflows._table import GuardContext, Instance, SubjectKind
+from icoc.workflows import GuardContext, Instance, SubjectKind
 
 __all__ = ["Backend", "NativeBackend", "Obligation", "ObligationStatus", "RulesEngine"]
 
@@ -172,6 +172,7 @@ class _NoJournal(Journal):
 
 
 NO_JOURNAL: Journal = _NoJournal()
+"""The journal of work outside a transaction (a bulk load): it records nothing."""
 
 
 class RulesEngine:

@@ -14,7 +14,7 @@ from icoc.model.certificates import ExternalCertificate
 from icoc.model.events import payload_level
 from icoc.model.members import ServiceDomain
 from icoc.model.sensitivity import Sensitivity
-from icoc.workflows._table import GuardContext, Instance, SubjectKind
+from icoc.workflows import GuardContext, Instance, SubjectKind
 from icoc.workflows.certification import certifications_of, leading, scope_of_instance
 from icoc.workflows.company_status import latest_completed_self_assessment
 

@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.dates import date_problem
-from icoc.rules._files import load_rules, rule_to_data, rules_from_data
-from icoc.rules._params import DEFAULT_PARAMETERS, Duration, ParameterSet
-from icoc.rules._rule import RuleSet
+from icoc.rules import DEFAULT_PARAMETERS, Duration, ParameterSet, RuleSet, load_rules, rule_to_data, rules_from_data
 from icoc.rules.default import DEFAULT_RULES
 
 if TYPE_CHECKING:

@@ -18,8 +18,7 @@ from icoc.model.complaints import ComplaintKind, ComplaintRoute
 from icoc.model.dates import LAST_DATE
 from icoc.model.events import Event, Ground, History
 from icoc.model.monitoring import ConcernCategory, Severity
-from icoc.rules._params import DEFAULT_PARAMETERS, ParameterSet
-from icoc.rules._rule import RuleSet
+from icoc.rules import DEFAULT_PARAMETERS, ParameterSet, RuleSet
 from icoc.rules.default import DEFAULT_RULES
 
 __all__ = [

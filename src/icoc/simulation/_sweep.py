@@ -112,7 +112,7 @@ class SweepResult:
 def _label(value: Any, index: int) -> str:
     if isinstance(value, (str, int, float, bool)):
         return str(value)
-    from icoc.rules._params import Duration
+    from icoc.rules import Duration
 
     if isinstance(value, Duration):
         return str(value)

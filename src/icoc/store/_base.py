@@ -106,7 +106,7 @@ class RepairReport:
 
 def encode_event(event: Event) -> str:
     """Compact JSON of a faithful (full-audience) event; stores are not exports."""
-    from icoc.io._convert import converter
+    from icoc.io import converter
 
     if not isinstance(event, Event):
         raise InvalidInput(Problem("events", f"expected an Event, got {type(event).__name__}"))
@@ -115,7 +115,7 @@ def encode_event(event: Event) -> str:
 
 def decode_event(data: Any) -> Event:
     """An event from its stored JSON data; InvalidInput if it is not one."""
-    from icoc.io._convert import structure
+    from icoc.io import structure
 
     return structure(data, Event)
 
@@ -135,7 +135,7 @@ class _Decoder:
     def _hook(self, tag: str) -> tuple[type[Event], Any]:
         from cattrs.gen import make_dict_structure_fn, override
 
-        from icoc.io._convert import converter
+        from icoc.io import converter
         from icoc.model.events import EVENTS_BY_TYPE, Cause
 
         cls = EVENTS_BY_TYPE[tag]
