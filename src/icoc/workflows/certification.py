@@ -127,7 +127,7 @@ _STANDING_ORDER = ("icoca_certified", "suspended", "icoca_review", "externally_c
 
 
 def leading(instances: Iterable[Instance]) -> Instance | None:
-    """The certification that says most for the company: one in force (the one running longest),
+    """The certification that says most for the company: one in force (the latest to enter its state),
     else suspended, under review, externally certified, expired, withdrawn; ``None`` for none."""
     best: Instance | None = None
     for inst in instances:
