@@ -114,6 +114,14 @@ def _one_per_scope(
     for (company, scope), chain in chains.items():
         chain.sort(key=lambda t: (t[1].granted, t[1].id))
         for (j, earlier, lapse), (i, later, _) in pairwise(chain):
+            if earlier.status is IcocaCertificationStatus.CERTIFIED and later.granted >= lapse:
+                yield problem(
+                    f"icoca_certifications[{j}].status",
+                    f"certified, but it ended on {lapse.isoformat()} and {company}'s {scope.value} certification "
+                    f"{later.id!r} (icoca_certifications[{i}]) followed it on {later.granted.isoformat()}: record it "
+                    "as expired or withdrawn",
+                )
+                continue
             if earlier.status is IcocaCertificationStatus.WITHDRAWN or later.granted >= lapse:
                 continue
             yield problem(

@@ -887,6 +887,10 @@ def registries(draw: st.DrawFn, *, max_companies: int = 5, as_of: date | None = 
                     status is IcocaCertificationStatus.SUSPENDED and base.status is ExternalCertificateStatus.WITHDRAWN
                 ):
                     certificates[-1] = base = attrs.evolve(base, status=ExternalCertificateStatus.VALID)
+                certified = status is IcocaCertificationStatus.CERTIFIED
+                if certified and base.expires <= as_of:
+                    # A certification recorded as certified is in force on the document's date.
+                    certificates[-1] = base = attrs.evolve(base, expires=_day(draw, as_of + _DAY, as_of + _YEAR))
                 icoca.append(
                     draw(
                         icoca_certifications(
@@ -894,7 +898,7 @@ def registries(draw: st.DrawFn, *, max_companies: int = 5, as_of: date | None = 
                             based_on=base,
                             status=status,
                             as_of=as_of,
-                            in_force_on=as_of if must_certify else None,
+                            in_force_on=as_of if certified else None,
                         )
                     )
                 )
