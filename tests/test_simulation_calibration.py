@@ -165,6 +165,10 @@ def test_cli_simulates_from_a_registry_file(tmp_path: Path, capsys: pytest.Captu
     assert main(["simulate", "--registry", str(tmp_path / "missing.json")]) == 2
     assert "missing.json" in capsys.readouterr().err
     assert main(["simulate", "--registry", str(reg), "--start", "June"]) == 2
+    capsys.readouterr()
+    # a start after the document's date names the option the user typed, not the library's argument
+    assert main(["simulate", "--registry", str(reg), "--start", "2027-01-01"]) == 2
+    assert capsys.readouterr().err.startswith("icoc: error: --start: 2027-01-01 is after the registry's date")
 
 
 def test_from_a_bidder_list_read_by_icoc_bidders(tmp_path: Path) -> None:

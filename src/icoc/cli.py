@@ -778,7 +778,12 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             keep -= {"population", "name"}
         fields = {name: getattr(scenario, name) for name in keep}
         fields.setdefault("name", f"from {Path(args.registry).name}")
-        scenario = Scenario.from_registry(source, start, **fields)
+        try:
+            scenario = Scenario.from_registry(source, start, **fields)
+        except InvalidInput as exc:  # the library's `start` is the command's --start
+            raise InvalidInput(
+                Problem("--start" if p.path == "start" else p.path, p.message) for p in exc.problems
+            ) from None
     elif start is not None:
         scenario = scenario.updated("start", start)
     if args.companies is not None:
