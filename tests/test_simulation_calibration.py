@@ -169,6 +169,11 @@ def test_cli_simulates_from_a_registry_file(tmp_path: Path, capsys: pytest.Captu
     # a start after the document's date names the option the user typed, not the library's argument
     assert main(["simulate", "--registry", str(reg), "--start", "2027-01-01"]) == 2
     assert capsys.readouterr().err.startswith("icoc: error: --start: 2027-01-01 is after the registry's date")
+    bidders = tmp_path / "bidders.csv"
+    assert main(["template", "--format", "csv", "--out", str(bidders)]) == 0
+    capsys.readouterr()
+    assert main(["simulate", "--registry", str(bidders)]) == 2  # a bidder list holds no date of its own
+    assert "(--start on the command line)" in capsys.readouterr().err
 
 
 def test_from_a_bidder_list_read_by_icoc_bidders(tmp_path: Path) -> None:
