@@ -134,3 +134,18 @@ def test_demo_shows_eligibility_under_every_built_in_policy(capsys: pytest.Captu
     section = out.split("Procurement eligibility", 1)[1].split("Simulation", 1)[0]
     assert "icoca-good-standing" in section and "maritime" in section
     assert len([p for p in BUILTIN_POLICIES if p[:20] in section]) == len(BUILTIN_POLICIES)
+
+
+def test_check_member_that_is_not_a_company_is_a_user_mistake(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # --member naming a government or a complaint is exit 2 naming --member, not a NOT ELIGIBLE verdict
+    from icoc.sample import sample_text
+
+    doc = tmp_path / "s.json"
+    doc.write_text(sample_text(), encoding="utf-8")
+    code, out, err = run(capsys, "check", str(doc), "--member", "gov-ch")
+    assert code == 2 and out == ""
+    assert err == "icoc: error: --member: 'gov-ch' is not a private security company (check decides for companies)\n"
+    code, _, err = run(capsys, "check", str(doc), "--member", "nobody")
+    assert code == 2 and err == f"icoc: error: --member: no company with id 'nobody' in {doc}\n"

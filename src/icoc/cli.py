@@ -530,6 +530,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
     else:
         reg, as_of, doc_or_none = _open_registry_and_document(args.registry, args.as_of, args.rules)
         members = args.member or reg.subjects(SubjectKind.COMPANY)
+        if args.member:  # check decides for companies: anything else is the user's mistake, before any output
+            companies, known = set(reg.subjects(SubjectKind.COMPANY)), set(reg.subjects())
+            wrong = [
+                Problem("--member", f"{m!r} is not a private security company (check decides for companies)")
+                if m in known
+                else Problem("--member", f"no company with id {m!r} in {args.registry}")
+                for m in args.member
+                if m not in companies
+            ]
+            if wrong:
+                raise InvalidInput(wrong)
         for m in members:
             reg.state_of(m)  # unknown ids fail before any output
         listed = doc_or_none.listed if doc_or_none is not None else ()
