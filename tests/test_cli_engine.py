@@ -149,3 +149,22 @@ def test_check_member_that_is_not_a_company_is_a_user_mistake(
     assert err == "icoc: error: --member: 'gov-ch' is not a private security company (check decides for companies)\n"
     code, _, err = run(capsys, "check", str(doc), "--member", "nobody")
     assert code == 2 and err == f"icoc: error: --member: no company with id 'nobody' in {doc}\n"
+
+
+def test_parameters_as_json_are_typed_and_read_back_by_a_scenario(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # `rules --parameters --format json` writes values a scenario's `parameters:` accepts as they
+    # stand: true/false and integers as JSON, not the strings "True" and "3".
+    from icoc.rules import DEFAULT_PARAMETERS
+    from icoc.simulation import load_scenario
+
+    code, out, _ = run(capsys, "rules", "--parameters", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and {type(v) for r in rows for v in r["values"].values()} == {bool, int, str}
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps({"parameters": {r["name"]: r["values"] for r in rows}}), encoding="utf-8")
+    params = load_scenario(scenario).parameters
+    for p in DEFAULT_PARAMETERS:
+        for step in p.history:
+            assert params.value(p.name, step.effective_from) == step.value, p.name

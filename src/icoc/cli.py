@@ -336,7 +336,11 @@ def _cmd_rules(args: argparse.Namespace) -> int:
             {
                 "name": p.name,
                 "mark": p.mark.value,
-                "values": {s.effective_from.isoformat(): str(s.value) for s in p.history},
+                # as a scenario's `parameters:` reads them: true/false, integers, ISO dates, "30 days"
+                "values": {
+                    s.effective_from.isoformat(): s.value if isinstance(s.value, (bool, int)) else str(s.value)
+                    for s in p.history
+                },
                 "description": p.description,
                 "reference": p.reference,
             }
@@ -349,7 +353,8 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         for row in rows:
             values = row["values"]
             assert isinstance(values, dict)
-            shown = "; ".join(v if d == "0001-01-01" else f"{v} from {d}" for d, v in values.items())
+            texts = {d: json.dumps(v) if isinstance(v, bool) else str(v) for d, v in values.items()}
+            shown = "; ".join(v if d == "0001-01-01" else f"{v} from {d}" for d, v in texts.items())
             table.add_row(str(row["name"]), str(row["mark"]), shown, str(row["reference"]))
         _print(table)
         return EXIT_OK
