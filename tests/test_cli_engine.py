@@ -168,3 +168,11 @@ def test_parameters_as_json_are_typed_and_read_back_by_a_scenario(
     for p in DEFAULT_PARAMETERS:
         for step in p.history:
             assert params.value(p.name, step.effective_from) == step.value, p.name
+
+
+def test_check_until_not_after_the_decision_date_names_the_option(
+    capsys: pytest.CaptureFixture[str], history: Path
+) -> None:
+    code, out, err = run(capsys, "check", str(history), "--as-of", "2026-03-01", "--until", "2026-03-01")
+    assert code == 2 and out == ""
+    assert err == "icoc: error: --until: 2026-03-01 is not after the decision date 2026-03-01\n"

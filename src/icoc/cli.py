@@ -495,6 +495,14 @@ def _add_report(sub: _Sub) -> None:
 _BIDDER_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 
+def _until_after(until: date | None, as_of: date) -> None:
+    """A contract period must end after the decision date: said of --until, before any output."""
+    from icoc.errors import InvalidInput, Problem
+
+    if until is not None and until <= as_of:
+        raise InvalidInput(Problem("--until", f"{until} is not after the decision date {as_of}"))
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -519,6 +527,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from icoc.rules import DEFAULT_PARAMETERS, DEFAULT_RULES, load_rules
 
         as_of = args.as_of or date.today()  # the CLI may default the date; the library never does
+        _until_after(args.until, as_of)
         rules = load_rules(args.rules) if args.rules else DEFAULT_RULES
         _, raw = read_rows(args.registry)
         doc = document_from_rows(raw, source=str(Path(args.registry)), as_of=as_of)
@@ -534,6 +543,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         parameters, rule_set = DEFAULT_PARAMETERS, rules
     else:
         reg, as_of, doc_or_none = _open_registry_and_document(args.registry, args.as_of, args.rules)
+        _until_after(args.until, as_of)
         members = args.member or reg.subjects(SubjectKind.COMPANY)
         if args.member:  # check decides for companies: anything else is the user's mistake, before any output
             companies, known = set(reg.subjects(SubjectKind.COMPANY)), set(reg.subjects())
