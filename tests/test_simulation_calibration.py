@@ -327,3 +327,19 @@ def test_a_rate_absent_from_its_mapping_can_be_scheduled_updated_and_swept(tmp_p
     (tmp_path / "bad.yaml").write_text('schedules:\n  board.nope: {"2022": 1}\n', encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"bad\.yaml:\$\.schedules\.board\.nope: no such field"):
         load_scenario(tmp_path / "bad.yaml")
+
+
+@pytest.mark.parametrize(
+    "argv, line",
+    [
+        (["--years", "0"], "icoc: error: --years: 0 is not at least 1\n"),
+        (["--companies", "-5"], "icoc: error: --companies: expected a whole number of at least 0, got -5\n"),
+    ],
+)
+def test_cli_simulate_out_of_range_options_name_the_option(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from icoc.cli import main
+
+    assert main(["simulate", *argv]) == 2
+    assert capsys.readouterr().err == line

@@ -812,12 +812,16 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             ) from None
     elif start is not None:
         scenario = scenario.updated("start", start)
-    if args.companies is not None:
-        scenario = scenario.updated("population.companies", args.companies)
-    if args.years is not None:
-        scenario = scenario.updated("years", args.years)
-    if args.backend is not None:
-        scenario = scenario.updated("backend", args.backend)
+    for option, path, value in (
+        ("--companies", "population.companies", args.companies),
+        ("--years", "years", args.years),
+        ("--backend", "backend", args.backend),
+    ):
+        if value is not None:
+            try:
+                scenario = scenario.updated(path, value)
+            except InvalidInput as exc:  # the scenario names its field; the user typed the option
+                raise InvalidInput(Problem(option, p.message) for p in exc.problems) from None
     if args.print_scenario:
         sys.stdout.write(scenario_json(scenario) + "\n")
         return EXIT_OK
