@@ -176,3 +176,11 @@ def test_check_until_not_after_the_decision_date_names_the_option(
     code, out, err = run(capsys, "check", str(history), "--as-of", "2026-03-01", "--until", "2026-03-01")
     assert code == 2 and out == ""
     assert err == "icoc: error: --until: 2026-03-01 is not after the decision date 2026-03-01\n"
+
+
+def test_explain_help_says_the_audience_applies_to_its_text_too(capsys: pytest.CaptureFixture[str]) -> None:
+    # explain redacts its text as well as its JSON; check only its JSON
+    assert main(["explain", "--help"]) == 0
+    assert "who the text or JSON is for" in " ".join(capsys.readouterr().out.split())
+    assert main(["check", "--help"]) == 0
+    assert "who the JSON is for" in " ".join(capsys.readouterr().out.split())

@@ -423,7 +423,7 @@ def _add_explain(sub: _Sub) -> None:
     p.add_argument("member", metavar="MEMBER", help="the member (or case, complaint) id")
     _registry_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
-    _audience_option(p)
+    _audience_option(p, "the text or JSON")
     p.set_defaults(handler=_cmd_explain)
 
 
@@ -938,13 +938,13 @@ def _audience(text: str) -> Any:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _audience_option(p: argparse.ArgumentParser) -> None:
+def _audience_option(p: argparse.ArgumentParser, what: str = "the JSON") -> None:
     p.add_argument(
         "--audience",
         type=_audience,
         default="public",
         metavar="WHO",
-        help="who the JSON is for: public (default), members, company:ID, secretariat, confidential or full; "
+        help=f"who {what} is for: public (default), members, company:ID, secretariat, confidential or full; "
         "fields above it are replaced by a [redacted: LEVEL] marker",
     )
 
