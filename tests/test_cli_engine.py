@@ -184,3 +184,24 @@ def test_explain_help_says_the_audience_applies_to_its_text_too(capsys: pytest.C
     assert "who the text or JSON is for" in " ".join(capsys.readouterr().out.split())
     assert main(["check", "--help"]) == 0
     assert "who the JSON is for" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "{f}"],
+        ["explain", "{f}", "north-shield"],
+        ["report", "monitoring", "{f}", "--year", "2025"],
+        ["demo", "--file", "{f}"],
+    ],
+)
+def test_a_bidder_list_given_where_a_registry_is_read_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]
+) -> None:
+    # was "t.csv:$: not valid JSON: Expecting value at line 1 column 1"
+    bidders = tmp_path / "bidders.csv"
+    assert main(["template", "--out", str(bidders)]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, *[a.replace("{f}", str(bidders)) for a in argv])
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"icoc: error: {bidders}: a bidder list (CSV, XLSX) is read by `icoc check`")

@@ -884,10 +884,25 @@ def _sample() -> RegistryDocument:
     return load_sample()
 
 
+def _refuse_bidder_list(path: str) -> None:
+    """A bidder list where a registry is read: say so (reading it as JSON would say "not valid JSON")."""
+    from icoc.errors import InvalidInput, Problem
+
+    if path != "-" and path.lower().endswith(_BIDDER_SUFFIXES):
+        raise InvalidInput(
+            Problem(
+                path,
+                "a bidder list (CSV, XLSX) is read by `icoc check` and `icoc simulate --registry`; "
+                "this command reads a registry file (JSON or YAML)",
+            )
+        )
+
+
 def _read_registry(path: str) -> RegistryDocument:
     from icoc.io import load, structure
     from icoc.model import RegistryDocument
 
+    _refuse_bidder_list(path)
     if path == "-":
         return structure(_stdin_data(), RegistryDocument)
     return load(path, RegistryDocument)
@@ -977,6 +992,7 @@ def _open_registry_and_document(
     from icoc.registry import Registry
     from icoc.rules import DEFAULT_RULES, load_rules
 
+    _refuse_bidder_list(path)
     rules = load_rules(rules_file) if rules_file else DEFAULT_RULES
     data = _stdin_data() if path == "-" else read_data(path)
     doc: RegistryDocument | None = None
