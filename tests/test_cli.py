@@ -171,3 +171,21 @@ def test_import_stays_light(module: str) -> None:
     loaded = json.loads(run.stdout)
     heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY or m.startswith(HEAVY))
     assert heavy == [], f"import {module} loaded {heavy}"
+
+
+def test_docs_cli_lists_every_option_of_every_command() -> None:
+    # docs/cli.md is the reference: each command's row names every long option its parser takes.
+    import argparse
+
+    from icoc.cli import build_parser
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = {}
+    for name, parser in sub.choices.items():
+        row = " ".join(line for line in text.splitlines() if line.startswith(f"| `icoc {name}"))
+        assert row, f"no row for icoc {name} in docs/cli.md"
+        options = {o for a in parser._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+        if absent := sorted(o for o in options if o not in row):
+            missing[name] = absent
+    assert missing == {}

@@ -134,3 +134,74 @@ def test_demo_shows_eligibility_under_every_built_in_policy(capsys: pytest.Captu
     section = out.split("Procurement eligibility", 1)[1].split("Simulation", 1)[0]
     assert "icoca-good-standing" in section and "maritime" in section
     assert len([p for p in BUILTIN_POLICIES if p[:20] in section]) == len(BUILTIN_POLICIES)
+
+
+def test_check_member_that_is_not_a_company_is_a_user_mistake(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # --member naming a government or a complaint is exit 2 naming --member, not a NOT ELIGIBLE verdict
+    from icoc.sample import sample_text
+
+    doc = tmp_path / "s.json"
+    doc.write_text(sample_text(), encoding="utf-8")
+    code, out, err = run(capsys, "check", str(doc), "--member", "gov-ch")
+    assert code == 2 and out == ""
+    assert err == "icoc: error: --member: 'gov-ch' is not a private security company (check decides for companies)\n"
+    code, _, err = run(capsys, "check", str(doc), "--member", "nobody")
+    assert code == 2 and err == f"icoc: error: --member: no company with id 'nobody' in {doc}\n"
+
+
+def test_parameters_as_json_are_typed_and_read_back_by_a_scenario(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # `rules --parameters --format json` writes values a scenario's `parameters:` accepts as they
+    # stand: true/false and integers as JSON, not the strings "True" and "3".
+    from icoc.rules import DEFAULT_PARAMETERS
+    from icoc.simulation import load_scenario
+
+    code, out, _ = run(capsys, "rules", "--parameters", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and {type(v) for r in rows for v in r["values"].values()} == {bool, int, str}
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps({"parameters": {r["name"]: r["values"] for r in rows}}), encoding="utf-8")
+    params = load_scenario(scenario).parameters
+    for p in DEFAULT_PARAMETERS:
+        for step in p.history:
+            assert params.value(p.name, step.effective_from) == step.value, p.name
+
+
+def test_check_until_not_after_the_decision_date_names_the_option(
+    capsys: pytest.CaptureFixture[str], history: Path
+) -> None:
+    code, out, err = run(capsys, "check", str(history), "--as-of", "2026-03-01", "--until", "2026-03-01")
+    assert code == 2 and out == ""
+    assert err == "icoc: error: --until: 2026-03-01 is not after the decision date 2026-03-01\n"
+
+
+def test_explain_help_says_the_audience_applies_to_its_text_too(capsys: pytest.CaptureFixture[str]) -> None:
+    # explain redacts its text as well as its JSON; check only its JSON
+    assert main(["explain", "--help"]) == 0
+    assert "who the text or JSON is for" in " ".join(capsys.readouterr().out.split())
+    assert main(["check", "--help"]) == 0
+    assert "who the JSON is for" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "{f}"],
+        ["explain", "{f}", "north-shield"],
+        ["report", "monitoring", "{f}", "--year", "2025"],
+        ["demo", "--file", "{f}"],
+    ],
+)
+def test_a_bidder_list_given_where_a_registry_is_read_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]
+) -> None:
+    # was "t.csv:$: not valid JSON: Expecting value at line 1 column 1"
+    bidders = tmp_path / "bidders.csv"
+    assert main(["template", "--out", str(bidders)]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, *[a.replace("{f}", str(bidders)) for a in argv])
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"icoc: error: {bidders}: a bidder list (CSV, XLSX) is read by `icoc check`")

@@ -383,3 +383,18 @@ def test_check_all_refuses_an_unknown_member_before_deciding_anything(reg: icoc.
         for d in check_all(reg, as_of=AS_OF, members=["good", "nobody"]):
             decided.append(d)
     assert decided == []
+
+
+def test_a_missing_standard_lists_the_company_certificates_with_those_not_in_force_marked() -> None:
+    # The sample's example-risk-37 holds four PSC.1 certificates, three of them expired: the
+    # reason must not present the expired ones as held.
+    from icoc.eligibility import BUILTIN_POLICIES, check
+    from icoc.sample import load_sample
+
+    doc = load_sample()
+    reg = icoc.Registry.from_document(doc)
+    reg.advance_to(doc.as_of)
+    decision = check(reg, "example-risk-37", BUILTIN_POLICIES["maritime"], as_of=doc.as_of)
+    reason = next(o.reason for o in decision.outcomes if "ISO-28007" in o.reason)
+    assert "(its certificates: PSC.1-2012 (EXT-0055, expired 2019-06-19)" in reason
+    assert reason.endswith("PSC.1-2012 (EXT-0058))") and "holds" not in reason

@@ -295,6 +295,14 @@ def test_text_that_is_not_json_raises_invalid_input_at_the_root(text: str | byte
     assert "not valid JSON" in str(err.value)
 
 
+def test_an_unterminated_string_is_reported_once_with_its_line_and_column() -> None:
+    # json's message ends "starting at"; the error must not read "starting at at line".
+    with pytest.raises(InvalidInput) as err:
+        io.loads('{"as_of": "2024-01-01", "companies": [{"id": "acme', RegistryDocument)
+    message = err.value.problems[0].message
+    assert "Unterminated string starting at line 1 column" in message and "at at" not in message
+
+
 @pytest.mark.parametrize("text", ["[]", "null", '"2024-01-01"', "5"])
 def test_json_that_is_not_an_object_raises_invalid_input_at_the_root(text: str) -> None:
     with pytest.raises(InvalidInput) as err:

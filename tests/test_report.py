@@ -438,3 +438,14 @@ def test_report_command_does_not_run_the_rules_past_a_documents_date(
     assert capsys.readouterr().err.startswith("icoc: error: --as-of:")
     assert main(["report", "monitoring", str(path), "--year", str(year + 2)]) == 2
     assert "give --as-of" in capsys.readouterr().err
+
+
+def test_self_assessments_sent_and_received_are_not_added_up() -> None:
+    # 'sent' and 'received' count different things: no total row in text, CSV or JSON totals.
+    report = monitoring_report(_registry_for_2021(), Y)
+    csa = report.table("self_assessments")
+    assert not csa.summable and report.table("complaints").summable
+    assert "total" not in csa.text() and "total" in report.table("complaints").text()
+    assert "self_assessments" not in report.data()["totals"] and "complaints" in report.data()["totals"]
+    rows = [r for r in report.csv_rows() if r[3] == "self_assessments"]
+    assert [r[4] for r in rows] == ["sent", "received"]

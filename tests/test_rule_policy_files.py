@@ -302,3 +302,19 @@ def test_the_converter_sits_below_the_packages_that_configure_it() -> None:
             names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
             for name in names:
                 assert not name.startswith("icoc") or name.startswith(allowed), f"{path.name} imports {name}"
+
+
+def test_a_rule_id_given_twice_in_one_file_is_refused_not_dropped() -> None:
+    from icoc.rules import DEFAULT_RULES
+
+    # `icoc rules --format json`, edited by copying a rule and forgetting to rename it: the copy
+    # would replace the first silently (one rule fewer than the file holds).
+    data = {"base": "none", "rules": [rule_to_data(r) for r in DEFAULT_RULES]}
+    data["rules"].append(copy.deepcopy(data["rules"][0]))
+    with pytest.raises(InvalidInput) as err:
+        rules_from_data(data)
+    assert [(p.path, p.message) for p in err.value.problems] == [
+        (f"$.rules[{len(DEFAULT_RULES)}].id", f"rule {data['rules'][0]['id']!r} is already given at $.rules[0]")
+    ]
+    data["rules"].pop()
+    assert len(rules_from_data(data)) == len(DEFAULT_RULES)

@@ -165,6 +165,15 @@ def test_cli_simulates_from_a_registry_file(tmp_path: Path, capsys: pytest.Captu
     assert main(["simulate", "--registry", str(tmp_path / "missing.json")]) == 2
     assert "missing.json" in capsys.readouterr().err
     assert main(["simulate", "--registry", str(reg), "--start", "June"]) == 2
+    capsys.readouterr()
+    # a start after the document's date names the option the user typed, not the library's argument
+    assert main(["simulate", "--registry", str(reg), "--start", "2027-01-01"]) == 2
+    assert capsys.readouterr().err.startswith("icoc: error: --start: 2027-01-01 is after the registry's date")
+    bidders = tmp_path / "bidders.csv"
+    assert main(["template", "--format", "csv", "--out", str(bidders)]) == 0
+    capsys.readouterr()
+    assert main(["simulate", "--registry", str(bidders)]) == 2  # a bidder list holds no date of its own
+    assert "(--start on the command line)" in capsys.readouterr().err
 
 
 def test_from_a_bidder_list_read_by_icoc_bidders(tmp_path: Path) -> None:
@@ -318,3 +327,19 @@ def test_a_rate_absent_from_its_mapping_can_be_scheduled_updated_and_swept(tmp_p
     (tmp_path / "bad.yaml").write_text('schedules:\n  board.nope: {"2022": 1}\n', encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"bad\.yaml:\$\.schedules\.board\.nope: no such field"):
         load_scenario(tmp_path / "bad.yaml")
+
+
+@pytest.mark.parametrize(
+    "argv, line",
+    [
+        (["--years", "0"], "icoc: error: --years: 0 is not at least 1\n"),
+        (["--companies", "-5"], "icoc: error: --companies: expected a whole number of at least 0, got -5\n"),
+    ],
+)
+def test_cli_simulate_out_of_range_options_name_the_option(
+    argv: list[str], line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from icoc.cli import main
+
+    assert main(["simulate", *argv]) == 2
+    assert capsys.readouterr().err == line

@@ -336,7 +336,11 @@ def _cmd_rules(args: argparse.Namespace) -> int:
             {
                 "name": p.name,
                 "mark": p.mark.value,
-                "values": {s.effective_from.isoformat(): str(s.value) for s in p.history},
+                # as a scenario's `parameters:` reads them: true/false, integers, ISO dates, "30 days"
+                "values": {
+                    s.effective_from.isoformat(): s.value if isinstance(s.value, (bool, int)) else str(s.value)
+                    for s in p.history
+                },
                 "description": p.description,
                 "reference": p.reference,
             }
@@ -349,7 +353,8 @@ def _cmd_rules(args: argparse.Namespace) -> int:
         for row in rows:
             values = row["values"]
             assert isinstance(values, dict)
-            shown = "; ".join(v if d == "0001-01-01" else f"{v} from {d}" for d, v in values.items())
+            texts = {d: json.dumps(v) if isinstance(v, bool) else str(v) for d, v in values.items()}
+            shown = "; ".join(v if d == "0001-01-01" else f"{v} from {d}" for d, v in texts.items())
             table.add_row(str(row["name"]), str(row["mark"]), shown, str(row["reference"]))
         _print(table)
         return EXIT_OK
@@ -418,7 +423,7 @@ def _add_explain(sub: _Sub) -> None:
     p.add_argument("member", metavar="MEMBER", help="the member (or case, complaint) id")
     _registry_options(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
-    _audience_option(p)
+    _audience_option(p, "the text or JSON")
     p.set_defaults(handler=_cmd_explain)
 
 
@@ -490,6 +495,14 @@ def _add_report(sub: _Sub) -> None:
 _BIDDER_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 
+def _until_after(until: date | None, as_of: date) -> None:
+    """A contract period must end after the decision date: said of --until, before any output."""
+    from icoc.errors import InvalidInput, Problem
+
+    if until is not None and until <= as_of:
+        raise InvalidInput(Problem("--until", f"{until} is not after the decision date {as_of}"))
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -514,6 +527,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         from icoc.rules import DEFAULT_PARAMETERS, DEFAULT_RULES, load_rules
 
         as_of = args.as_of or date.today()  # the CLI may default the date; the library never does
+        _until_after(args.until, as_of)
         rules = load_rules(args.rules) if args.rules else DEFAULT_RULES
         _, raw = read_rows(args.registry)
         doc = document_from_rows(raw, source=str(Path(args.registry)), as_of=as_of)
@@ -529,7 +543,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
         parameters, rule_set = DEFAULT_PARAMETERS, rules
     else:
         reg, as_of, doc_or_none = _open_registry_and_document(args.registry, args.as_of, args.rules)
+        _until_after(args.until, as_of)
         members = args.member or reg.subjects(SubjectKind.COMPANY)
+        if args.member:  # check decides for companies: anything else is the user's mistake, before any output
+            companies, known = set(reg.subjects(SubjectKind.COMPANY)), set(reg.subjects())
+            wrong = [
+                Problem("--member", f"{m!r} is not a private security company (check decides for companies)")
+                if m in known
+                else Problem("--member", f"no company with id {m!r} in {args.registry}")
+                for m in args.member
+                if m not in companies
+            ]
+            if wrong:
+                raise InvalidInput(wrong)
         for m in members:
             reg.state_of(m)  # unknown ids fail before any output
         listed = doc_or_none.listed if doc_or_none is not None else ()
@@ -778,15 +804,24 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             keep -= {"population", "name"}
         fields = {name: getattr(scenario, name) for name in keep}
         fields.setdefault("name", f"from {Path(args.registry).name}")
-        scenario = Scenario.from_registry(source, start, **fields)
+        try:
+            scenario = Scenario.from_registry(source, start, **fields)
+        except InvalidInput as exc:  # the library's `start` is the command's --start
+            raise InvalidInput(
+                Problem("--start" if p.path == "start" else p.path, p.message) for p in exc.problems
+            ) from None
     elif start is not None:
         scenario = scenario.updated("start", start)
-    if args.companies is not None:
-        scenario = scenario.updated("population.companies", args.companies)
-    if args.years is not None:
-        scenario = scenario.updated("years", args.years)
-    if args.backend is not None:
-        scenario = scenario.updated("backend", args.backend)
+    for option, path, value in (
+        ("--companies", "population.companies", args.companies),
+        ("--years", "years", args.years),
+        ("--backend", "backend", args.backend),
+    ):
+        if value is not None:
+            try:
+                scenario = scenario.updated(path, value)
+            except InvalidInput as exc:  # the scenario names its field; the user typed the option
+                raise InvalidInput(Problem(option, p.message) for p in exc.problems) from None
     if args.print_scenario:
         sys.stdout.write(scenario_json(scenario) + "\n")
         return EXIT_OK
@@ -849,10 +884,25 @@ def _sample() -> RegistryDocument:
     return load_sample()
 
 
+def _refuse_bidder_list(path: str) -> None:
+    """A bidder list where a registry is read: say so (reading it as JSON would say "not valid JSON")."""
+    from icoc.errors import InvalidInput, Problem
+
+    if path != "-" and path.lower().endswith(_BIDDER_SUFFIXES):
+        raise InvalidInput(
+            Problem(
+                path,
+                "a bidder list (CSV, XLSX) is read by `icoc check` and `icoc simulate --registry`; "
+                "this command reads a registry file (JSON or YAML)",
+            )
+        )
+
+
 def _read_registry(path: str) -> RegistryDocument:
     from icoc.io import load, structure
     from icoc.model import RegistryDocument
 
+    _refuse_bidder_list(path)
     if path == "-":
         return structure(_stdin_data(), RegistryDocument)
     return load(path, RegistryDocument)
@@ -903,13 +953,13 @@ def _audience(text: str) -> Any:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _audience_option(p: argparse.ArgumentParser) -> None:
+def _audience_option(p: argparse.ArgumentParser, what: str = "the JSON") -> None:
     p.add_argument(
         "--audience",
         type=_audience,
         default="public",
         metavar="WHO",
-        help="who the JSON is for: public (default), members, company:ID, secretariat, confidential or full; "
+        help=f"who {what} is for: public (default), members, company:ID, secretariat, confidential or full; "
         "fields above it are replaced by a [redacted: LEVEL] marker",
     )
 
@@ -942,6 +992,7 @@ def _open_registry_and_document(
     from icoc.registry import Registry
     from icoc.rules import DEFAULT_RULES, load_rules
 
+    _refuse_bidder_list(path)
     rules = load_rules(rules_file) if rules_file else DEFAULT_RULES
     data = _stdin_data() if path == "-" else read_data(path)
     doc: RegistryDocument | None = None

@@ -55,12 +55,16 @@ _ADMISSIBILITY = ("admissible", "not_admissible", "pending")
 
 @attrs.frozen(kw_only=True)
 class Table:
-    """One published table: a name, a title, column names and rows of labels then counts."""
+    """One published table: a name, a title, column names and rows of labels then counts.
+
+    ``summable`` is false for a table whose rows count different things (self-assessments sent
+    and received): it then has no ``total`` row in text or CSV and no entry in JSON ``totals``."""
 
     name: str
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str | int, ...], ...]
+    summable: bool = True
 
     @property
     def total(self) -> int:
@@ -68,9 +72,10 @@ class Table:
         return sum(int(r[-1]) for r in self.rows)
 
     def text(self) -> str:
-        """The table as aligned plain text, its title first and a ``total`` row last."""
+        """The table as aligned plain text, its title first and a ``total`` row last (when
+        :attr:`summable`)."""
         total = ["total", *([""] * (len(self.columns) - 2)), str(self.total)]
-        cells = [list(self.columns), *[[str(c) for c in r] for r in self.rows], total]
+        cells = [list(self.columns), *[[str(c) for c in r] for r in self.rows], *([total] if self.summable else [])]
         widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
         lines = [self.title]
         for row in cells:
@@ -133,18 +138,19 @@ class MonitoringReport:
             "as_of": self.as_of.isoformat(),
             "complete": self.complete,
             "tables": {t.name: t.records() for t in self.tables},
-            "totals": {t.name: t.total for t in self.tables},
+            "totals": {t.name: t.total for t in self.tables if t.summable},
         }
 
     def csv_rows(self) -> list[list[str | int]]:
         """The report as CSV rows: a header ``year, as_of, complete, table, labels, count``, then
-        one row per table row (labels joined by ``/``) and a ``total`` row after each table; every
+        one row per table row (labels joined by ``/``) and a ``total`` row after each summable table; every
         row carries the year, the day counted up to and whether the year is complete."""
         head: list[str | int] = [self.year, self.as_of.isoformat(), "true" if self.complete else "false"]
         out: list[list[str | int]] = [["year", "as_of", "complete", "table", "labels", "count"]]
         for t in self.tables:
             out.extend([*head, t.name, "/".join(str(c) for c in r[:-1]), r[-1]] for r in t.rows)
-            out.append([*head, t.name, "total", t.total])
+            if t.summable:
+                out.append([*head, t.name, "total", t.total])
         return out
 
 
@@ -223,6 +229,7 @@ def monitoring_report(registry: object, year: int, *, as_of: date | None = None)
         title=f"Self-assessments in {year}",
         columns=("self_assessments", "count"),
         rows=(("sent", sent), ("received", received)),
+        summable=False,  # a report received is not another report sent
     )
 
     cases: Counter[tuple[str, str]] = Counter(

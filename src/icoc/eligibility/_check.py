@@ -627,6 +627,16 @@ def _judge_certificate(ctx: _Context, x: ExternalCertificate, state: str) -> str
     return None
 
 
+def _held(ctx: _Context, x: ExternalCertificate, state: str) -> str:
+    """``x`` as listed among a company's certificates: standard and id, and why it is not in
+    force on the decision date when it is not (expired, suspended, withdrawn)."""
+    if state != "valid" or x.status is not ExternalCertificateStatus.VALID:
+        return f"{x.standard} ({x.id}, {state if state != 'valid' else x.status.value})"
+    if ctx.as_of >= x.expires:
+        return f"{x.standard} ({x.id}, expired {x.expires.isoformat()})"
+    return f"{x.standard} ({x.id})"
+
+
 def _certificate_to(
     ctx: _Context, i: int, req: Requirement, cid: str, lead: str, only: frozenset[str] | None = None
 ) -> tuple[ExternalCertificate | None, Outcome | None]:
@@ -646,12 +656,13 @@ def _certificate_to(
         if judged:
             reason = "; ".join(why for _, why in judged if why is not None)
         else:
-            held = ", ".join(f"{x.standard} ({x.id})" for x, _ in mine) or "none"
+            held = ", ".join(_held(ctx, x, st) for x, st in mine) or "none"
             if only is None:
-                reason = f"no certificate to {' or '.join(wanted)} on record (holds: {held})"
+                reason = f"no certificate to {' or '.join(wanted)} on record (its certificates: {held})"
             else:
                 reason = (
-                    f"no ICoCA certification in force rests on a certificate to {' or '.join(wanted)} (holds: {held})"
+                    f"no ICoCA certification in force rests on a certificate to {' or '.join(wanted)}"
+                    f" (its certificates: {held})"
                 )
         hit = ctx.build(key, req, _FAILED, lead + reason, {"standards": ", ".join(wanted)})
     return None, hit

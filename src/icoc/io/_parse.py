@@ -80,7 +80,7 @@ def parse_json(text: str | bytes, where: str = "") -> Any:
         data = json.loads(text, object_pairs_hook=_pairs, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            Problem(root, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+            Problem(root, f"not valid JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno} column {exc.colno}")
         ) from None
     except UnicodeDecodeError:  # bytes in no encoding JSON allows
         raise InvalidInput(Problem(root, "not valid JSON: not UTF-8, UTF-16 or UTF-32 text")) from None

@@ -421,6 +421,16 @@ def rules_from_data(data: Any, base: RuleSet | None = None) -> RuleSet:
             for i, rid in enumerate(removed)
             if isinstance(rid, str) and rid not in ruleset.ids
         ]
+    listed = raw.get("rules", [])
+    if isinstance(listed, list):  # a second rule with the same id would silently replace the first
+        first: dict[str, int] = {}
+        for i, item in enumerate(listed):
+            rid = item.get("id") if isinstance(item, dict) else None
+            if isinstance(rid, str) and rid in first:
+                message = f"rule {preview(rid)} is already given at $.rules[{first[rid]}]"
+                problems.append(Problem(f"$.rules[{i}].id", message))
+            elif isinstance(rid, str):
+                first[rid] = i
     if problems or doc is None:
         raise InvalidInput(_in_order(problems, attrs.fields_dict(_RuleFile)))
     if doc.remove:

@@ -264,7 +264,9 @@ def registry_source(file: str | os.PathLike[str], as_of: date | None = None) -> 
     suffix = p.suffix.lower()
     if suffix in (".csv", ".xlsx"):
         if as_of is None:
-            raise InvalidInput(Problem(str(p), "a bidder list needs the date it holds as of: give start"))
+            raise InvalidInput(
+                Problem(str(p), "a bidder list needs the date it holds as of: give as_of (--start on the command line)")
+            )
         from icoc.bidders import read_bidders
 
         return read_bidders(p, as_of=as_of)
