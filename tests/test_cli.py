@@ -189,3 +189,15 @@ def test_docs_cli_lists_every_option_of_every_command() -> None:
         if absent := sorted(o for o in options if o not in row):
             missing[name] = absent
     assert missing == {}
+
+
+def test_sample_for_an_unknown_company_audience_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo in the company audience would print a public-looking copy: it is refused instead."""
+    assert main(["sample", "--audience", "company:nobody-ltd"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("icoc: error: --audience: no member 'nobody-ltd'") and err.count("\n") == 1
+    from icoc.sample import load_sample
+
+    company = load_sample().companies[0].id
+    assert main(["sample", "--audience", f"company:{company}"]) == 0
+    assert f'"id": "{company}"' in capsys.readouterr().out

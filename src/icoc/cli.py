@@ -207,8 +207,14 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
     if args.audience == Audience.FULL:
         sys.stdout.write(sample_text())
-    else:
-        sys.stdout.write(dumps(load_sample(), audience=args.audience) + "\n")
+        return EXIT_OK
+    doc = load_sample()
+    member = args.audience.member
+    if member is not None and all(m.id != member for m in doc.members()):
+        from icoc.errors import InvalidInput, Problem
+
+        raise InvalidInput(Problem("--audience", f"no member {member!r} in the sample (`icoc demo` lists them)"))
+    sys.stdout.write(dumps(doc, audience=args.audience) + "\n")
     return EXIT_OK
 
 
