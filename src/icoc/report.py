@@ -37,13 +37,13 @@ from icoc.model.events import (
     SelfAssessmentSubmitted,
     Terminated,
 )
-from icoc.model.members import CompanyStatus, MembershipStatus
+from icoc.model.members import ACTIVE_STATUSES, CompanyStatus, MembershipStatus
 from icoc.model.monitoring import ConcernCategory, FindingSource
 from icoc.workflows import SubjectKind
 
 __all__ = ["COMPLAINT_ABOUT", "MonitoringReport", "Table", "monitoring_report"]
 
-_MEMBER_STATUSES = frozenset({"member", "transitional_member", "affiliate", "certified_member", "suspended"})
+_MEMBER_STATUSES = frozenset(str(s) for s in ACTIVE_STATUSES)
 
 COMPLAINT_ABOUT = ("member", "non_member", "unidentified")
 """Whom a complaint concerns in the report: a company that was a member (any active status,

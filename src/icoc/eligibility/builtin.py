@@ -4,6 +4,8 @@ is icoc's, named and documented so procurement teams can cite, tighten or loosen
 from __future__ import annotations
 
 from icoc.eligibility._policy import Policy, Requirement
+from icoc.model.members import ACTIVE_STATUSES as _ACTIVE
+from icoc.model.members import MEMBER_STATUSES as _MEMBERS
 
 __all__ = ["BUILTIN_POLICIES", "accept_affiliates"]
 
@@ -13,8 +15,8 @@ _ART11 = "ICoCA Articles of Association, Art. 11 (certification)"
 _ART12 = "ICoCA Articles of Association, Art. 12 (monitoring)"
 _DOS = "U.S. Department of State, Worldwide Protective Services (WPS II): ICoCA membership in good standing"
 
-MEMBER_STATUSES = ("member", "transitional_member", "certified_member")
-ACTIVE_STATUSES = (*MEMBER_STATUSES, "affiliate", "suspended")
+MEMBER_STATUSES = tuple(str(s) for s in _MEMBERS)
+ACTIVE_STATUSES = tuple(str(s) for s in _ACTIVE)
 
 ACTIVE = Requirement(
     id="active",

@@ -10,6 +10,7 @@ from icoc.model.certificates import (
     IcocaCertificationStatus,
     SurveillanceAudit,
 )
+from icoc.model.citation import Citation, Mark
 from icoc.model.code import CODE_PARAGRAPHS, CODE_SECTIONS, CodeSection, code_section, is_code_paragraph
 from icoc.model.complaints import (
     Complainant,
@@ -35,6 +36,11 @@ from icoc.model.ids import (
 )
 from icoc.model.listed import LISTED_FIELDS, ListedFact, UnregisteredCompany
 from icoc.model.members import (
+    ACTIVE_STATUSES,
+    ENTRY_STATUSES,
+    MEMBER_STATUSES,
+    STANDING_STATUSES,
+    UNCERTIFIED_STATUSES,
     CivilSocietyOrganisation,
     Company,
     CompanyStatus,
@@ -70,6 +76,13 @@ from icoc.model.standards import (
 )
 
 __all__ = [
+    "Citation",
+    "Mark",
+    "ACTIVE_STATUSES",
+    "ENTRY_STATUSES",
+    "MEMBER_STATUSES",
+    "STANDING_STATUSES",
+    "UNCERTIFIED_STATUSES",
     "COUNTRY_PATTERN",
     "ID_PATTERN",
     "date_problem",

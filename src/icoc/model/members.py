@@ -55,16 +55,40 @@ class CompanyStatus(StrEnum):
     @property
     def is_active(self) -> bool:
         """Still a member or affiliate of the Association (suspension included)."""
-        return self not in (CompanyStatus.TERMINATED, CompanyStatus.WITHDRAWN)
+        return self in ACTIVE_STATUSES
 
     @property
     def is_member(self) -> bool:
         """A member status (affiliates and observers are not members)."""
-        return self in (
-            CompanyStatus.MEMBER,
-            CompanyStatus.TRANSITIONAL_MEMBER,
-            CompanyStatus.CERTIFIED_MEMBER,
-        )
+        return self in MEMBER_STATUSES
+
+    @property
+    def is_uncertified_member(self) -> bool:
+        """A member whose certification deadline runs (``member``, ``transitional_member``)."""
+        return self in UNCERTIFIED_STATUSES
+
+
+ENTRY_STATUSES: tuple[CompanyStatus, ...] = (
+    CompanyStatus.MEMBER,
+    CompanyStatus.TRANSITIONAL_MEMBER,
+    CompanyStatus.AFFILIATE,
+)
+"""The statuses a company enters with (ICoCA Articles of Association, Art. 3 and the 2017
+transitional regime); the ones from which ICoCA certification makes a certified member."""
+
+UNCERTIFIED_STATUSES: tuple[CompanyStatus, ...] = (CompanyStatus.MEMBER, CompanyStatus.TRANSITIONAL_MEMBER)
+"""Members not (yet) ICoCA-certified: their certification deadline runs (Art. 3.3)."""
+
+MEMBER_STATUSES: tuple[CompanyStatus, ...] = (*UNCERTIFIED_STATUSES, CompanyStatus.CERTIFIED_MEMBER)
+"""The member statuses (affiliates and observers are not members; a suspended member is counted
+apart)."""
+
+STANDING_STATUSES: tuple[CompanyStatus, ...] = (*ENTRY_STATUSES, CompanyStatus.CERTIFIED_MEMBER)
+"""Active and not suspended: the statuses from which a company can be suspended."""
+
+ACTIVE_STATUSES: tuple[CompanyStatus, ...] = (*STANDING_STATUSES, CompanyStatus.SUSPENDED)
+"""Still a member or affiliate of the Association, suspension included (not terminated, not
+withdrawn)."""
 
 
 class Ground(StrEnum):

@@ -10,24 +10,13 @@ from typing import Any
 import attrs
 
 from icoc.errors import InvalidInput, Problem, RuleError
+from icoc.model.citation import Citation
 from icoc.model.events import EVENTS_BY_TYPE, Event
 from icoc.rules._conditions import TRUE, Condition, F
 from icoc.rules._due import Due
 from icoc.rules._params import ParameterSet
 
 __all__ = ["Citation", "Emit", "Period", "Rule", "RuleSet"]
-
-
-@attrs.frozen(kw_only=True)
-class Citation:
-    """Where a rule comes from: a document and an article or Code paragraph."""
-
-    document: str
-    article: str
-    url: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.document}, {self.article}"
 
 
 @attrs.frozen(kw_only=True)

@@ -17,6 +17,7 @@ from icoc.model.events import (
     TermEnded,
     TerminationProposed,
 )
+from icoc.model.members import ACTIVE_STATUSES, UNCERTIFIED_STATUSES
 from icoc.rules._conditions import F
 from icoc.rules._due import After, DayAfter, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
 from icoc.rules._rule import Citation, Emit, Period, Rule, RuleSet
@@ -28,10 +29,10 @@ _MEMBERSHIP = "ICoCA membership rules"
 _ART12 = "ICoCA Procedure for Reporting, Monitoring and Assessing Performance and Compliance (Art. 12)"
 # ``standing``: the state, or during a suspension the state suspended from (a suspended member
 # keeps its deadline).
-_UNCERTIFIED = F("standing").in_("member", "transitional_member")
+_UNCERTIFIED = F("standing").in_(*(str(s) for s in UNCERTIFIED_STATUSES))
 _DEADLINE = "certification-deadline"
 _TAGS = frozenset({_DEADLINE})
-_ACTIVE = F("company.status").in_("member", "transitional_member", "affiliate", "certified_member", "suspended")
+_ACTIVE = F("company.status").in_(*(str(s) for s in ACTIVE_STATUSES))
 
 CERT_DEADLINE_2016 = Rule(
     id="ART11.CERT_DEADLINE_2016",

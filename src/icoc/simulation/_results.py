@@ -19,6 +19,7 @@ import attrs
 from icoc.errors import InvalidInput, Problem
 from icoc.model.certificates import ExternalCertificate
 from icoc.model.events import CaseOpened, ComplaintReceived, Event, Ground, History
+from icoc.model.members import ACTIVE_STATUSES, UNCERTIFIED_STATUSES
 from icoc.model.sensitivity import Sensitivity, level_of, withheld
 from icoc.simulation._scenario import Scenario
 
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["EVENT_COLUMNS", "FIGURES", "TABLES", "CompanyInfo", "SimulationResult", "YearState"]
 
-_ACTIVE = frozenset({"member", "transitional_member", "affiliate", "certified_member", "suspended"})
+_ACTIVE = frozenset(str(s) for s in ACTIVE_STATUSES)
+_UNCERTIFIED = frozenset(str(s) for s in UNCERTIFIED_STATUSES)
 
 
 def _reason(event: Any) -> str | None:
@@ -304,7 +306,7 @@ class SimulationResult:
                 y["active"] += 1
             if st.status == "certified_member":
                 y["certified"] += 1
-            elif st.status in ("member", "transitional_member"):
+            elif st.status in _UNCERTIFIED:
                 y["uncertified_members"] += 1
             elif st.status == "affiliate":
                 y["affiliates"] += 1

@@ -63,7 +63,7 @@ from icoc.model.events import (
     Withdrew,
 )
 from icoc.model.ids import CaseId, CertificateId, CertificationBodyId, ComplaintId, MemberId, PlanId, StandardId
-from icoc.model.members import GovernmentKind, ServiceDomain
+from icoc.model.members import ACTIVE_STATUSES, ENTRY_STATUSES, UNCERTIFIED_STATUSES, GovernmentKind, ServiceDomain
 from icoc.model.monitoring import ConcernCategory, FindingSource, Severity
 from icoc.registry import Registry
 from icoc.simulation._results import CompanyInfo, SimulationResult, YearState
@@ -71,8 +71,9 @@ from icoc.simulation._scenario import Scenario, pick
 
 __all__ = ["run"]
 
-_ACTIVE = frozenset({"member", "transitional_member", "affiliate", "certified_member", "suspended"})
-_ENTRY = frozenset({"member", "transitional_member", "affiliate"})
+_ACTIVE = frozenset(str(s) for s in ACTIVE_STATUSES)
+_ENTRY = frozenset(str(s) for s in ENTRY_STATUSES)
+_UNCERTIFIED = frozenset(str(s) for s in UNCERTIFIED_STATUSES)
 _HOLDING = frozenset({"externally_certified", "icoca_review", "icoca_certified", "suspended"})
 
 _COMPANY = Cause(actor="company")
@@ -744,7 +745,7 @@ class _Run:
             return
         rules = self.reg.rules
         if rules is not None and rule in rules.ids and "certification-deadline" in rules[rule].tags:
-            holds = status in ("member", "transitional_member")
+            holds = status in _UNCERTIFIED
         elif rule == "ART12.CSA_MISSED.TERMINATION":
             holds = self.state("self-assessment", instance) == "missed"
         elif rule == "ART12.SUSPENSION_UNREMEDIED":

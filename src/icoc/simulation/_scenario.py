@@ -17,6 +17,7 @@ from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.complaints import ComplaintKind, ComplaintRoute
 from icoc.model.dates import LAST_DATE
 from icoc.model.events import Event, Ground, History
+from icoc.model.members import CompanyStatus
 from icoc.model.monitoring import ConcernCategory, Severity
 from icoc.rules import DEFAULT_PARAMETERS, ParameterSet, RuleSet
 from icoc.rules.default import DEFAULT_RULES
@@ -307,7 +308,7 @@ def _default_regions() -> dict[str, RegionProfile]:
 
 _STANDARDS = ("PSC.1-2012", "ISO-18788", "ISO-28007")
 
-ARRIVAL_STATUSES = ("member", "affiliate")
+ARRIVAL_STATUSES = (str(CompanyStatus.MEMBER), str(CompanyStatus.AFFILIATE))
 """The statuses a newly arriving company joins with (``Population.arrivals``)."""
 
 

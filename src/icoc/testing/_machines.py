@@ -84,7 +84,7 @@ from icoc.model.events import (
 )
 from icoc.model.governance import BOARD_SEATS, SEATS_PER_PILLAR
 from icoc.model.ids import CertificateId, CertificationBodyId, MemberId, StandardId
-from icoc.model.members import GovernmentKind, ObserverKind, Pillar, ServiceDomain
+from icoc.model.members import ACTIVE_STATUSES, GovernmentKind, ObserverKind, Pillar, ServiceDomain
 from icoc.model.monitoring import ConcernCategory, FindingSource, Severity
 from icoc.model.standards import DEFAULT_STANDARDS
 from icoc.registry import Registry
@@ -133,7 +133,7 @@ GHOST = "ghost-1"
 START = date(2017, 6, 1)
 """Before the 2017 transitional regime starts (2018-04-15), so both sides of it get exercised."""
 
-ACTIVE_COMPANY_STATES = frozenset({"member", "transitional_member", "affiliate", "certified_member", "suspended"})
+ACTIVE_COMPANY_STATES = frozenset(str(s) for s in ACTIVE_STATUSES)
 GONE_STATES = frozenset({"terminated", "withdrawn"})
 
 MEMBERSHIP_EVENTS: tuple[type[Event], ...] = (

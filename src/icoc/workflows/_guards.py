@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from icoc.model.events import Event
+from icoc.model.members import ACTIVE_STATUSES
 from icoc.workflows._table import GuardContext, Instance, SubjectKind, guard
 
 COMPANY_STATUS = "company-status"
 MEMBER_STATUS = "member-status"
-ACTIVE_COMPANY_STATES = frozenset({"member", "transitional_member", "affiliate", "certified_member", "suspended"})
+ACTIVE_COMPANY_STATES = frozenset(str(s) for s in ACTIVE_STATUSES)
 
 
 def company_active(ctx: GuardContext, company: str, on: date | None = None) -> str | None:

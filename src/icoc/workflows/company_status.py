@@ -24,6 +24,7 @@ from icoc.model.events import (
     TerminationProposed,
     Withdrew,
 )
+from icoc.model.members import ENTRY_STATUSES, STANDING_STATUSES, UNCERTIFIED_STATUSES, CompanyStatus
 from icoc.workflows import certification
 from icoc.workflows._guards import COMPANY_STATUS
 from icoc.workflows._table import (
@@ -40,8 +41,9 @@ from icoc.workflows._table import (
 PROCESS = COMPANY_STATUS
 CITATION = "Articles of Association, Art. 3; ICoCA membership rules (Member vs Affiliate)"
 
-_ENTRY = ("member", "transitional_member", "affiliate")
-_ACTIVE = ("member", "transitional_member", "affiliate", "certified_member")
+_ENTRY = tuple(str(s) for s in ENTRY_STATUSES)
+_ACTIVE = tuple(str(s) for s in STANDING_STATUSES)
+_UNCERTIFIED = tuple(str(s) for s in UNCERTIFIED_STATUSES)
 
 
 def _last_certification_ends(ctx: GuardContext, event: Event, current: Instance | None) -> bool:
@@ -121,7 +123,7 @@ _transitions += [
             guards=(_commitment_renewed, _latest_csa_satisfactory),
             citation="ICoCA membership rules: an uncertified member past its deadline may become an Affiliate",
         )
-        for s in ("member", "transitional_member")
+        for s in _UNCERTIFIED
     ),
     *(Transition(source=s, event=IcocaCertificationGranted, target="certified_member") for s in _ENTRY),
     *(
@@ -163,7 +165,7 @@ TABLE = TransitionTable(
     process=PROCESS,
     title="Company status",
     subjects=frozenset({SubjectKind.COMPANY}),
-    states=("member", "transitional_member", "affiliate", "certified_member", "suspended", "terminated", "withdrawn"),
+    states=tuple(str(s) for s in CompanyStatus),
     final=frozenset({"terminated", "withdrawn"}),
     transitions=tuple(_transitions),
     follows=frozenset(

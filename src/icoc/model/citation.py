@@ -1,0 +1,38 @@
+"""Where a rule, a transition, a requirement or a parameter comes from: one citation type for all.
+
+A citation names a document (the Articles of Association, the Code, a procedure, a policy) and an
+article or paragraph in it, optionally a URL, and how firmly the text supports what cites it: the
+domain sheet's marks ``confirmed`` (the text says so), ``inferred`` (read from practice or from
+several texts) and ``parameter`` (a value the texts leave open, set by the user).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import attrs
+
+__all__ = ["Citation", "Mark"]
+
+
+class Mark(StrEnum):
+    """How firmly the cited text supports the claim (the domain sheet's [C], [I] and [P])."""
+
+    CONFIRMED = "confirmed"
+    INFERRED = "inferred"
+    PARAMETER = "parameter"
+
+
+@attrs.frozen(kw_only=True)
+class Citation:
+    """A place in an ICoCA text: ``document`` (e.g. ``"ICoCA Articles of Association"``), ``article``
+    (e.g. ``"Art. 12.2.3"``; empty when the whole document is meant), an optional ``url`` and the
+    ``mark`` (confirmed unless said otherwise). ``str()`` gives ``"document, article"``."""
+
+    document: str
+    article: str = ""
+    url: str | None = None
+    mark: Mark = Mark.CONFIRMED
+
+    def __str__(self) -> str:
+        return f"{self.document}, {self.article}" if self.article else self.document
