@@ -30,6 +30,7 @@ from icoc.model import (
     CertificateId,
     CertificationBody,
     CertificationBodyId,
+    Citation,
     CivilSocietyOrganisation,
     CodeSection,
     Company,
@@ -58,6 +59,7 @@ from icoc.model import (
     IcocaCertification,
     IcocaCertificationStatus,
     ListedFact,
+    Mark,
     Member,
     MemberId,
     MembershipStatus,
@@ -83,6 +85,7 @@ __all__ = [
     "MAX_DATE",
     "MIN_DATE",
     "boards",
+    "citations",
     "body_acceptances",
     "certification_bodies",
     "civil_society_organisations",
@@ -1024,6 +1027,17 @@ def unregistered_companies(draw: st.DrawFn, *, id: MemberId | None = None) -> Un
     )
 
 
+@st.composite
+def citations(draw: st.DrawFn) -> Citation:
+    """A citation: a document, an article (maybe empty), maybe a URL, and its mark."""
+    return Citation(
+        document=draw(_TEXT),
+        article=draw(st.one_of(st.just(""), _TEXT)),
+        url=draw(_maybe(st.sampled_from(["https://www.icoca.ch/", "https://icoca.ch/membership/"]))),
+        mark=draw(_enum(Mark)),
+    )
+
+
 # --- st.from_type ------------------------------------------------------------------------------
 
 _BY_TYPE: Mapping[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
@@ -1052,6 +1066,7 @@ _BY_TYPE: Mapping[type[Any], Callable[[], st.SearchStrategy[Any]]] = {
     RegistryDocument: registries,
     ListedFact: listed_facts,
     UnregisteredCompany: unregistered_companies,
+    Citation: citations,
 }
 _ID_TYPES: tuple[Any, ...] = (
     MemberId,
