@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 import icoc
 import icoc.io
-from icoc._import import events_from_document
 from icoc.cli import main
 from icoc.eligibility import check
 from icoc.errors import IllegalTransition, InvalidInput
+from icoc.importing import events_from_document
 from icoc.io import Audience
 from icoc.model import (
     CivilSocietyOrganisation,

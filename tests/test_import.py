@@ -10,8 +10,8 @@ import pytest
 from hypothesis import event, given
 
 import icoc.io
-from icoc._import import IMPORT_CAUSE, events_from_document
 from icoc.errors import InvalidInput, RuleError
+from icoc.importing import IMPORT_CAUSE, events_from_document
 from icoc.model import (
     CaseStage,
     CivilSocietyOrganisation,

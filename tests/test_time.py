@@ -392,8 +392,8 @@ def test_the_sample_statuses_are_what_the_rules_derive_from_its_history() -> Non
 
 
 def test_a_document_gives_the_same_answers_as_its_events_submitted_one_by_one_advancing_daily() -> None:
-    from icoc._import import events_from_document
     from icoc.eligibility import check_all
+    from icoc.importing import events_from_document
 
     doc = load_sample()
     imported = icoc.Registry.from_document(doc)
@@ -491,7 +491,7 @@ def test_both_backends_derive_the_same_history(events: list[Event], extra: int) 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(doc=icoc.testing.registries())
 def test_a_document_import_equals_its_events_one_by_one(doc: RegistryDocument) -> None:
-    from icoc._import import events_from_document
+    from icoc.importing import events_from_document
 
     try:
         imported = icoc.Registry.from_document(doc)

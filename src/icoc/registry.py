@@ -19,6 +19,7 @@ import attrs
 
 from icoc.defaults import DEFAULT, Default
 from icoc.errors import IcocError, IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
+from icoc.importing import import_document
 from icoc.model.dates import date_problem
 from icoc.model.events import (
     EVENTS_BY_TYPE,
@@ -984,9 +985,7 @@ class Registry(_Queries):
         naming the document record the workflows refuse, or naming ``standards`` or
         ``certification_bodies`` when ``config`` passes them.
         """
-        from icoc._import import import_document
-
-        return import_document(doc, **config)
+        return import_document(doc, cls, **config)
 
 
 def _same_payload(derived: Event, saved: Event) -> bool:
