@@ -13,8 +13,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 from icoc.model.events import EVENT_TYPES, Cause, Event, Fact, History
-from icoc.testing._machines import ALL_SUBJECTS, payload_fields, valid_histories
-from icoc.testing._strategies import MAX_DATE, MIN_DATE, dates, identifiers
+from icoc.testing._basics import MAX_DATE, MIN_DATE, dates, identifiers
+from icoc.testing._payloads import payload_fields, valid_histories
+from icoc.testing._pools import ALL_SUBJECTS
 
 __all__ = ["causes", "events", "facts", "histories"]
 
