@@ -14,14 +14,17 @@ from hypothesis import strategies as st
 
 from icoc.model import (
     CaseStage,
+    Citation,
     CodeSection,
     CompanyStatus,
     ComplaintStage,
+    Mark,
     MemberId,
 )
 from icoc.model.code import CODE_PARAGRAPHS, CODE_SECTIONS
 
 __all__ = [
+    "citations",
     "MAX_DATE",
     "MIN_DATE",
     "code_paragraphs",
@@ -115,6 +118,11 @@ def code_paragraphs(min_size: int = 0, max_size: int = 5) -> st.SearchStrategy[t
 def code_sections() -> st.SearchStrategy[CodeSection]:
     """The Code's sections are fixed text, so only the real ones are valid."""
     return st.sampled_from(CODE_SECTIONS)
+
+
+def citations() -> st.SearchStrategy[Citation]:
+    """A place in a text: a document, usually an article, sometimes a URL, and any mark."""
+    return st.builds(Citation, document=_TEXT, article=st.just("") | _TEXT, url=_MAYBE_TEXT, mark=_enum(Mark))
 
 
 def _enum(tp: type[E]) -> st.SearchStrategy[E]:
