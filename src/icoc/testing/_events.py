@@ -20,6 +20,8 @@ from icoc.testing._pools import ALL_SUBJECTS
 __all__ = ["causes", "events", "facts", "histories"]
 
 _RULE_IDS = ("ART3.CERT_DEADLINE", "ART11.EXPIRY", "ART12.CAP_DEADLINE", "SA.MISSED")
+"""Ids a drawn cause may name: two of the default rules and two of no shipped rule set (a history
+may come from another rule set). Sample data, not a selection of rules (that goes by tag)."""
 _ACTORS = ("secretariat", "board", "company", "certification-body")
 
 
