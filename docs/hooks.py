@@ -50,7 +50,7 @@ def on_page_markdown(markdown: str, **_: Any) -> str:
     def render(m: re.Match[str]) -> str:
         what, name = m.group(1), m.group(2)
         if what == "rules":
-            return rules_markdown(DEFAULT_RULES)
+            return rules_markdown(DEFAULT_RULES, DEFAULT_PARAMETERS)
         if what == "parameters":
             return parameters_markdown(DEFAULT_PARAMETERS)
         if what == "reference":

@@ -43,7 +43,7 @@ from icoc.model.events import (
 )
 from icoc.model.monitoring import ConcernCategory, FindingSource, Severity
 from icoc.rules import DEFAULT_RULES, Custom, Rule, RuleSet
-from icoc.testing._machines import candidate_events
+from icoc.testing import candidate_events
 from icoc.workflows import SubjectKind
 from test_rules import Batch, admit, csa
 

@@ -40,7 +40,7 @@ from icoc.model.ids import CertificateId, CertificationBodyId, MemberId, Standar
 from icoc.model.members import Pillar, ServiceDomain
 from icoc.model.monitoring import ConcernCategory, FindingSource
 from icoc.registry import Registry
-from icoc.testing._machines import REFUSALS, candidate_events, valid_histories
+from icoc.testing import REFUSALS, candidate_events, valid_histories
 from icoc.workflows import PROCESSES
 
 D0 = date(2022, 3, 1)

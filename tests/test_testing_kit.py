@@ -19,7 +19,7 @@ import icoc.testing as t
 from icoc import Registry
 from icoc.model import RegistryDocument
 from icoc.model.events import EVENT_TYPES, Event, History
-from icoc.testing import _machines
+from icoc.testing import _machines, _payloads, _pools, _process_machines
 
 ROOT = Path(__file__).resolve().parent.parent
 D = date(2020, 3, 1)
@@ -151,6 +151,8 @@ def test_certifying_a_company_never_admitted_is_refused() -> None:
 
 
 def test_the_machines_are_public() -> None:
-    for name in _machines.__all__:
-        assert getattr(t, name) is getattr(_machines, name), name
+    for module in (_machines, _process_machines, _pools, _payloads):
+        for name in module.__all__:
+            if name != "payload_fields":  # the one helper the event strategies use
+                assert getattr(t, name) is getattr(module, name), name
     assert issubclass(t.MembershipMachine, t.RegistryMachine)

@@ -376,16 +376,27 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     narrow = width < 120
     columns = ["id", "rule"] if narrow else ["id", "title", "citation", "in force"]
     table = _table("Rules", columns, no_wrap=("id",))
+    from rich.text import Text
+
     for r in rules:
         rid, title = (r.id, r.title) if r.exception_of is None else (f"  {r.id}", f"(exception) {r.title}")
+        # The sentence the rule implements, and the values of the parameters it reads (titles
+        # never hard-code them).
+        said = [("\n" + r.text, "italic")] if r.text else []
+        read = [
+            f"{n} = " + "; ".join(json.dumps(s.value) if isinstance(s.value, bool) else str(s.value) for s in steps)
+            for n in r.param_names()
+            if (steps := DEFAULT_PARAMETERS[n].history)
+        ]
+        reads = [("\n" + "; ".join(read), "dim")] if read else []
+        cited = str(r.citation) + ("" if r.citation.mark == "confirmed" else f" ({r.citation.mark})")
         if narrow:
-            from rich.text import Text
-
             table.add_row(
-                rid, Text.assemble(f"{title}\n", (str(r.citation), "dim"), f"\nin force: {r.effective.describe()}")
+                rid,
+                Text.assemble(title, *said, *reads, "\n", (cited, "dim"), f"\nin force: {r.effective.describe()}"),
             )
         else:
-            table.add_row(rid, title, str(r.citation), r.effective.describe())
+            table.add_row(rid, Text.assemble(title, *said, *reads), cited, r.effective.describe())
     _print(table)
     return EXIT_OK
 

@@ -36,3 +36,16 @@ class Citation:
 
     def __str__(self) -> str:
         return f"{self.document}, {self.article}" if self.article else self.document
+
+    @classmethod
+    def parse(cls, text: str, *, mark: Mark = Mark.CONFIRMED, url: str | None = None) -> Citation:
+        """The citation a short form ``"document, article"`` names (split at the first ``", "``;
+        without one, the whole text is the document), so ``str(Citation.parse(s)) == s`` for any
+        text not ending in ``", "``. Old files and code wrote citations so."""
+        document, _, article = text.partition(", ")
+        return cls(document=document, article=article, url=url, mark=mark)
+
+    @classmethod
+    def of(cls, value: Citation | str, *, mark: Mark = Mark.CONFIRMED) -> Citation:
+        """``value`` itself when it is a citation, else its short form read by :meth:`parse`."""
+        return value if isinstance(value, Citation) else cls.parse(value, mark=mark)

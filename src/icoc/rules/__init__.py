@@ -9,6 +9,7 @@ compiles the safe subset of the same rules.
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from icoc.rules import tags
 from icoc.rules._conditions import TRUE, And, Cmp, Condition, Custom, Exists, F, In, Not, Or
 from icoc.rules._due import After, DayAfter, Due, EndOfCalendarYear, FactDate, Latest, Param, ParamDate
 from icoc.rules._engine import NO_JOURNAL, Backend, Journal, NativeBackend, Obligation, ObligationStatus, RulesEngine
@@ -78,5 +79,6 @@ __all__ = [
     "load_rules",
     "rule_to_data",
     "rules_from_data",
+    "tags",
     "validate_rules",
 ]

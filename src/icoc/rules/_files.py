@@ -325,6 +325,22 @@ def _covers(value: object, _: object) -> bool | str:
 
 
 register_object(Citation, name="a citation", hooks={"document": _text, "article": _text}, omit_defaults=True)
+
+
+def _citation(value: object, _: object) -> Citation:
+    """A rule's citation: ``{document, article, url?, mark?}`` (``mark``: confirmed, the default,
+    inferred or parameter), or the short form ``"document, article"``. A rule cites an article."""
+    if isinstance(value, str):
+        cited = Citation.parse(_text(value))
+        if not cited.article:
+            raise Refused(f"expected 'document, article' or an object with document and article, got {preview(value)}")
+        return cited
+    cited = converter.structure(value, Citation)
+    if not cited.article:
+        raise InvalidInput(Problem("$.article", "required field missing"))
+    return cited
+
+
 register_object(
     Period, name="an effective period", hooks={"start": _bound, "end": _bound},
     writers={"start": _plain, "end": _plain}, omit_defaults=True,
@@ -351,6 +367,7 @@ register_object(
     hooks={
         "id": _text,
         "title": _text,
+        "citation": _citation,
         "process": _process,
         "exception_of": _base_id,
         "params": _names("a list of parameter names"),

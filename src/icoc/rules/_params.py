@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 import attrs
@@ -19,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from icoc.errors import InvalidInput, Problem
 from icoc.model import _validate as v
+from icoc.model.citation import Citation, Mark
 
 __all__ = ["DEFAULT_PARAMETERS", "Duration", "Mark", "Parameter", "ParameterSet", "Value"]
 
@@ -52,14 +52,6 @@ def _delta(years: int, months: int, days: int) -> relativedelta:
 Value = int | bool | str | date | Duration
 
 
-class Mark(StrEnum):
-    """How sure we are of a value: confirmed in a public text, inferred, or an unpublished parameter."""
-
-    CONFIRMED = "confirmed"
-    INFERRED = "inferred"
-    PARAMETER = "parameter"
-
-
 @attrs.frozen(kw_only=True)
 class _Step:
     effective_from: date = attrs.field(validator=v.a_date)
@@ -77,27 +69,55 @@ def _steps(instance: Parameter, attribute: attrs.Attribute[Any], value: Any) -> 
         raise v.invalid(instance, attribute.name, f"values mix types {sorted(k.__name__ for k in kinds)}")
 
 
+def _cited(instance: Parameter, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Citation) or not value.document.strip():
+        raise v.invalid(instance, attribute.name, f"expected a Citation naming a document, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Parameter:
-    """A named, referenced value history. Before its first ``effective_from`` it has no value."""
+    """A named, cited value history. Before its first ``effective_from`` it has no value.
+
+    ``citation`` says where the value comes from and, with its mark, how firmly: ``confirmed`` by
+    a public text, ``inferred`` from one, or a ``parameter`` no text publishes (a documented
+    default the user may change)."""
 
     name: str = attrs.field(validator=v.text)
     description: str = attrs.field(validator=v.text)
-    reference: str = attrs.field(validator=v.text)
-    mark: Mark = attrs.field(validator=v.enum(Mark))
+    citation: Citation = attrs.field(validator=_cited)
     history: tuple[_Step, ...] = attrs.field(validator=_steps)
+
+    @property
+    def mark(self) -> Mark:
+        """How firmly a text supports the value (the citation's mark)."""
+        return self.citation.mark
+
+    @property
+    def reference(self) -> str:
+        """The citation as text (``"document, article"``)."""
+        return str(self.citation)
 
     @classmethod
     def of(
-        cls, name: str, value: Value | Mapping[date, Value], description: str, reference: str, mark: Mark
+        cls,
+        name: str,
+        value: Value | Mapping[date, Value],
+        description: str,
+        citation: Citation | str,
+        mark: Mark | None = None,
     ) -> Parameter:
-        """A parameter from one value (always in force) or a history ``{effective_from: value}``."""
+        """A parameter from one value (always in force) or a history ``{effective_from: value}``.
+
+        ``citation`` may be given in its short form ``"document, article"`` (with ``mark``,
+        confirmed by default); a ``mark`` given with a :class:`Citation` replaces the citation's."""
+        cited = Citation.of(citation, mark=mark or Mark.CONFIRMED)
+        if mark is not None and cited.mark is not mark:
+            cited = attrs.evolve(cited, mark=mark)
         items = value.items() if isinstance(value, Mapping) else [(date.min, value)]
         return cls(
             name=name,
             description=description,
-            reference=reference,
-            mark=mark,
+            citation=cited,
             history=tuple(_Step(effective_from=d, value=x) for d, x in sorted(items)),
         )
 
@@ -176,6 +196,15 @@ def _check_type(param: Parameter, value: object) -> None:
 
 
 _P, _C, _I = Mark.PARAMETER, Mark.CONFIRMED, Mark.INFERRED
+_ARTICLES = "ICoCA Articles of Association"
+_MEMBERSHIP = "ICoCA membership rules"
+_ART12 = "ICoCA Procedure for Reporting, Monitoring and Assessing Performance and Compliance (Art. 12)"
+_BOARD = "ICoCA Board elections"
+
+
+def _cite(document: str, article: str, mark: Mark) -> Citation:
+    return Citation(document=document, article=article, mark=mark)
+
 
 DEFAULT_PARAMETERS = ParameterSet.of(
     [
@@ -183,131 +212,131 @@ DEFAULT_PARAMETERS = ParameterSet.of(
             "certification.deadline_2016",
             date(2018, 9, 30),
             "Certification deadline for PSC members set in 2016 (before the 2017 amendment)",
-            "ICoCA General Assembly 2016",
-            _C,
+            _cite("ICoCA General Assembly 2016", "PSC certification deadline extended", _C),
         ),
         Parameter.of(
             "regimes.transitional.start",
             date(2018, 4, 15),
             "Start of the 2017 amendment's transitional clock",
-            "Articles of Association (2017 amendment)",
-            _C,
+            _cite(_ARTICLES, "Art. 3 (2017 amendment: Transitional Members)", _C),
         ),
         Parameter.of(
             "certification.transitional_period",
             Duration(years=2),
             "Longest time a Transitional Member has to certify",
-            "Articles of Association (2017 amendment)",
-            _C,
+            _cite(_ARTICLES, "Art. 3 (2017 amendment: Transitional Members)", _C),
         ),
         Parameter.of(
             "regimes.current.start",
             date(2021, 1, 1),
             "Start of the current Member/Affiliate regime (adoption date not published)",
-            "ICoCA membership rules: Member vs Affiliate",
-            _P,
+            _cite(_MEMBERSHIP, "Member vs Affiliate (adoption date not published)", _P),
         ),
         Parameter.of(
             "regimes.current.covers_existing",
             False,
             "Whether the current regime's deadline replaces the running deadline of members who joined before it",
-            "not published; default: the regime in force when a member's clock started governs it",
-            _P,
+            _cite(
+                _MEMBERSHIP,
+                "Member vs Affiliate (not published; default: the regime in force when a member's clock started "
+                "governs it)",
+                _P,
+            ),
         ),
         Parameter.of(
             "certification.recertification_period",
             Duration(months=6),
             "Time a certified member whose ICoCA certification lapsed has to be certified again",
-            "not published; default after ISO/IEC 17021-1 cl. 9.6.3.2.5 (certification restorable within 6 months)",
-            _P,
+            _cite(
+                "ISO/IEC 17021-1",
+                "cl. 9.6.3.2.5 (certification restorable within 6 months; ICoCA's period not published)",
+                _P,
+            ),
         ),
         Parameter.of(
             "certification.calendar_years",
             3,
             "A Member certifies by 31 December of this calendar year after joining",
-            "ICoCA membership rules: Member vs Affiliate",
-            _C,
+            _cite(_MEMBERSHIP, "Member vs Affiliate: certification deadline", _C),
         ),
         Parameter.of(
             "certification.count_joining_year",
             False,
             "Whether the joining year counts as year one of the certification deadline",
-            "not published; default: it does not",
-            _P,
+            _cite(_MEMBERSHIP, "Member vs Affiliate (not published; default: it does not)", _P),
         ),
         Parameter.of(
             "self_assessment.sent",
             "07-01",
             "Month-day the annual self-assessment is sent (MM-DD)",
-            "ICoCA 2020 self-assessment: sent 1 July",
-            _I,
+            _cite("ICoCA 2020 company self-assessment", "sent 1 July", _I),
         ),
         Parameter.of(
             "self_assessment.due",
             "09-23",
             "Month-day the annual self-assessment is due (MM-DD)",
-            "ICoCA 2020 self-assessment: due 23 September",
-            _I,
+            _cite("ICoCA 2020 company self-assessment", "due 23 September", _I),
         ),
         Parameter.of(
             "self_assessment.first_cycle",
             2016,
             "First cycle of the annual self-assessment",
-            "Procedure for Article 12 (2016)",
-            _I,
+            _cite(_ART12, "adopted 2016: annual company self-assessment", _I),
         ),
         Parameter.of(
             "self_assessment.grace",
             Duration(days=30),
             "Time after a missed self-assessment before termination is proposed",
-            "not published",
-            _P,
+            _cite(_ART12, "annual company self-assessment (time before termination not published)", _P),
         ),
         Parameter.of(
             "corrective_action.grace",
             Duration(days=0),
             "Time after a corrective-action deadline before suspension proceedings open",
-            "not published",
-            _P,
+            _cite(_ART12, "corrective action (grace period not published)", _P),
         ),
         Parameter.of(
             "suspension.period",
             Duration(months=6),
             "Time a suspended company has to remedy before termination is proposed",
-            "not published",
-            _P,
+            _cite(_ART12, "suspension (length not published)", _P),
         ),
         Parameter.of(
             "swiss.rejoin_window",
             Duration(months=6),
             "Time a Swiss PSC excluded or withdrawn from ICoCA has to rejoin",
-            "Swiss Federal Act on Private Security Services provided Abroad (PSSA) and ordinance",
-            _C,
+            _cite(
+                "Swiss Federal Act on Private Security Services provided Abroad (PSSA) and ordinance",
+                "membership of the ICoC Association (6 months to rejoin)",
+                _C,
+            ),
         ),
+        # 3-year terms are confirmed for the CSO seats; that the other pillars' terms match is inferred.
         Parameter.of(
-            "board.term_years", 3, "Length of a director's term in years", "ICoCA Board elections (CSO seats)", _C
+            "board.term_years",
+            3,
+            "Length of a director's term in years",
+            _cite(_BOARD, "call for nominations, CSO seats (3-year term)", _I),
         ),
         Parameter.of(
             "board.reelection.cso",
             {date.min: True, date(2023, 1, 1): False},
             "Whether an outgoing CSO director may be elected again (false: may not reapply)",
-            "ICoCA call for nominations, Board CSO seat (2023): the outgoing director may not reapply",
-            _C,
+            _cite(_BOARD, "call for nominations, CSO seat (2023): the outgoing director may not reapply", _C),
         ),
         Parameter.of(
             "board.reelection.psc",
             True,
             "Whether an outgoing director of the private security company pillar may be elected again",
-            "not published",
-            _P,
+            _cite(_BOARD, "private security company pillar (not published)", _P),
         ),
         Parameter.of(
             "board.reelection.government",
             True,
             "Whether an outgoing director of the government pillar may be elected again",
-            "not published",
-            _P,
+            _cite(_BOARD, "government pillar (not published)", _P),
         ),
     ]
 )
-"""The shipped parameters; each says whether it is confirmed, inferred or an unpublished default."""
+"""The shipped parameters; each cites its source and says whether it is confirmed, inferred or an
+unpublished default."""

@@ -181,6 +181,10 @@ class RuleSet:
     def ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.rules)
 
+    def tagged(self, tag: str) -> tuple[Rule, ...]:
+        """The rules carrying ``tag`` (see :mod:`icoc.rules.tags`), in rule-set order."""
+        return tuple(r for r in self.rules if tag in r.tags)
+
     def bases(self) -> Iterator[Rule]:
         return (r for r in self.rules if r.exception_of is None)
 

@@ -21,21 +21,19 @@ from hypothesis import strategies as st
 
 from icoc.testing._builders import admit, certify, open_case
 from icoc.testing._events import causes, events, facts, histories
-from icoc.testing._machines import (
-    REFUSALS,
+from icoc.testing._machines import RegistryMachine
+from icoc.testing._payloads import candidate_events, valid_histories
+from icoc.testing._pools import REFUSALS, MachineState
+from icoc.testing._process_machines import (
     BoardMachine,
     CertificationMachine,
     CompanyStatusMachine,
     ComplaintMachine,
     ComplianceCaseMachine,
-    MachineState,
     MembershipMachine,
     MemberStatusMachine,
     ProcessMachine,
-    RegistryMachine,
     SelfAssessmentMachine,
-    candidate_events,
-    valid_histories,
 )
 from icoc.testing._strategies import (
     MAX_DATE,
@@ -93,6 +91,7 @@ __all__ = [
     "causes",
     "body_acceptances",
     "certification_bodies",
+    "citations",
     "certify",
     "civil_society_organisations",
     "code_paragraphs",

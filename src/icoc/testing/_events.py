@@ -13,12 +13,15 @@ from typing import Any
 from hypothesis import strategies as st
 
 from icoc.model.events import EVENT_TYPES, Cause, Event, Fact, History
-from icoc.testing._machines import ALL_SUBJECTS, payload_fields, valid_histories
-from icoc.testing._strategies import MAX_DATE, MIN_DATE, dates, identifiers
+from icoc.testing._basics import MAX_DATE, MIN_DATE, dates, identifiers
+from icoc.testing._payloads import payload_fields, valid_histories
+from icoc.testing._pools import ALL_SUBJECTS
 
 __all__ = ["causes", "events", "facts", "histories"]
 
 _RULE_IDS = ("ART3.CERT_DEADLINE", "ART11.EXPIRY", "ART12.CAP_DEADLINE", "SA.MISSED")
+"""Ids a drawn cause may name: two of the default rules and two of no shipped rule set (a history
+may come from another rule set). Sample data, not a selection of rules (that goes by tag)."""
 _ACTORS = ("secretariat", "board", "company", "certification-body")
 
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from icoc.model.citation import Mark
 from icoc.model.events import Event
-from icoc.workflows._table import NONE, PREVIOUS, TransitionTable
+from icoc.workflows._table import NONE, PREVIOUS, Transition, TransitionTable
+
+
+def _source(t: Transition, table: TransitionTable) -> str:
+    """The transition's citation (else its table's), marked when the text does not confirm it."""
+    cited = t.citation or table.citation
+    if cited is None:
+        return ""
+    return str(cited) + ("" if cited.mark is Mark.CONFIRMED else f" ({cited.mark.value})")
 
 
 def process_markdown(table: TransitionTable) -> str:
@@ -21,7 +30,7 @@ def process_markdown(table: TransitionTable) -> str:
         target = "the status before" if t.target == PREVIOUS else f"`{t.target}`"
         label = f" ({t.label})" if t.label else ""
         guards = "; ".join(g.description or g.name for g in t.guards)
-        out.append(f"| {src} | `{t.event.TYPE}`{label} | {target} | {guards} | {t.citation or table.citation} |")
+        out.append(f"| {src} | `{t.event.TYPE}`{label} | {target} | {guards} | {_source(t, table)} |")
     if table.follows:
         names = ", ".join(f"`{e.TYPE}`" for e in sorted(table.follows, key=lambda e: e.TYPE))
         out += ["", f"This process follows {names} when it has a transition for them and ignores them otherwise."]
@@ -46,7 +55,7 @@ def event_transitions_markdown(event: type[Event], tables: Iterable[TransitionTa
             guards = "; ".join(g.description or g.name for g in t.guards)
             page = _PAGE_OF.get(table.process, f"{table.process}.md")
             link = f"[{table.process}](../processes/{page})"
-            rows.append(f"| {link} | {src}{label} | {target} | {guards} | {t.citation or table.citation} |")
+            rows.append(f"| {link} | {src}{label} | {target} | {guards} | {_source(t, table)} |")
     if not rows:
         return f"No process moves on `{event.TYPE}`: it records a fact.\n"
     head = [f"`{event.TYPE}` drives:", "", "| process | from | to | guards | source |", "|---|---|---|---|---|"]

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from icoc.model.citation import Citation
 from icoc.model.events import Event, payload_level
 from icoc.model.sensitivity import Sensitivity, payload_values, withheld
 
@@ -44,6 +45,11 @@ class SubjectKind(StrEnum):
     CASE = "case"
     COMPLAINT = "complaint"
     SEAT = "seat"
+
+
+def _citation(value: Citation | str | None) -> Citation | None:
+    """A citation, or its old short form ``"document, article"`` (``""`` or None: none)."""
+    return Citation.of(value) if value else None
 
 
 class TableError(ValueError):
@@ -129,7 +135,9 @@ class Transition:
     stays certified when one of its certifications lapses while another is in force."""
     label: str | None = None
     """Shown in diagrams when ``when`` distinguishes this transition."""
-    citation: str | None = None
+    citation: Citation | None = attrs.field(default=None, converter=_citation)
+    """Where the move comes from, when more precise than the table's citation (a short form
+    ``"document, article"`` is read as one)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -147,7 +155,8 @@ class TransitionTable:
     final: frozenset[str]
     transitions: tuple[Transition, ...]
     follows: frozenset[type[Event]] = frozenset()
-    citation: str = ""
+    citation: Citation | None = attrs.field(default=None, converter=_citation)
+    """Where the process comes from (a short form ``"document, article"`` is read as one)."""
     descriptions: Mapping[str, str] = attrs.field(factory=dict)
     keys: Callable[[GuardContext, Event, TransitionTable], tuple[str, ...]] | None = attrs.field(default=None, eq=False)
     """The keys of the instances an event moves in this process, read from the event and the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
 
+from icoc.model.citation import Citation
 from icoc.model.events import (
     DirectorElected,
     DirectorLeft,
@@ -19,7 +20,10 @@ from icoc.model.members import Pillar
 from icoc.workflows._table import NONE, GuardContext, Instance, SubjectKind, Transition, TransitionTable, guard
 
 PROCESS = "board-seat"
-CITATION = "Articles of Association (Board of Directors: 12 directors, equal representation of the pillars)"
+CITATION = Citation(
+    document="Articles of Association",
+    article="Board of Directors (12 directors, equal representation of the pillars)",
+)
 
 _PILLAR_KIND = {Pillar.PSC: SubjectKind.COMPANY, Pillar.CSO: SubjectKind.CSO, Pillar.GOVERNMENT: SubjectKind.GOVERNMENT}
 

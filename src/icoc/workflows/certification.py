@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from icoc.model.certificates import ExternalCertificate
+from icoc.model.citation import Citation, Mark
 from icoc.model.events import (
     CertificationExpired,
     CertificationRenewed,
@@ -42,7 +43,11 @@ from icoc.workflows._table import (
 )
 
 PROCESS = "certification"
-CITATION = "Articles of Association, Art. 11; ICoCA Certification Procedure (2015)"
+CITATION = Citation(document="Articles of Association", article="Art. 11; ICoCA Certification Procedure (2015)")
+_FIRST_STAGE = Citation(document="Articles of Association", article="Art. 11, first stage")
+_SECOND_STAGE = Citation(document="Articles of Association", article="Art. 11, second stage")
+# Certification is part of PSC membership (Art. 3, 11): that it ends with the membership is inferred.
+_MEMBERSHIP_ENDED = Citation(document="Articles of Association", article="Art. 3 and 11", mark=Mark.INFERRED)
 
 
 @guard("the certificate is the company's, to a recognised standard, from an accepted body, in force")
@@ -190,7 +195,7 @@ TABLE = TransitionTable(
                 event=ExternalCertificateRecorded,
                 target="externally_certified",
                 guards=(acceptable_certificate,),
-                citation="Art. 11, first stage",
+                citation=_FIRST_STAGE,
             )
             for s in (NONE, "externally_certified", "expired", "withdrawn")
         ),
@@ -199,7 +204,7 @@ TABLE = TransitionTable(
             event=IcocaApplicationSubmitted,
             target="icoca_review",
             guards=(subject_company_active, _one_meant),
-            citation="Art. 11, second stage",
+            citation=_SECOND_STAGE,
         ),
         Transition(
             source="icoca_review",
@@ -234,7 +239,7 @@ TABLE = TransitionTable(
         ),
         # A company that leaves the Association loses ICoCA certification with its membership.
         *(
-            Transition(source=s, event=ev, target="withdrawn", label="membership ended", citation=CITATION)
+            Transition(source=s, event=ev, target="withdrawn", label="membership ended", citation=_MEMBERSHIP_ENDED)
             for ev in (Terminated, Withdrew)
             for s in _HOLDING
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from icoc.model.citation import Citation, Mark
 from icoc.model.events import (
     Admission,
     Admitted,
@@ -39,7 +40,7 @@ from icoc.workflows._table import (
 )
 
 PROCESS = COMPANY_STATUS
-CITATION = "Articles of Association, Art. 3; ICoCA membership rules (Member vs Affiliate)"
+CITATION = Citation(document="Articles of Association", article="Art. 3; ICoCA membership rules (Member vs Affiliate)")
 
 _ENTRY = tuple(str(s) for s in ENTRY_STATUSES)
 _ACTIVE = tuple(str(s) for s in STANDING_STATUSES)
@@ -121,7 +122,10 @@ _transitions += [
             event=MovedToAffiliate,
             target="affiliate",
             guards=(_commitment_renewed, _latest_csa_satisfactory),
-            citation="ICoCA membership rules: an uncertified member past its deadline may become an Affiliate",
+            citation=Citation(
+                document="ICoCA membership rules",
+                article="Member vs Affiliate: an uncertified member past its deadline may become an Affiliate",
+            ),
         )
         for s in _UNCERTIFIED
     ),
@@ -144,7 +148,8 @@ _transitions += [
             source=s,
             event=DeadlineExtended,
             target=s,
-            citation="Board decision extending a company's deadline",
+            # Not in a published text: the Board, as executive body, may extend a deadline (inferred).
+            citation=Citation(document="Board decision extending a company's deadline", mark=Mark.INFERRED),
         )
         for s in (*_ACTIVE, "suspended")
     ),
@@ -155,7 +160,10 @@ _transitions += [
             source=s,
             event=SwissRejoinWindowClosed,
             target=s,
-            citation="Swiss PSSA: six months to rejoin after exclusion or withdrawal",
+            citation=Citation(
+                document="Swiss Federal Act on Private Security Services provided Abroad (PSSA) and ordinance",
+                article="a company excluded from or withdrawn from ICoCA has a period to rejoin",
+            ),
         )
         for s in ("terminated", "withdrawn")
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from icoc.model.citation import Citation
 from icoc.model.events import (
     ComplaintClassified,
     ComplaintClosed,
@@ -18,7 +19,7 @@ from icoc.model.events import (
 from icoc.workflows._table import NONE, GuardContext, Instance, SubjectKind, Transition, TransitionTable, guard
 
 PROCESS = "complaint"
-CITATION = "Articles of Association, Art. 13; Procedure for Article 13 (2016)"
+CITATION = Citation(document="Articles of Association", article="Art. 13; Procedure for Article 13 (2016)")
 
 
 def _company_problem(ctx: GuardContext, company: str, on: date) -> str | None:

@@ -3,6 +3,7 @@ Board -> corrective action recommended -> implemented, or suspension proceedings
 
 from __future__ import annotations
 
+from icoc.model.citation import Citation
 from icoc.model.events import (
     CaseOpened,
     CaseResolved,
@@ -17,7 +18,7 @@ from icoc.workflows._guards import company_active
 from icoc.workflows._table import NONE, GuardContext, Instance, SubjectKind, Transition, TransitionTable, guard
 
 PROCESS = "compliance-case"
-CITATION = "Articles of Association, Art. 12; Procedure for Article 12 (2016)"
+CITATION = Citation(document="Articles of Association", article="Art. 12; Procedure for Article 12 (2016)")
 
 
 @guard("the company is an active member or affiliate")

@@ -6,6 +6,7 @@ state and its dates (it lapses at ``expires`` without an event)."""
 
 from __future__ import annotations
 
+from icoc.model.citation import Citation, Mark
 from icoc.model.events import (
     CertificationRenewed,
     Event,
@@ -19,7 +20,12 @@ from icoc.workflows._table import NONE, GuardContext, SubjectKind, Transition, T
 from icoc.workflows.certification import acceptable_certificate, certifications_of, resting_on
 
 PROCESS = "external-certificate"
-CITATION = "Articles of Association, Art. 11, first stage; ISO/IEC 17021 certification practice"
+# That ICoCA follows the 3-year ISO/IEC 17021 cycle with surveillance audits is inferred.
+CITATION = Citation(
+    document="Articles of Association",
+    article="Art. 11, first stage; ISO/IEC 17021 certification practice",
+    mark=Mark.INFERRED,
+)
 
 
 def _keys(ctx: GuardContext, event: Event, table: TransitionTable) -> tuple[str, ...]:

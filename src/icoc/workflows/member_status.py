@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from icoc.model.citation import Citation
 from icoc.model.events import Admitted, Reinstated, Suspended, Terminated, Withdrew
 from icoc.workflows._guards import MEMBER_STATUS
 from icoc.workflows._table import NONE, SubjectKind, Transition, TransitionTable
@@ -14,7 +15,7 @@ TABLE = TransitionTable(
     subjects=frozenset({SubjectKind.CSO, SubjectKind.GOVERNMENT, SubjectKind.OBSERVER}),
     states=("active", "suspended", "terminated", "withdrawn"),
     final=frozenset({"terminated", "withdrawn"}),
-    citation="Articles of Association, Art. 3 and 4",
+    citation=Citation(document="Articles of Association", article="Art. 3 and 4"),
     transitions=(
         Transition(source=NONE, event=Admitted, target="active"),
         Transition(source="terminated", event=Admitted, target="active"),

@@ -7,6 +7,7 @@ through a new application and admission.
 
 from __future__ import annotations
 
+from icoc.model.citation import Citation
 from icoc.model.events import (
     Admission,
     Admitted,
@@ -20,7 +21,7 @@ from icoc.workflows._guards import COMPANY_STATUS, MEMBER_STATUS
 from icoc.workflows._table import NONE, GuardContext, Instance, SubjectKind, Transition, TransitionTable, guard
 
 PROCESS = "membership"
-CITATION = "Articles of Association, Art. 3 (membership) and Art. 4 (observers)"
+CITATION = Citation(document="Articles of Association", article="Art. 3 (membership) and Art. 4 (observers)")
 
 _ALLOWED: dict[SubjectKind, frozenset[Admission]] = {
     SubjectKind.COMPANY: frozenset({Admission.MEMBER, Admission.TRANSITIONAL_MEMBER, Admission.AFFILIATE}),

@@ -3,6 +3,7 @@ per company and cycle."""
 
 from __future__ import annotations
 
+from icoc.model.citation import Citation
 from icoc.model.events import (
     Event,
     SelfAssessmentMissed,
@@ -14,7 +15,9 @@ from icoc.workflows._guards import subject_company_active
 from icoc.workflows._table import NONE, GuardContext, Instance, SubjectKind, Transition, TransitionTable, guard
 
 PROCESS = "self-assessment"
-CITATION = "Articles of Association, Art. 12; Art. 12 procedure (annual company self-assessment)"
+CITATION = Citation(
+    document="Articles of Association", article="Art. 12; Art. 12 procedure (annual company self-assessment)"
+)
 
 
 @guard("the due date has passed")
