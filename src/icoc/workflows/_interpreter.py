@@ -65,10 +65,11 @@ def subject_kind_of_application(event: ApplicationSubmitted) -> SubjectKind:
 class Interpreter:
     """Moves process instances by transition tables.
 
-    ``Interpreter(tables, events)``: ``tables`` the processes (``PROCESSES.values()`` for ICoCA's),
-    ``events`` every event type it accepts (all of :data:`~icoc.model.events.EVENTS_BY_TYPE` by
-    default; an event type no table moves is refused with IllegalTransition, any other with
-    InvalidInput)."""
+    ``Interpreter(tables, events)``: ``tables`` the processes (``PROCESSES.values()`` for ICoCA's;
+    :data:`~icoc.workflows.INTERPRETER` is that one), ``events`` the event types it knows (every
+    type in :data:`~icoc.model.events.EVENTS_BY_TYPE` by default, and those the tables move). An
+    event of a type it does not know is refused with InvalidInput; one of a known type that no
+    table of its subject's kind moves, with IllegalTransition."""
 
     def __init__(
         self, tables: Iterable[TransitionTable], events: Iterable[type[Event]] = EVENTS_BY_TYPE.values()
