@@ -58,9 +58,12 @@ def test_on_step_reports_the_instances_each_event_moved() -> None:
     assert seen[0] == ("application_submitted", [("membership", "acme", "applied")])
 
 
-def test_events_of_an_unknown_subject_is_refused() -> None:
+def test_events_of_an_unknown_subject_and_a_replay_of_what_is_not_an_event_are_refused() -> None:
+    reg = _registry()
     with pytest.raises(UnknownMember):
-        _registry().events_of("nobody")
+        reg.events_of("nobody")
+    with pytest.raises(InvalidInput, match=r"events\[3\]: expected an Event, got str"):
+        reg.replay([*reg.events_of("acme")[:3], "admitted"])  # type: ignore[list-item]
 
 
 def test_current_as_of_is_the_live_state_only_when_nothing_is_later() -> None:

@@ -299,12 +299,16 @@ class Registry(_Writing, _Queries):
         The events are taken as accepted (from this registry's history or a part of it, such as
         one subject's events): guards and date order are not checked again and no rule is judged.
         ``on_step(event, changes)``, when given, is called after each event with the instances it
-        moved (``(process, key, instance)`` each). Raises IllegalTransition or UnknownMember when
-        an event cannot be folded at all (an event no workflow moves from where it is)."""
+        moved (``(process, key, instance)`` each). Raises InvalidInput naming ``events[i]`` when an
+        item is not an event (or of a type the workflows do not know), IllegalTransition or
+        UnknownMember when an event cannot be folded at all (no workflow moves it from where it
+        is)."""
         core = _Core()
+        view = View(core, self._settings, self._params)
         plan = self._interpreter.plan
-        for event in events:
-            view = View(core, self._settings, self._params)
+        for i, event in enumerate(events):
+            if not isinstance(event, Event):
+                raise InvalidInput(Problem(f"events[{i}]", f"expected an Event, got {type(event).__name__}"))
             kind, changes = plan(view, event, check=False)
             core.commit(event, kind, changes)
             if on_step is not None:
