@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from icoc._image import dump_image
 from icoc.errors import InvalidInput, Problem
 from icoc.model.events import Event
 from icoc.registry._writing import _Writing
@@ -34,7 +33,17 @@ def image_of(reg: _Writing) -> bytes:
         reg._derived,
         rules_state,
     )
+    # Not a cycle: pickle loads only when an image is taken or read (``import icoc`` stays light).
+    from icoc._image import dump_image
+
     return dump_image(_config(reg), len(reg._history), state)
+
+
+def read_image(image: bytes) -> tuple[int, Any, Any]:
+    """``(count, config, state)`` from an image's bytes; InvalidInput saying why it cannot be used."""
+    from icoc._image import load_image
+
+    return load_image(image)
 
 
 def restore_image(reg: _Writing, loaded: tuple[int, Any, Any], history: Callable[[], Iterable[Event]]) -> None:

@@ -14,7 +14,6 @@ from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from icoc._image import load_image
 from icoc.defaults import DEFAULT, Default
 from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
 from icoc.explain import Explanation, explain
@@ -23,7 +22,7 @@ from icoc.model.events import Event, History
 from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
 from icoc.registry._core import View, _Core
 from icoc.registry._history import _History
-from icoc.registry._images import image_of, restore_image
+from icoc.registry._images import image_of, read_image, restore_image
 from icoc.registry._queries import Discrepancy, Snapshot, _Queries
 from icoc.registry._writing import _Writing
 from icoc.rules import (
@@ -372,7 +371,7 @@ class Registry(_Writing, _Queries):
         Submit the events after the image to it to catch up. Raises InvalidInput saying why an
         image cannot be used (damaged, from another release, or computed with other rules,
         parameters, standards or certification bodies): replay the history instead."""
-        loaded = load_image(image)
+        loaded = read_image(image)
         reg = cls(**config)
         try:
             restore_image(reg, loaded, history)
