@@ -84,7 +84,7 @@ def build(n: int) -> icoc.Registry:
 
 def hand_written(reg: icoc.Registry) -> list[tuple[str, bool, tuple[str, ...]]]:
     """The same verdicts and reasons as the built-in policy, as direct if/else over the snapshot."""
-    snap = reg._current_as_of(AS_OF) or reg.snapshot(AS_OF)  # the same no-replay read as check_all
+    snap = reg.current_as_of(AS_OF) or reg.snapshot(AS_OF)  # the same no-replay read as check_all
     out = []
     for cid in snap.subjects(icoc.workflows.SubjectKind.COMPANY):
         status = snap.instance("company-status", cid)

@@ -247,16 +247,16 @@ def test_backends_agree_on_a_simulated_history() -> None:
 
 
 def test_the_backend_is_the_one_the_scenario_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    import icoc.registry
+    import icoc.registry._registry
 
     chosen: list[object] = []
-    real = icoc.registry._backend
+    real = icoc.registry._registry._backend
 
     def spy(backend: object, rules: object) -> object:
         chosen.append(backend)
         return real("native", rules)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(icoc.registry, "_backend", spy)
+    monkeypatch.setattr(icoc.registry._registry, "_backend", spy)
     short = attrs.evolve(SMALL, years=1)
     run(attrs.evolve(short, backend="durable"), seed=0)
     run(short, seed=0, backend="durable")

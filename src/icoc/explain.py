@@ -6,14 +6,17 @@ parameter values it used — so a decision can be read by a person and archived 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import Protocol
 
 import attrs
 
 from icoc.model.events import Event, Fact, Ground
 from icoc.model.sensitivity import Audience
+from icoc.workflows import Change
 
-__all__ = ["Explanation", "Step", "explain"]
+__all__ = ["Explainable", "Explanation", "Step", "explain"]
 
 
 @attrs.frozen(kw_only=True)
@@ -71,19 +74,42 @@ class Explanation:
         return "\n".join(lines)
 
 
-def explain(registry: object, subject: str, as_of: date | None = None) -> Explanation:
-    """The explanation of ``subject``'s state on ``as_of`` (now when omitted)."""
-    from icoc.registry import Registry, _Core, _plan, _View
+class _Subjects(Protocol):
+    def state_of(self, subject: str) -> str | None: ...
 
-    assert isinstance(registry, Registry)
+
+class Explainable(Protocol):
+    """What an explanation reads: a subject's events, the fold of events into state and the
+    subject's state. :class:`icoc.registry.Registry` is one (``Registry.explain`` calls
+    :func:`explain` with itself)."""
+
+    def state_of(self, subject: str, as_of: date | None = None) -> str | None:
+        """The subject's main state now or on ``as_of``; UnknownMember for an unknown id."""
+        ...
+
+    def events_of(self, subject: str, as_of: date | None = None) -> Sequence[Event]:
+        """The subject's events up to ``as_of``, in history order."""
+        ...
+
+    def replay(
+        self,
+        events: Iterable[Event],
+        as_of: date | None = None,
+        *,
+        on_step: Callable[[Event, Sequence[Change]], None] | None = None,
+    ) -> _Subjects:
+        """The state ``events`` lead to, calling ``on_step`` with each event and what it moved."""
+        ...
+
+
+def explain(registry: Explainable, subject: str, as_of: date | None = None) -> Explanation:
+    """The explanation of ``subject``'s state on ``as_of`` (now when omitted) in ``registry``
+    (a :class:`~icoc.registry.Registry`). Raises UnknownMember for an id not on record."""
     registry.state_of(subject)  # UnknownMember for an unknown id
-    events: list[Event] = registry._events_of(subject, as_of or date.max)
-    core = _Core()
+    moved: list[tuple[Event, Sequence[Change]]] = []
+    replayed = registry.replay(registry.events_of(subject, as_of), as_of, on_step=lambda e, c: moved.append((e, c)))
     steps = []
-    for event in events:
-        view = _View(core, registry.settings, registry.parameters)
-        kind, changes = _plan(registry._tables_for, view, event, check=False)
-        core.commit(event, kind, changes)
+    for event, changes in moved:
         states = tuple(Fact(name=f"{p}[{k}]" if k != subject else p, value=i.state) for p, k, i in changes)
         steps.append(
             Step(
@@ -97,7 +123,8 @@ def explain(registry: object, subject: str, as_of: date | None = None) -> Explan
                 ground=_ground(event),
             )
         )
-    state = registry.state_of(subject, as_of) if as_of is not None else registry.state_of(subject)
+    # On a date, the state is the replay's (what state_of(subject, as_of) replays); now, the live one.
+    state = replayed.state_of(subject) if as_of is not None else registry.state_of(subject)
     return Explanation(subject=subject, as_of=as_of, state=state, steps=tuple(steps))
 
 

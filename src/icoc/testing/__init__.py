@@ -91,7 +91,6 @@ __all__ = [
     "causes",
     "body_acceptances",
     "certification_bodies",
-    "citations",
     "certify",
     "civil_society_organisations",
     "code_paragraphs",

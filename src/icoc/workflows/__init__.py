@@ -1,11 +1,13 @@
 """Each ICoCA process as an explicit transition table: what *can* happen, and why not.
 
 ``PROCESSES`` maps a process name to its table; ``icoc diagram NAME`` renders one as Mermaid.
+``INTERPRETER`` moves their instances: given a state (a :class:`StateView`) and an event, the
+instances the event moves, or why it is refused.
 """
 
 from __future__ import annotations
 
-from icoc.model.events import ApplicantKind, ApplicationSubmitted
+from icoc.workflows._interpreter import Change, Interpreter, StateView, subject_kind_of_application
 from icoc.workflows._table import (
     NONE,
     PREVIOUS,
@@ -20,12 +22,16 @@ from icoc.workflows._table import (
 )
 
 __all__ = [
+    "INTERPRETER",
     "NONE",
     "PREVIOUS",
     "PROCESSES",
+    "Change",
     "Guard",
     "GuardContext",
     "Instance",
+    "Interpreter",
+    "StateView",
     "SubjectKind",
     "TableError",
     "Transition",
@@ -33,17 +39,6 @@ __all__ = [
     "guard",
     "subject_kind_of_application",
 ]
-
-
-def subject_kind_of_application(event: ApplicationSubmitted) -> SubjectKind:
-    """What an applicant becomes: a company only if it provides security services."""
-    if event.applicant is ApplicantKind.COMPANY:
-        return SubjectKind.COMPANY if event.provides_security_services else SubjectKind.OBSERVER
-    if event.applicant is ApplicantKind.CSO:
-        return SubjectKind.CSO
-    if event.applicant is ApplicantKind.GOVERNMENT:
-        return SubjectKind.GOVERNMENT
-    return SubjectKind.OBSERVER
 
 
 def _load() -> dict[str, TransitionTable]:
@@ -75,3 +70,6 @@ def _load() -> dict[str, TransitionTable]:
 
 PROCESSES: dict[str, TransitionTable] = _load()
 """Every process by name, in the order they are documented."""
+
+INTERPRETER = Interpreter(PROCESSES.values())
+"""The interpreter of ``PROCESSES``, for every event type (the registry's)."""
