@@ -22,8 +22,8 @@ from icoc.model.certificates import ExternalCertificate
 from icoc.model.events import Cause, Event
 from icoc.model.members import ACTIVE_STATUSES, ENTRY_STATUSES, UNCERTIFIED_STATUSES
 from icoc.registry import Registry
-from icoc.simulation._results import CompanyInfo, YearState
 from icoc.simulation._scenario import Scenario
+from icoc.simulation._tables import CompanyInfo, YearState
 
 __all__ = ["ACTIVE", "ENTRY", "UNCERTIFIED", "Company", "Run"]
 

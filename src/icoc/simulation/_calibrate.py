@@ -16,8 +16,8 @@ from typing import Any
 import attrs
 
 from icoc.errors import InvalidInput, Problem, preview
-from icoc.simulation._results import FIGURES
 from icoc.simulation._scenario import Scenario
+from icoc.simulation._tables import FIGURES
 
 __all__ = [
     "ICOCA_FIGURES",

@@ -20,8 +20,8 @@ from icoc.simulation._actors.board import consider_termination
 from icoc.simulation._actors.certification import plan_renewal, plan_scope_renewal
 from icoc.simulation._actors.membership import watch
 from icoc.simulation._agenda import ACTIVE, Company, Run
-from icoc.simulation._results import CompanyInfo
-from icoc.simulation._scenario import pick
+from icoc.simulation._tables import CompanyInfo
+from icoc.simulation._values import pick
 from icoc.workflows import SubjectKind
 
 __all__ = ["PENDING_PROPOSAL_DAYS", "carry_on"]

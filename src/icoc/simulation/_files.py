@@ -24,18 +24,17 @@ from icoc.rules.default import DEFAULT_RULES
 if TYPE_CHECKING:
     from icoc.io import Audience
 
-from icoc.simulation._scenario import (
+from icoc.simulation._behaviour import (
     Board,
     Cases,
     Certification,
     Complaints,
     Findings,
-    Limits,
     Population,
-    Scenario,
-    Schedule,
     SelfAssessments,
 )
+from icoc.simulation._scenario import Limits, Scenario
+from icoc.simulation._values import Schedule
 
 __all__ = ["dump_scenario", "load_scenario", "registry_source", "scenario_from_data", "scenario_to_data"]
 

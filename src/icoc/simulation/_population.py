@@ -12,8 +12,9 @@ from datetime import date, timedelta
 from icoc.model.events import ApplicantKind
 from icoc.simulation._agenda import LATE, Company, Run
 from icoc.simulation._carry_on import carry_on
-from icoc.simulation._results import CompanyInfo
-from icoc.simulation._scenario import Scenario, pick
+from icoc.simulation._scenario import Scenario
+from icoc.simulation._tables import CompanyInfo
+from icoc.simulation._values import pick
 
 __all__ = ["populate"]
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from icoc.errors import InvalidInput, Problem
-from icoc.simulation._results import YEARLY_COLUMNS
 from icoc.simulation._scenario import Scenario
+from icoc.simulation._tables import YEARLY_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd

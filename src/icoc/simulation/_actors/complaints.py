@@ -19,7 +19,7 @@ from icoc.model.ids import MemberId
 from icoc.model.monitoring import ConcernCategory, FindingSource
 from icoc.simulation._actors.compliance import open_case, paragraphs
 from icoc.simulation._agenda import COMPLAINANT, Run
-from icoc.simulation._scenario import pick
+from icoc.simulation._values import pick
 
 __all__ = ["STEPS", "receive_complaint"]
 

@@ -19,7 +19,7 @@ from icoc.model.events import (
 from icoc.model.ids import ComplaintId, MemberId, PlanId
 from icoc.model.monitoring import ConcernCategory, FindingSource, Severity
 from icoc.simulation._agenda import BOARD, DIRECTOR, Run
-from icoc.simulation._scenario import pick
+from icoc.simulation._values import pick
 
 __all__ = ["STEPS", "open_case", "paragraphs"]
 

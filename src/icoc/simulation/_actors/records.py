@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from icoc.simulation._agenda import Run
-from icoc.simulation._results import YearState
+from icoc.simulation._tables import YearState
 
 __all__ = ["STEPS"]
 
