@@ -24,18 +24,7 @@ from icoc.simulation._behaviour import (
     SelfAssessments,
     SizeProfile,
 )
-from icoc.simulation._calibrate import (
-    ICOCA_FIGURES,
-    Calibration,
-    CalibrationTable,
-    FigureScore,
-    Observed,
-    calibrate,
-    example_scenario,
-    icoca_figures,
-    load_calibration,
-    score,
-)
+from icoc.simulation._calibrate import ICOCA_FIGURES, calibrate, example_scenario, icoca_figures, load_calibration
 from icoc.simulation._files import (
     dump_scenario,
     load_scenario,
@@ -47,6 +36,7 @@ from icoc.simulation._files import (
 from icoc.simulation._results import SimulationResult
 from icoc.simulation._run import run
 from icoc.simulation._scenario import BACKENDS, Limits, Scenario
+from icoc.simulation._score import Calibration, CalibrationTable, FigureScore, Observed, score
 from icoc.simulation._sweep import RunRecord, SweepResult, sweep
 from icoc.simulation._tables import FIGURES, TABLES, CompanyInfo, YearState
 from icoc.simulation._values import Schedule

@@ -11,6 +11,7 @@ from icoc.simulation._tables import YEARLY_COLUMNS
 
 if TYPE_CHECKING:
     from icoc.simulation._results import SimulationResult
+    from icoc.simulation._score import Calibration
     from icoc.simulation._sweep import SweepResult
 
 __all__ = ["plot_run", "plot_sweep"]
@@ -106,7 +107,7 @@ def plot_sweep(
     return fig
 
 
-def plot_calibration(cal: Any, path: str | os.PathLike[str] | None = None) -> Any:
+def plot_calibration(cal: Calibration, path: str | os.PathLike[str] | None = None) -> Any:
     """One panel per figure of a :class:`~icoc.simulation.Calibration`: the observed values as
     points, the simulated mean over seeds as a line with a band of +/- one standard deviation."""
     figures: dict[str, list[Any]] = {}

@@ -15,10 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from icoc import __version__
 from icoc.errors import InvalidInput, Problem
+from icoc.io import Audience
 from icoc.model.certificates import ExternalCertificate
 from icoc.model.events import CaseOpened, ComplaintReceived, Event, History
 from icoc.model.members import ACTIVE_STATUSES, UNCERTIFIED_STATUSES
+from icoc.simulation._files import scenario_to_data
+from icoc.simulation._plot import plot_run
 from icoc.simulation._scenario import Scenario
 from icoc.simulation._tables import (
     _STATUS_FIGURES,
@@ -69,9 +73,6 @@ class SimulationResult:
 
     def metadata(self) -> dict[str, Any]:
         """Seed and scenario (as :func:`~icoc.simulation.scenario_to_data`), for files and reports."""
-        from icoc import __version__
-        from icoc.io import Audience
-        from icoc.simulation._files import scenario_to_data
 
         return {
             "icoc": __version__,
@@ -399,6 +400,5 @@ class SimulationResult:
 
     def plot(self, path: str | os.PathLike[str] | None = None) -> Any:
         """The key yearly series as a matplotlib Figure (the ``plot`` extra); saved when ``path``."""
-        from icoc.simulation._plot import plot_run
 
         return plot_run(self, path)
