@@ -16,6 +16,7 @@ from icoc.model.events import (
     Terminated,
     TerminationProposed,
 )
+from icoc.model.members import CompanyStatus
 from icoc.simulation._actors.board import consider_termination
 from icoc.simulation._actors.certification import plan_renewal, plan_scope_renewal
 from icoc.simulation._actors.membership import watch
@@ -67,7 +68,7 @@ def carry_on(run: Run) -> None:
         standard = str(cert.standard) if cert is not None else pick(rng, sc.population.standards)
         size = pick(rng, {k: p.weight for k, p in sc.population.sizes.items()})
         region = region_of.get(country) or pick(rng, {k: p.weight for k, p in sc.population.regions.items()})
-        affiliate = status == "affiliate"
+        affiliate = status == CompanyStatus.AFFILIATE
         factor = sc.certification.affiliate_factor if affiliate else 1.0
         pursue = cert is not None or rng.random() < sc.population.sizes[size].certification * factor
         info = CompanyInfo(
@@ -96,7 +97,7 @@ def _resume_company(run: Run, c: Company, status: str, proposal: TerminationProp
     watch(run, c)
     if proposal is not None:
         consider_termination(run, proposal)
-    if status == "suspended":
+    if status == CompanyStatus.SUSPENDED:
         c.suspension = 1
         c.suspension_cases = [
             i.key

@@ -17,6 +17,7 @@ from icoc.model.events import (
     TerminationProposed,
 )
 from icoc.model.ids import CaseId
+from icoc.model.members import CompanyStatus
 from icoc.simulation._actors.membership import leave
 from icoc.simulation._agenda import ACTIVE, BOARD, UNCERTIFIED, Run
 
@@ -53,7 +54,7 @@ def _still_holds(run: Run, status: str, rule: str, instance: str, ground: Ground
     if ground == Ground.SELF_ASSESSMENT_NOT_SUBMITTED and instance:
         return run.state("self-assessment", instance) == "missed"
     if ground == Ground.NOT_COOPERATING_IN_GOOD_FAITH and rule:
-        return status == "suspended"
+        return status == CompanyStatus.SUSPENDED
     return True
 
 
@@ -89,7 +90,7 @@ def suspension_decided(run: Run, case: str) -> None:
     board = run.sy.board
     if status not in ACTIVE:
         run.submit(CaseResolved(subject=case, effective=run.now, cause=BOARD))
-    elif status == "suspended":
+    elif status == CompanyStatus.SUSPENDED:
         if case not in c.suspension_cases:
             c.suspension_cases.append(case)  # joins the suspension already running
     elif run.chance(board.suspension_probability):
@@ -112,7 +113,7 @@ def suspension_decided(run: Run, case: str) -> None:
 
 def remedied(run: Run, cid: str, suspension: int) -> None:
     c = run.companies[cid]
-    if c.suspension != suspension or run.status(cid) != "suspended":
+    if c.suspension != suspension or run.status(cid) != CompanyStatus.SUSPENDED:
         return
     events: list[Event] = [Reinstated(subject=cid, effective=run.now, cause=BOARD)]
     for case in c.suspension_cases:

@@ -21,7 +21,7 @@ from icoc.model.events import (
     Terminated,
     Withdrew,
 )
-from icoc.model.members import GovernmentKind, ServiceDomain
+from icoc.model.members import CompanyStatus, GovernmentKind, ServiceDomain
 from icoc.simulation._agenda import APPLICANT, BOARD, COMPANY, Company, Run
 from icoc.simulation._scenario import Scenario
 
@@ -72,7 +72,7 @@ def join(run: Run, cid: str) -> None:
 
 
 def rejoin(run: Run, cid: str) -> None:
-    if run.status(cid) in ("terminated", "withdrawn"):
+    if run.status(cid) in (CompanyStatus.TERMINATED, CompanyStatus.WITHDRAWN):
         c = run.companies[cid]
         run.submit(*_application(run, c))
         started(run, c)
@@ -137,7 +137,7 @@ def transitional_regime(run: Run) -> None:
     moved = [
         MovedToTransitional(subject=cid, effective=run.now, cause=BOARD)
         for cid in run.companies
-        if run.status(cid) == "member"
+        if run.status(cid) == CompanyStatus.MEMBER
     ]
     if moved:
         run.submit(*moved)
