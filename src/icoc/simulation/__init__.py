@@ -11,18 +11,20 @@ let any behavioural number follow a :class:`Schedule` by year, and be scored aga
 published figures (:func:`calibrate`, :func:`icoca_figures`).
 """
 
-from icoc.simulation._calibrate import (
-    ICOCA_FIGURES,
-    Calibration,
-    CalibrationTable,
-    FigureScore,
-    Observed,
-    calibrate,
-    example_scenario,
-    icoca_figures,
-    load_calibration,
-    score,
+from icoc.simulation._behaviour import (
+    ARRIVAL_STATUSES,
+    Board,
+    Cases,
+    Certification,
+    Complaints,
+    Delay,
+    Findings,
+    Population,
+    RegionProfile,
+    SelfAssessments,
+    SizeProfile,
 )
+from icoc.simulation._calibrate import ICOCA_FIGURES, calibrate, example_scenario, icoca_figures, load_calibration
 from icoc.simulation._files import (
     dump_scenario,
     load_scenario,
@@ -31,26 +33,13 @@ from icoc.simulation._files import (
     scenario_json,
     scenario_to_data,
 )
-from icoc.simulation._results import FIGURES, TABLES, CompanyInfo, SimulationResult, YearState
+from icoc.simulation._results import SimulationResult
 from icoc.simulation._run import run
-from icoc.simulation._scenario import (
-    ARRIVAL_STATUSES,
-    BACKENDS,
-    Board,
-    Cases,
-    Certification,
-    Complaints,
-    Delay,
-    Findings,
-    Limits,
-    Population,
-    RegionProfile,
-    Scenario,
-    Schedule,
-    SelfAssessments,
-    SizeProfile,
-)
+from icoc.simulation._scenario import BACKENDS, Limits, Scenario
+from icoc.simulation._score import Calibration, CalibrationTable, FigureScore, Observed, score
 from icoc.simulation._sweep import RunRecord, SweepResult, sweep
+from icoc.simulation._tables import FIGURES, TABLES, CompanyInfo, YearState
+from icoc.simulation._values import Schedule
 
 __all__ = [
     "ARRIVAL_STATUSES",

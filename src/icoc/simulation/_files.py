@@ -4,7 +4,13 @@ Objects merge field by field into the defaults and mappings key by key (``null``
 so ``{population: {regions: {africa: {complaints: 3}}}}`` triples complaints in one region and
 keeps everything else. ``rules`` is ``default``, a rule-set document (as ``icoc rules --format
 json`` prints) or the path of a rule-set file (relative to the scenario file); ``parameters`` maps
-a parameter's name to its value, or to ``{ISO date: value}`` for a dated change.
+a parameter's name to its value, or to ``{ISO date: value}`` for a dated change; ``registry`` is
+the path of a registry file or a history to start from.
+
+Files are read by the one converter of :mod:`icoc.io`, configured here (each part of a scenario
+registered with :func:`icoc.io.register_object`, the fields with several forms read by hooks),
+so every problem reads as in any other icoc file, with its path
+(``scenario.yaml:$.population.companies: ...``).
 """
 
 from __future__ import annotations
@@ -14,28 +20,30 @@ import os
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import attrs
 
 from icoc.errors import InvalidInput, Problem, preview
-from icoc.model.dates import date_problem
+from icoc.io import Audience, Refused, converter, load_with, register_object, structure, unstructure
+from icoc.model.document import RegistryDocument
+from icoc.model.events import History
 from icoc.rules import DEFAULT_PARAMETERS, Duration, ParameterSet, RuleSet, load_rules, rule_to_data, rules_from_data
 from icoc.rules.default import DEFAULT_RULES
-
-if TYPE_CHECKING:
-    from icoc.io import Audience
-
-from icoc.simulation._scenario import (
+from icoc.simulation._behaviour import (
     Board,
     Cases,
     Certification,
     Complaints,
+    Delay,
     Findings,
-    Limits,
     Population,
-    Scenario,
-    Schedule,
+    RegionProfile,
     SelfAssessments,
+    SizeProfile,
 )
+from icoc.simulation._scenario import Limits, Scenario
+from icoc.simulation._values import Schedule
 
 __all__ = ["dump_scenario", "load_scenario", "registry_source", "scenario_from_data", "scenario_to_data"]
 
@@ -48,7 +56,269 @@ _PARTS: dict[str, type[Any]] = {
     "cases": Cases,
     "board": Board,
 }
-_TOP = ("name", "start", "years", "backend", *_PARTS, "rules", "parameters", "limits", "schedules", "registry")
+
+for _cls in (*_PARTS.values(), Limits, Delay, SizeProfile, RegionProfile):
+    register_object(_cls)
+
+
+# --- reading: the hooks of the fields with several forms ----------------------------------------
+
+
+def _merge(base: Any, override: Any) -> Any:
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for k, v in override.items():
+            if v is None:
+                out.pop(k, None)
+            elif k in out:
+                out[k] = _merge(out[k], v)
+            else:
+                out[k] = v
+        return out
+    return override
+
+
+def _part(cls: type[Any]) -> Any:
+    """A part of the scenario (``population``, ``board``...): the file's object merged over the
+    default part's data, read as ``cls``."""
+    defaults: dict[str, Any] = {}
+
+    def hook(value: object, _: object) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise Refused(f"expected an object ({cls.__name__}), got {type(value).__name__} {preview(value)}")
+        if not defaults:
+            defaults.update(unstructure(cls(), audience=Audience.FULL))
+        return converter.structure(_merge(defaults, value), cls)
+
+    return hook
+
+
+def _rules(value: object, _: object) -> RuleSet | str | None:
+    """``default``, a rule-set document, or a rule-set file's path (read once the scenario
+    file's folder is known)."""
+    if value is None or value == "default":
+        return None if value is None else DEFAULT_RULES
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return rules_from_data(value)
+    raise Refused(f"expected 'default', the path of a rule-set file or a rule-set document, got {preview(value)}")
+
+
+_PERIOD = "expected a period such as '90 days' or '1 year 6 months'"
+
+
+def _period(text: str, path: str) -> Duration:
+    """A period written as text: ``90 days``, ``1 year 6 months``, ``2 years, 3 days``."""
+    words = text.replace(",", " ").split()
+    parts: dict[str, int] = {}
+    for n, unit in zip(words[::2], words[1::2], strict=False):
+        key = unit.rstrip("s") + "s"
+        if key not in ("years", "months", "days") or not n.isdigit() or key in parts:
+            break
+        parts[key] = int(n)
+    else:
+        if words and len(words) % 2 == 0:
+            return Duration(**parts)
+    raise InvalidInput(Problem(path, f"{_PERIOD}, got {preview(text)}"))
+
+
+def _value(like: Any, value: Any, path: str) -> Any:
+    """``value`` read as the type of the parameter's current value ``like``."""
+    if isinstance(like, Duration):
+        if isinstance(value, str):
+            return _period(value, path)
+        if not isinstance(value, dict):
+            raise InvalidInput(Problem(path, f"{_PERIOD}, got {preview(value)}"))
+        return structure(value, Duration, path)
+    kind = date if isinstance(like, date) else bool if isinstance(like, bool) else int if isinstance(like, int) else str
+    return structure(value, kind, path)
+
+
+def _since(when: Any, path: str) -> date:
+    """The date a parameter step takes effect; ``0001-01-01`` (``date.min``) means "always"."""
+    if when == date.min or when == date.min.isoformat():
+        return date.min
+    return structure(when, date, path)
+
+
+def _parameters(value: object, _: object) -> ParameterSet | None:
+    """Parameters by name: a value from the start, or ``{ISO date: value}`` for dated changes."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise Refused(f"expected a mapping of parameter names to values, got {preview(value)}")
+    params = DEFAULT_PARAMETERS
+    problems: list[Problem] = []
+    for name, raw in value.items():
+        where = f"$.{name}"
+        if name not in params.parameters:
+            problems.append(Problem(where, "unknown parameter (see `icoc rules --parameters`)"))
+            continue
+        like = params.parameters[name].history[-1].value
+        try:
+            if isinstance(raw, dict) and not (isinstance(like, Duration) and set(raw) <= {"years", "months", "days"}):
+                steps = []
+                for when, x in raw.items():
+                    steps.append((_since(when, f"{where}.{when}"), _value(like, x, f"{where}.{when}")))
+                for on, x in sorted(steps, key=lambda s: s[0]):
+                    params = params.with_value(name, x, on)
+            else:
+                params = params.with_value(name, _value(like, raw, where))
+        except InvalidInput as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InvalidInput(problems)
+    return params
+
+
+def _schedules(value: object, _: object) -> dict[str, Schedule] | None:
+    """Scenario paths to ``{year: value}``."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise Refused(f"expected a mapping of scenario paths to {{year: value}}, got {preview(value)}")
+    out: dict[str, Schedule] = {}
+    problems: list[Problem] = []
+    for key, steps in value.items():
+        try:
+            out[str(key)] = Schedule(steps)
+        except InvalidInput as exc:
+            problems.extend(Problem(f"$.{key}{p.path[len('Schedule') :]}", p.message) for p in exc.problems)
+    if problems:
+        raise InvalidInput(problems)
+    return out
+
+
+def _registry(value: object, _: object) -> History | str | None:
+    """A registry file's path (read once the scenario file's folder and start are known) or a history."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return converter.structure(value, History)
+    raise Refused(f"expected the path of a registry file or a history, got {preview(value)}")
+
+
+@attrs.frozen(kw_only=True)
+class _ScenarioFile:
+    """The shape of a scenario file: every key optional (absent: the default scenario's)."""
+
+    name: str | None = None
+    start: date | None = None
+    years: int | None = None
+    backend: str | None = None
+    population: Population | None = None
+    self_assessments: SelfAssessments | None = None
+    certification: Certification | None = None
+    findings: Findings | None = None
+    complaints: Complaints | None = None
+    cases: Cases | None = None
+    board: Board | None = None
+    rules: RuleSet | str | None = None
+    parameters: ParameterSet | None = None
+    limits: Limits | None = None
+    schedules: dict[str, Schedule] | None = None
+    registry: History | str | None = None
+
+
+register_object(
+    _ScenarioFile,
+    name="a scenario",
+    hooks={
+        **{key: _part(cls) for key, cls in {**_PARTS, "limits": Limits}.items()},
+        "rules": _rules,
+        "parameters": _parameters,
+        "schedules": _schedules,
+        "registry": _registry,
+    },
+)
+
+_GENERATED = ("companies", "csos", "governments")
+"""The counts of the generated population, 0 by default in a run from a registry."""
+
+
+def _beside(file: str, where: str | os.PathLike[str] | None) -> Path:
+    path = Path(file)
+    return Path(where) / path if where is not None and not path.is_absolute() else path
+
+
+def scenario_from_data(
+    data: Any, *, where: str | os.PathLike[str] | None = None, for_registry: bool = False
+) -> Scenario:
+    """A scenario from plain data: the default scenario with ``data`` merged over it.
+
+    ``where`` is the folder that relative rule-file paths are read from. When ``data`` names a
+    ``registry`` (or ``for_registry``: the caller starts it from one, as ``icoc simulate
+    --registry``), the generated population defaults to empty, as :meth:`Scenario.from_registry`
+    makes it: ``companies``, ``csos`` and ``governments`` are 0 unless ``data`` sets them.
+
+    Raises :class:`~icoc.errors.InvalidInput` listing every problem with its path
+    (``$.population.companies: ...``)."""
+    doc = structure(data, _ScenarioFile)
+    values = {
+        a.name: getattr(doc, a.name)
+        for a in attrs.fields(_ScenarioFile)
+        if getattr(doc, a.name) is not None and a.name not in ("schedules", "registry")
+    }
+    if isinstance(doc.rules, str):
+        values["rules"] = load_rules(_beside(doc.rules, where))
+    if doc.population is not None and (for_registry or doc.registry is not None):
+        named = data["population"]
+        values["population"] = attrs.evolve(doc.population, **{k: 0 for k in _GENERATED if k not in named})
+    origin: Any = doc.registry
+    if isinstance(origin, str):  # problems name the registry file
+        origin = registry_source(_beside(origin, where), doc.start)
+    # Schedules go on last, through Scenario.scheduled, so a rate absent from its mapping
+    # (board.termination_rates.non_payment_of_dues, population.arrivals.member) can follow one.
+    try:
+        if origin is not None:
+            start = values.pop("start", None)
+            scenario = Scenario.from_registry(origin, start, **values)
+        else:
+            scenario = Scenario(**values)
+        for path, sched in (doc.schedules or {}).items():
+            scenario = scenario.scheduled(path, sched)
+        return scenario
+    except InvalidInput as exc:
+        raise exc.under("$") from None
+
+
+def load_scenario(path: str | os.PathLike[str], *, for_registry: bool = False) -> Scenario:
+    """Read a scenario from a ``.json``, ``.yaml`` or ``.yml`` file; every problem names the file
+    and the path inside it (``scenario.yaml:$.population.companies: ...``). ``for_registry``: as
+    :func:`scenario_from_data` (the generated population defaults to empty)."""
+    return load_with(path, lambda data: scenario_from_data(data, where=Path(path).parent, for_registry=for_registry))
+
+
+def registry_source(file: str | os.PathLike[str], as_of: date | None = None) -> Any:
+    """What :meth:`Scenario.from_registry` starts from, read from ``file``: a registry document or
+    a history (``.json``, ``.yaml``, ``.yml``, ``.jsonl``; a history is an object with ``events``)
+    or a bidder list (``.csv``, ``.xlsx``, read with :func:`icoc.bidders.read_bidders` as of
+    ``as_of``, which it then needs). Raises :class:`~icoc.errors.InvalidInput` naming the file."""
+    p = Path(file)
+    suffix = p.suffix.lower()
+    if suffix in (".csv", ".xlsx"):
+        if as_of is None:
+            raise InvalidInput(
+                Problem(str(p), "a bidder list needs the date it holds as of: give as_of (--start on the command line)")
+            )
+        from icoc.bidders import read_bidders  # the one upward edge (pyproject's layers contract)
+
+        return read_bidders(p, as_of=as_of)
+    if not p.is_file():
+        raise InvalidInput(Problem(str(p), "no such registry file"))
+
+    def read(data: Any) -> Any:
+        if isinstance(data, Mapping) and "events" in data:
+            return structure(data, History)
+        return structure(data, RegistryDocument)
+
+    return load_with(p, read)
+
+
+# --- writing ----------------------------------------------------------------------------------------
 
 
 def _plain(value: Any) -> Any:
@@ -71,8 +341,6 @@ def scenario_to_data(scenario: Scenario, audience: Audience | None = None) -> di
     rule with a ``Custom`` Python predicate is recorded by label and cannot be read back).
     Parameters list only those that differ from the defaults.
     """
-    from icoc.io import Audience, unstructure
-
     out: dict[str, Any] = {
         "name": scenario.name,
         "start": scenario.start.isoformat(),
@@ -102,281 +370,6 @@ def scenario_to_data(scenario: Scenario, audience: Audience | None = None) -> di
     if scenario.origin is not None:
         out["registry"] = unstructure(scenario.origin, audience=audience if audience is not None else Audience.FULL)
     return out
-
-
-def _merge(base: Any, override: Any) -> Any:
-    if isinstance(base, dict) and isinstance(override, dict):
-        out = dict(base)
-        for k, v in override.items():
-            if v is None:
-                out.pop(k, None)
-            elif k in out:
-                out[k] = _merge(out[k], v)
-            else:
-                out[k] = v
-        return out
-    return override
-
-
-def _duration(text: Any, path: str) -> Duration:
-    if isinstance(text, Mapping):
-        unknown = set(text) - {"years", "months", "days"}
-        if unknown:
-            raise InvalidInput(Problem(path, f"a period has years, months and days, not {sorted(unknown)}"))
-        try:
-            return Duration(**{str(k): v for k, v in text.items()})
-        except InvalidInput as exc:
-            raise exc.under(path) from None
-    if not isinstance(text, str):
-        raise InvalidInput(
-            Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}")
-        )
-    words = text.replace(",", " ").split()
-    if len(words) % 2 or not words:
-        raise InvalidInput(
-            Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}")
-        )
-    parts: dict[str, int] = {}
-    for n, unit in zip(words[::2], words[1::2], strict=True):
-        key = unit.rstrip("s") + "s"
-        if key not in ("years", "months", "days") or not n.isdigit() or key in parts:
-            raise InvalidInput(
-                Problem(path, f"expected a period such as '90 days' or '1 year 6 months', got {preview(text)}")
-            )
-        parts[key] = int(n)
-    return Duration(**parts)
-
-
-def _param_value(like: Any, value: Any, path: str) -> Any:
-    """``value`` read as the type of the parameter's current value ``like``."""
-    if isinstance(like, Duration):
-        return _duration(value, path)
-    if isinstance(like, date):
-        if type(value) is date:
-            d = value
-        else:
-            try:
-                d = date.fromisoformat(value)
-            except (TypeError, ValueError):
-                raise InvalidInput(Problem(path, f"expected an ISO date YYYY-MM-DD, got {preview(value)}")) from None
-        problem = date_problem(d)
-        if problem is not None:
-            raise InvalidInput(Problem(path, problem))
-        return d
-    if isinstance(like, bool):
-        if not isinstance(value, bool):
-            raise InvalidInput(Problem(path, f"expected true or false, got {preview(value)}"))
-        return value
-    if isinstance(like, int):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(Problem(path, f"expected an integer, got {preview(value)}"))
-        return value
-    if not isinstance(value, str):
-        raise InvalidInput(Problem(path, f"expected text, got {preview(value)}"))
-    return value
-
-
-def _since(when: Any, path: str) -> date:
-    """The date a parameter step takes effect; ``0001-01-01`` (``date.min``) means "always"."""
-    if when == date.min or when == date.min.isoformat():
-        return date.min
-    if type(when) is date:
-        problem = date_problem(when)
-        if problem is not None:
-            raise InvalidInput(Problem(path, problem))
-        return when
-    result: date = _param_value(date.min, str(when), path)
-    return result
-
-
-def _parameters(data: Any, path: str) -> ParameterSet:
-    if not isinstance(data, Mapping):
-        raise InvalidInput(Problem(path, f"expected a mapping of parameter names to values, got {preview(data)}"))
-    params = DEFAULT_PARAMETERS
-    problems: list[Problem] = []
-    for name, raw in data.items():
-        where = f"{path}.{name}"
-        if name not in params.parameters:
-            problems.append(Problem(where, "unknown parameter (see `icoc rules --parameters`)"))
-            continue
-        like = params.parameters[name].history[-1].value
-        try:
-            if isinstance(raw, Mapping) and not (
-                isinstance(like, Duration) and set(raw) <= {"years", "months", "days"}
-            ):
-                steps = []
-                for when, value in raw.items():
-                    on = _since(when, f"{where}.{when}")
-                    steps.append((on, _param_value(like, value, f"{where}.{when}")))
-                steps.sort(key=lambda s: s[0])
-                for on, value in steps:
-                    params = params.with_value(name, value, on)
-            else:
-                params = params.with_value(name, _param_value(like, raw, where))
-        except InvalidInput as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InvalidInput(problems)
-    return params
-
-
-def _rules(data: Any, path: str, where: Path | None) -> RuleSet:
-    if data == "default":
-        return DEFAULT_RULES
-    if isinstance(data, str):
-        file = Path(data)
-        if where is not None and not file.is_absolute():
-            file = where / file
-        return load_rules(file)
-    try:
-        return rules_from_data(data)
-    except InvalidInput as exc:
-        raise exc.under(path) from None
-
-
-def _schedules(data: Any, path: str) -> dict[str, Schedule]:
-    if not isinstance(data, Mapping):
-        raise InvalidInput(
-            Problem(path, f"expected a mapping of scenario paths to {{year: value}}, got {preview(data)}")
-        )
-    out: dict[str, Schedule] = {}
-    problems: list[Problem] = []
-    for key, steps in data.items():
-        try:
-            out[str(key)] = Schedule(steps)
-        except InvalidInput as exc:
-            problems.extend(Problem(f"{path}.{key}{p.path[len('Schedule') :]}", p.message) for p in exc.problems)
-    if problems:
-        raise InvalidInput(problems)
-    return out
-
-
-def registry_source(file: str | os.PathLike[str], as_of: date | None = None) -> Any:
-    """What :meth:`Scenario.from_registry` starts from, read from ``file``: a registry document or
-    a history (``.json``, ``.yaml``, ``.yml``, ``.jsonl``; a history is an object with ``events``)
-    or a bidder list (``.csv``, ``.xlsx``, read with :func:`icoc.bidders.read_bidders` as of
-    ``as_of``, which it then needs). Raises :class:`~icoc.errors.InvalidInput` naming the file."""
-    from icoc.io import load_with, structure
-    from icoc.model import RegistryDocument
-    from icoc.model.events import History
-
-    p = Path(file)
-    suffix = p.suffix.lower()
-    if suffix in (".csv", ".xlsx"):
-        if as_of is None:
-            raise InvalidInput(
-                Problem(str(p), "a bidder list needs the date it holds as of: give as_of (--start on the command line)")
-            )
-        from icoc.bidders import read_bidders
-
-        return read_bidders(p, as_of=as_of)
-    if not p.is_file():
-        raise InvalidInput(Problem(str(p), "no such registry file"))
-
-    def read(data: Any) -> Any:
-        if isinstance(data, Mapping) and "events" in data:
-            return structure(data, History)
-        return structure(data, RegistryDocument)
-
-    return load_with(p, read)
-
-
-def scenario_from_data(
-    data: Any, *, where: str | os.PathLike[str] | None = None, for_registry: bool = False
-) -> Scenario:
-    """A scenario from plain data: the default scenario with ``data`` merged over it.
-
-    ``where`` is the folder that relative rule-file paths are read from. When ``data`` names a
-    ``registry`` (or ``for_registry``: the caller starts it from one, as ``icoc simulate
-    --registry``), the generated population defaults to empty, as :meth:`Scenario.from_registry`
-    makes it: ``companies``, ``csos`` and ``governments`` are 0 unless ``data`` sets them."""
-    from icoc.io import structure
-
-    if not isinstance(data, Mapping):
-        raise InvalidInput(Problem("$", f"expected a scenario object, got {type(data).__name__}"))
-    problems = [Problem(f"$.{k}", f"unknown key (expected one of {', '.join(_TOP)})") for k in data if k not in _TOP]
-    defaults = scenario_to_data(Scenario())
-    if for_registry or "registry" in data:
-        defaults["population"] = {**defaults["population"], "companies": 0, "csos": 0, "governments": 0}
-    values: dict[str, Any] = {}
-    for key in ("name", "start", "years", "backend"):
-        if key in data:
-            values[key] = data[key]
-    if isinstance(values.get("start"), str):
-        try:
-            values["start"] = date.fromisoformat(values["start"])
-        except ValueError:
-            problems.append(Problem("$.start", f"expected an ISO date YYYY-MM-DD, got {preview(values['start'])}"))
-            del values["start"]
-    if type(values.get("start")) is date and date_problem(values["start"]) is not None:
-        problems.append(Problem("$.start", str(date_problem(values["start"]))))
-        del values["start"]
-    for key, cls in {**_PARTS, "limits": Limits}.items():
-        if key not in data:
-            continue
-        try:
-            values[key] = structure(_merge(defaults.get(key, {}), data[key]), cls, f"$.{key}")
-        except InvalidInput as exc:
-            problems.extend(exc.problems)
-    try:
-        if "rules" in data:
-            values["rules"] = _rules(data["rules"], "$.rules", Path(where) if where is not None else None)
-    except InvalidInput as exc:
-        problems.extend(exc.problems)
-    try:
-        if "parameters" in data:
-            values["parameters"] = _parameters(data["parameters"], "$.parameters")
-    except InvalidInput as exc:
-        problems.extend(exc.problems)
-    try:
-        if "schedules" in data:
-            values["schedules"] = _schedules(data["schedules"], "$.schedules")
-    except InvalidInput as exc:
-        problems.extend(exc.problems)
-    origin: Any = None
-    if "registry" in data and not problems:
-        raw = data["registry"]
-        try:
-            if isinstance(raw, str):
-                file = Path(raw)
-                if where is not None and not file.is_absolute():
-                    file = Path(where) / file
-                origin = registry_source(file, values.get("start"))
-            elif isinstance(raw, Mapping):
-                from icoc.model.events import History
-
-                origin = structure(raw, History, "$.registry")
-            else:
-                problems.append(
-                    Problem("$.registry", f"expected the path of a registry file or a history, got {preview(raw)}")
-                )
-        except InvalidInput as exc:  # problems name the registry file, or $.registry
-            problems.extend(exc.problems)
-    if problems:
-        raise InvalidInput(problems)
-    # Schedules go on last, through Scenario.scheduled, so a rate absent from its mapping
-    # (board.termination_rates.non_payment_of_dues, population.arrivals.member) can follow one.
-    schedules = values.pop("schedules", {})
-    try:
-        if origin is not None:
-            start = values.pop("start", None)
-            scenario = Scenario.from_registry(origin, start, **values)
-        else:
-            scenario = Scenario(**values)
-        for where_, sched in schedules.items():
-            scenario = scenario.scheduled(where_, sched)
-        return scenario
-    except InvalidInput as exc:
-        raise exc.under("$") from None
-
-
-def load_scenario(path: str | os.PathLike[str], *, for_registry: bool = False) -> Scenario:
-    """Read a scenario from a ``.json``, ``.yaml`` or ``.yml`` file; every problem names the file
-    and the path inside it (``scenario.yaml:$.population.companies: ...``). ``for_registry``: as
-    :func:`scenario_from_data` (the generated population defaults to empty)."""
-    from icoc.io import load_with
-
-    return load_with(path, lambda data: scenario_from_data(data, where=Path(path).parent, for_registry=for_registry))
 
 
 def scenario_json(scenario: Scenario) -> str:

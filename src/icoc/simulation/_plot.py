@@ -7,9 +7,11 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from icoc.errors import InvalidInput, Problem
+from icoc.simulation._tables import YEARLY_COLUMNS
 
 if TYPE_CHECKING:
     from icoc.simulation._results import SimulationResult
+    from icoc.simulation._score import Calibration
     from icoc.simulation._sweep import SweepResult
 
 __all__ = ["plot_run", "plot_sweep"]
@@ -31,8 +33,6 @@ def _save(fig: Any, path: str | os.PathLike[str] | None) -> None:
 def plot_run(result: SimulationResult, path: str | os.PathLike[str] | None = None) -> Any:
     """Three panels over the years of one run: the companies' status at each year's end, the
     year's exits, and the year's compliance cases and complaints."""
-    from icoc.simulation._results import YEARLY_COLUMNS
-
     rows = [dict(zip(YEARLY_COLUMNS, r, strict=True)) for r in result.yearly_rows()]
     years = [r["year"] for r in rows]
     fig = _figure(figsize=(12, 3.8), layout="constrained")
@@ -73,8 +73,6 @@ def plot_sweep(
 ) -> Any:
     """A yearly ``series`` (a column of the yearly table) per value of the grid key ``by`` (the
     first grid key when omitted): the mean over seeds as a line, the range over seeds as a band."""
-    from icoc.simulation._results import YEARLY_COLUMNS
-
     if series not in YEARLY_COLUMNS or series in ("seed", "year"):
         raise InvalidInput(
             Problem("series", f"unknown yearly series {series!r} (known: {', '.join(YEARLY_COLUMNS[2:])})")
@@ -109,7 +107,7 @@ def plot_sweep(
     return fig
 
 
-def plot_calibration(cal: Any, path: str | os.PathLike[str] | None = None) -> Any:
+def plot_calibration(cal: Calibration, path: str | os.PathLike[str] | None = None) -> Any:
     """One panel per figure of a :class:`~icoc.simulation.Calibration`: the observed values as
     points, the simulated mean over seeds as a line with a band of +/- one standard deviation."""
     figures: dict[str, list[Any]] = {}

@@ -14,9 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from icoc import __version__
 from icoc.errors import InvalidInput, Problem
-from icoc.simulation._results import YEARLY_COLUMNS
+from icoc.io import Audience
+from icoc.rules import Duration
+from icoc.simulation._files import scenario_to_data
+from icoc.simulation._plot import plot_sweep
+from icoc.simulation._run import run
 from icoc.simulation._scenario import Scenario
+from icoc.simulation._score import Calibration, CalibrationTable, score
+from icoc.simulation._tables import YEARLY_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,9 +55,6 @@ class SweepResult:
 
     def metadata(self) -> dict[str, Any]:
         """The base scenario, the grid's labels and the seeds."""
-        from icoc import __version__
-        from icoc.io import Audience
-        from icoc.simulation._files import scenario_to_data
 
         return {
             "icoc": __version__,
@@ -86,14 +90,12 @@ class SweepResult:
             out.setdefault(r.labels, []).append(r)
         return list(out.items())
 
-    def scores(self, table: Any) -> list[tuple[tuple[str, ...], Any]]:
+    def scores(self, table: CalibrationTable) -> list[tuple[tuple[str, ...], Calibration]]:
         """Each grid combination's :class:`~icoc.simulation.Calibration` against ``table`` (a
         :class:`~icoc.simulation.CalibrationTable`), in grid order."""
-        from icoc.simulation._calibrate import score
-
         return [(labels, score(records, table)) for labels, records in self.groups()]
 
-    def best(self, table: Any) -> tuple[dict[str, str], Any]:
+    def best(self, table: CalibrationTable) -> tuple[dict[str, str], Calibration]:
         """The grid combination with the lowest total calibration error: its ``{grid key: label}``
         and its :class:`~icoc.simulation.Calibration` (the first in grid order on a tie)."""
         ranked = self.scores(table)
@@ -104,7 +106,6 @@ class SweepResult:
         self, series: str = "certified_share", by: str | None = None, path: str | os.PathLike[str] | None = None
     ) -> Any:
         """A yearly series per grid value: mean over seeds and its range (the ``plot`` extra)."""
-        from icoc.simulation._plot import plot_sweep
 
         return plot_sweep(self, series, by, path)
 
@@ -112,7 +113,6 @@ class SweepResult:
 def _label(value: Any, index: int) -> str:
     if isinstance(value, (str, int, float, bool)):
         return str(value)
-    from icoc.rules import Duration
 
     if isinstance(value, Duration):
         return str(value)
@@ -138,7 +138,6 @@ def _axes(grid: Mapping[str, Sequence[Any] | Mapping[str, Any]]) -> list[tuple[s
 
 def _run_one(scenario: Scenario, seed: int, labels: tuple[str, ...]) -> RunRecord:
     """One run of a sweep, in a worker: only the summary and yearly series travel back."""
-    from icoc.simulation._run import run
 
     result = run(scenario, seed)
     return RunRecord(
