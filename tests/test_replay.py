@@ -15,8 +15,7 @@ from icoc.errors import IllegalTransition, InvalidInput, UnknownMember
 from icoc.explain import explain
 from icoc.model.events import Event, Reinstated, Suspended
 from icoc.registry import Registry, Snapshot, View
-from icoc.testing import admit
-from icoc.testing import valid_histories
+from icoc.testing import admit, valid_histories
 from icoc.workflows import INTERPRETER, Instance, SubjectKind
 
 D0 = date(2022, 3, 1)
