@@ -18,12 +18,13 @@ from icoc.model.events import (
 )
 from icoc.model.ids import CaseId
 from icoc.model.members import CompanyStatus
+from icoc.rules import tags
 from icoc.simulation._actors.membership import leave
 from icoc.simulation._agenda import ACTIVE, BOARD, UNCERTIFIED, Run
 
 __all__ = ["DEADLINE_TAG", "REACTIONS", "STEPS", "consider_termination"]
 
-DEADLINE_TAG = "certification-deadline"
+DEADLINE_TAG = tags.CERTIFICATION_DEADLINE
 """The tag of the rules that propose termination for a missed certification deadline."""
 
 
