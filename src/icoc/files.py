@@ -53,11 +53,12 @@ def load_registry(
 
     ``path`` is a JSON file, or YAML when its suffix is ``.yaml`` or ``.yml``, holding either a
     history (``{"events": [...]}``, as :class:`~icoc.model.events.History` writes it) or a
-    registry document (:class:`~icoc.model.RegistryDocument`, a snapshot as of its date, as
-    ICoCA publishes its members; the Articles of Association, Art. 11-13, set the processes it
-    records). ``as_of`` defaults to the document's ``as_of``, or the date of the history's last
-    event; the rules (``rules``, default :data:`~icoc.rules.DEFAULT_RULES`) judge every deadline
-    due up to it. A history's derived events must follow again from ``rules``.
+    registry document (:class:`~icoc.model.RegistryDocument`, a snapshot as of its date of the
+    records the ICoCA Articles of Association's processes keep: membership, Art. 3; certification,
+    Art. 11; monitoring, Art. 12; complaints, Art. 13). ``as_of`` defaults to the document's
+    ``as_of``, or the date of the history's last event; the rules (``rules``, default
+    :data:`~icoc.rules.DEFAULT_RULES`) judge every deadline due up to it. A history's derived
+    events must follow again from ``rules``.
 
     Raises :class:`~icoc.errors.InvalidInput`, nothing half-built, whose problems name the file
     and the path inside it: ``FILE: cannot read file`` or bad syntax; ``FILE:$.companies[3].joined:
