@@ -7,8 +7,10 @@ row per company, with the policy, its version, the date and the parameters besid
 file that reads back as the same bidder list.
 """
 
+from icoc.bidders._cells import row_id
 from icoc.bidders._columns import COLUMNS, REPORT_COLUMNS, Column
-from icoc.bidders._read import document_from_rows, locate, read_bidders, read_rows, row_id
+from icoc.bidders._read import document_from_rows, locate, read_bidders
+from icoc.bidders._sheet import read_rows
 from icoc.bidders._write import bidder_rows, policy_version, report_metadata, write_report, write_template
 
 __all__ = [

@@ -9,22 +9,20 @@ column for are keys made from the company id (``north-shield/certificate``), not
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from icoc.bidders._columns import COLUMNS, REPORT_COLUMNS
+from icoc.bidders._cells import COLUMN_HEADERS, STANDARDS, RowCells, row_id, slug
+from icoc.bidders._sheet import Cell, read_rows
 from icoc.errors import InvalidInput, Problem
 from icoc.model import (
     COUNTRY_PATTERN,
     DEFAULT_STANDARDS,
     ID_PATTERN,
-    LAST_DATE,
     CertificateId,
     CertificationBody,
     CertificationBodyId,
@@ -38,290 +36,10 @@ from icoc.model import (
     SelfAssessment,
     StandardId,
     UnregisteredCompany,
-    date_problem,
 )
 from icoc.rules import DEFAULT_PARAMETERS, ParameterSet
 
-__all__ = ["document_from_rows", "locate", "read_bidders", "read_rows", "row_id"]
-
-_HEADERS = {c.header: c for c in COLUMNS}
-_NOT_MEMBER = {"not a member", "not_a_member", "none", "no", "non-member", "non member"}
-_STANDARDS: dict[str, str] = {s.id.lower(): s.id for s in DEFAULT_STANDARDS}
-_STANDARDS.update({s.id.lower().replace("-", " "): s.id for s in DEFAULT_STANDARDS})
-_STANDARDS.update({"psc.1": "PSC.1-2012", "psc1": "PSC.1-2012", "iso 18788": "ISO-18788", "iso 28007": "ISO-28007"})
-
-Cell = str | date | int | float | None
-
-
-def _norm_header(text: str) -> str:
-    return " ".join(str(text).replace("_", " ").strip().lower().split())
-
-
-def _is_comment(cells: list[Cell]) -> bool:
-    first = next((c for c in cells if c not in (None, "")), None)
-    return first is None or (isinstance(first, str) and first.lstrip().startswith("#"))
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(Problem(str(path), f"cannot read file: {exc.strerror or exc}")) from None
-    try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark, as spreadsheet programs write it, is skipped
-    except UnicodeDecodeError:
-        raise InvalidInput(Problem(str(path), "not UTF-8 text (save the list as 'CSV UTF-8')")) from None
-    first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    # strict: a quote left open must not swallow the rows after it into one cell
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    start = 1
-    try:
-        for cells in reader:
-            yield start, [_unescape(c) for c in cells]
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            message = "unterminated quote: a quoted cell starting on this row is never closed"
-        else:
-            message = f"not valid CSV: {exc}"
-        raise InvalidInput(Problem(f"{path}:row {start}", message)) from None
-
-
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _unescape(cell: str) -> str:
-    """A cell as written before a report escaped it: one leading ``'`` before ``= + - @`` is dropped."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in _FORMULA_START:
-        return cell[1:]
-    return cell
-
-
-XLSX_MAX_UNPACKED = 256 * 1024 * 1024
-"""The most an XLSX bidder list may unpack to, in bytes (256 MiB): the sum of its parts' sizes."""
-
-XLSX_MAX_RATIO = 200
-"""The highest compression ratio an XLSX bidder list's part may have: above it, a zip bomb."""
-
-
-def _xlsx_check_size(path: Path) -> None:
-    """Refuse a workbook whose parts would unpack to more than the limits, before reading any."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except OSError as exc:
-        raise InvalidInput(Problem(str(path), f"cannot read file: {exc.strerror or exc}")) from None
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise InvalidInput(Problem(str(path), f"not an XLSX workbook: {exc}")) from None
-    total = sum(i.file_size for i in infos)
-    if total > XLSX_MAX_UNPACKED:
-        raise InvalidInput(
-            Problem(
-                str(path),
-                f"the workbook unpacks to {total} bytes, more than the {XLSX_MAX_UNPACKED} a bidder list may",
-            )
-        )
-    for i in infos:
-        if i.file_size > 1024 * 1024 and i.file_size > XLSX_MAX_RATIO * max(i.compress_size, 1):
-            raise InvalidInput(
-                Problem(
-                    str(path),
-                    f"part {i.filename!r} is compressed more than {XLSX_MAX_RATIO} to 1: not a bidder list",
-                )
-            )
-
-
-def _xlsx_cell(v: Any) -> Cell:
-    if isinstance(v, datetime):
-        return v.date()
-    if isinstance(v, bool):
-        return str(v).lower()
-    if v is None or isinstance(v, str | date | int | float):
-        return v
-    return str(v)
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
-    try:
-        import openpyxl
-    except ImportError:
-        raise InvalidInput(Problem(str(path), "XLSX files need openpyxl: pip install 'icoc[xlsx]'")) from None
-    _xlsx_check_size(path)
-    # Read the whole sheet here: a read-only workbook parses its XML lazily, so a damaged part
-    # fails inside the iteration, and must be reported as the file's problem, not a crash.
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = book["bidders"] if "bidders" in book.sheetnames else book.worksheets[0]
-            rows = [[_xlsx_cell(v) for v in values] for values in sheet.iter_rows(values_only=True)]
-        finally:
-            book.close()
-    except OSError as exc:
-        raise InvalidInput(Problem(str(path), f"cannot read file: {exc.strerror or exc}")) from None
-    except MemoryError:
-        raise InvalidInput(Problem(str(path), "not a readable XLSX workbook: too large")) from None
-    except Exception as exc:  # openpyxl and the XML parsers raise many kinds on a damaged file
-        raise InvalidInput(Problem(str(path), f"not a readable XLSX workbook: {type(exc).__name__}: {exc}")) from None
-    yield from enumerate(rows, start=1)
-
-
-def read_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple[int, dict[str, Cell]]]]:
-    """The bidder list's columns (by key, in file order) and its rows as ``(row number, {key: cell})``.
-
-    CSV (UTF-8, with or without a byte-order mark; comma or semicolon) or XLSX (the sheet named
-    ``bidders``, else the first), by suffix. Lines before the header that start with ``#`` (a
-    report's header block) and empty lines are skipped; report columns are ignored. Raises
-    :class:`~icoc.errors.InvalidInput` naming the file, row and column of every problem.
-    """
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".csv":
-        source = _csv_rows(p)
-    elif suffix in (".xlsx", ".xlsm"):
-        source = _xlsx_rows(p)
-    else:
-        raise InvalidInput(Problem(str(p), "a bidder list is a .csv or .xlsx file"))
-    header: list[str | None] | None = None
-    problems: list[Problem] = []
-    rows: list[tuple[int, dict[str, Cell]]] = []
-    for n, cells in source:
-        if header is None:
-            if _is_comment(cells):
-                continue
-            header = []
-            seen: set[str] = set()
-            for j, h in enumerate(cells):
-                name = _norm_header(str(h)) if h is not None else ""
-                col = _HEADERS.get(name)
-                if col is not None:
-                    if col.key in seen:
-                        problems.append(Problem(f"{p}:row {n}:{name}", "the column appears twice"))
-                    seen.add(col.key)
-                    header.append(col.key)
-                elif name in REPORT_COLUMNS or name == "":
-                    header.append(None)
-                else:
-                    problems.append(
-                        Problem(
-                            f"{p}:row {n}:column {j + 1}",
-                            f"unknown column {name!r} (known: {', '.join(c.header for c in COLUMNS)})",
-                        )
-                    )
-                    header.append(None)
-            if "company" not in seen:
-                problems.append(Problem(f"{p}:row {n}", "no 'company' column: is this the header row?"))
-            continue
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        row: dict[str, Cell] = {}
-        for key, cell in zip(header, cells, strict=False):
-            if key is not None:
-                row[key] = cell.strip() or None if isinstance(cell, str) else cell
-        rows.append((n, row))
-    if header is None:
-        problems.append(Problem(str(p), "no header row (download one with `icoc template`)"))
-    elif not rows and not problems:
-        problems.append(Problem(str(p), "no bidders in the list"))
-    if problems:
-        raise InvalidInput(problems)
-    assert header is not None
-    return [k for k in header if k is not None], rows
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-")
-
-
-def row_id(cells: Mapping[str, Cell]) -> str:
-    """The company id a row of :func:`read_rows` stands for: its ``id`` cell, else the id made
-    from the company name (lower case, runs of other characters as ``-``: ``North Shield Ltd`` is
-    ``north-shield-ltd``)."""
-    given = cells.get("id")
-    if given is not None and str(given).strip():
-        return str(given).strip()
-    name = cells.get("company")
-    return _slug(str(name)) if name is not None else ""
-
-
-class _Row:
-    """One row's cells with the file, row and column of each, parsed one cell at a time."""
-
-    def __init__(self, path: str, n: int, cells: Mapping[str, Cell], problems: list[Problem]) -> None:
-        self.path, self.n, self.cells, self.problems = path, n, cells, problems
-
-    def where(self, key: str) -> str:
-        return f"{self.path}:row {self.n}:{_COLUMN[key]}"
-
-    def bad(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.where(key), message))
-
-    def text(self, key: str) -> str | None:
-        v = self.cells.get(key)
-        if v is None:
-            return None
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        return str(v).strip() or None
-
-    def word(self, key: str) -> str | None:
-        t = self.text(key)
-        return " ".join(t.lower().replace("_", " ").replace("-", " ").split()) if t else None
-
-    def day(self, key: str) -> date | None:
-        v = self.cells.get(key)
-        if v is None:
-            return None
-        if isinstance(v, date):
-            day = v
-        else:
-            text = str(v).strip()
-            try:
-                if not text.isascii():
-                    raise ValueError(text)
-                day = date.fromisoformat(text)
-            except ValueError:
-                self.bad(key, f"expected a date YYYY-MM-DD, got {v!r}")
-                return None
-        problem = date_problem(day)
-        if problem is not None:
-            self.bad(key, problem)
-            return None
-        return day
-
-    def year(self, key: str) -> int | None:
-        t = self.text(key)
-        if t is None:
-            return None
-        if not (t.isascii() and t.isdigit()) or not 2013 <= int(t) <= LAST_DATE.year:
-            self.bad(key, f"expected a year such as 2025, got {t!r}")
-            return None
-        return int(t)
-
-    def status(self, key: str) -> CompanyStatus | str | None:
-        w = self.word(key)
-        if w is None:
-            return None
-        if w in _NOT_MEMBER:
-            return "not a member"
-        try:
-            return CompanyStatus(w.replace(" ", "_"))
-        except ValueError:
-            known = ", ".join(s.value.replace("_", " ") for s in CompanyStatus)
-            self.bad(key, f"unknown status {self.text(key)!r} (known: {known}, not a member)")
-            return None
-
-    def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
-        w = self.word(key)
-        if w is not None and w not in allowed:
-            self.bad(key, f"expected one of {', '.join(allowed)}, got {self.text(key)!r}")
-            return None
-        return w
-
-
-_COLUMN = {c.key: c.header for c in COLUMNS}
+__all__ = ["document_from_rows", "locate", "read_bidders"]
 
 
 def read_bidders(
@@ -361,7 +79,7 @@ def document_from_rows(
     assessments: list[SelfAssessment] = []
     ids: dict[str, int] = {}
     for n, cells in rows:
-        r = _Row(name, n, cells, problems)
+        r = RowCells(name, n, cells, problems)
         before = len(problems)
         company = r.text("company")
         cid = row_id(cells) or None
@@ -378,7 +96,7 @@ def document_from_rows(
         ids[cid] = n
         mid = MemberId(cid)
 
-        def unknown(key: str, field: str | None = None, *, cid: str = cid, r: _Row = r) -> None:
+        def unknown(key: str, field: str | None = None, *, cid: str = cid, r: RowCells = r) -> None:
             listed.append(ListedFact(subject=MemberId(cid), field=field or key, where=r.where(key)))
 
         country = r.text("country")
@@ -397,7 +115,7 @@ def document_from_rows(
             r.bad("status_since", f"{since.isoformat()} is before the company joined on {joined.isoformat()}")
         # Certificate and ICoCA certification.
         standard_text = r.text("standard")
-        standard = _STANDARDS.get(standard_text.lower()) if standard_text else None
+        standard = STANDARDS.get(standard_text.lower()) if standard_text else None
         if standard_text and standard is None:
             known = ", ".join(s.id for s in DEFAULT_STANDARDS)
             r.bad("standard", f"unknown standard {standard_text!r} (known: {known})")
@@ -487,7 +205,7 @@ def document_from_rows(
         )
         if cert_known:
             assert standard and body_name and issued and expires
-            bid = CertificationBodyId(_slug(body_name) or "body")
+            bid = CertificationBodyId(slug(body_name) or "body")
             cert_id, icoca_id = CertificateId(f"{cid}/certificate"), CertificateId(f"{cid}/icoca")
             old = bodies.get(bid)
             bodies[bid] = CertificationBody(
@@ -547,7 +265,9 @@ def _locate(problems: tuple[Problem, ...], name: str, companies: list[Company], 
         m = re.search(r"companies\[(\d+)\]\.?(\w*)", p.path)
         if m and int(m.group(1)) < len(companies):
             row = ids[companies[int(m.group(1))].id]
-            out.append(Problem(f"{name}:row {row}:{_COLUMN.get(m.group(2), m.group(2) or 'company')}", p.message))
+            out.append(
+                Problem(f"{name}:row {row}:{COLUMN_HEADERS.get(m.group(2), m.group(2) or 'company')}", p.message)
+            )
         else:
             out.append(Problem(f"{name}:{p.path}", p.message))
     return out
