@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from icoc.bidders import read_bidders
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.io import Audience, Refused, converter, load_with, register_object, structure, unstructure
 from icoc.model.document import RegistryDocument
@@ -304,7 +305,6 @@ def registry_source(file: str | os.PathLike[str], as_of: date | None = None) -> 
             raise InvalidInput(
                 Problem(str(p), "a bidder list needs the date it holds as of: give as_of (--start on the command line)")
             )
-        from icoc.bidders import read_bidders  # the one upward edge (pyproject's layers contract)
 
         return read_bidders(p, as_of=as_of)
     if not p.is_file():
