@@ -328,13 +328,12 @@ class _Run:
         cid, rng, sc = c.info.id, self.rng, self.sy
         self.watch(c)
         if proposal is not None:
-            facts = {f.name: f.value for f in proposal.cause.facts}
             self.later(
                 sc.board.decision_delay.draw(rng),
                 "termination_decided",
                 cid,
                 proposal.cause.rule or "",
-                facts.get("rule.instance", ""),
+                proposal.cause.instance or "",
                 proposal.reason,
                 proposal.ground,
             )
@@ -599,13 +598,12 @@ class _Run:
 
     def react(self, event: Event) -> None:
         if isinstance(event, TerminationProposed):
-            facts = {f.name: f.value for f in event.cause.facts}
             self.later(
                 self.sy.board.decision_delay.draw(self.rng),
                 "termination_decided",
                 event.subject,
                 event.cause.rule or "",
-                facts.get("rule.instance", ""),
+                event.cause.instance or "",
                 event.reason,
                 event.ground,
             )

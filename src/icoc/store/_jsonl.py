@@ -300,7 +300,7 @@ class JsonLinesStore:
 
     def append(self, events: Sequence[Event], expected_last: int) -> int:
         batch = check_batch(events, expected_last)
-        texts = [encode_event(e).encode("utf-8") for e in batch]
+        texts = [encode_event(e, self.format_version).encode("utf-8") for e in batch]
         with self._locked(fcntl.LOCK_EX):
             self._catch_up()  # reads only what other writers appended since we last looked
             if expected_last != self._last:
