@@ -16,10 +16,11 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.dates import date_problem
+from icoc.model.events import ENGINE_FACTS, HISTORY_FORMAT_VERSION, Cause, History
 
 T = TypeVar("T")
 
@@ -169,10 +170,6 @@ def _register_causes(c: cattrs.Converter) -> None:
     """A cause writes its engine fields only when set (an actor's cause keeps its four keys), and
     reads history format 1 too: facts named as in :data:`~icoc.model.events.ENGINE_FACTS` become
     the fields. A history read is upgraded to this library's format version."""
-    from cattrs.gen import override
-
-    from icoc.model.events import ENGINE_FACTS, HISTORY_FORMAT_VERSION, Cause, History
-
     omit = override(omit_if_default=True)
     unstructure_cause = make_dict_unstructure_fn(
         Cause, c, base=omit, due=omit, opened=omit, extended_from=omit, process=omit, instance=omit
