@@ -224,8 +224,9 @@ explains as before."""
 class History:
     """A registry's history as a document: every accepted event in submission order.
 
-    ``format_version`` is the version of the file it was read from (read as this version: a
-    version-1 file's events are upgraded as they are read), or this library's when built in code."""
+    ``format_version`` is the document's format version. A history read from an older version
+    is upgraded as it is read (a version-1 file's ``rule.*`` facts become its causes' fields), so
+    it holds this library's version and is written back in it."""
 
     format_version: int = attrs.field(default=HISTORY_FORMAT_VERSION, validator=v.int_range(1, HISTORY_FORMAT_VERSION))
     events: tuple[Event, ...] = attrs.field(default=(), validator=v.tuple_of(Event))
