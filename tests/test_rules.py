@@ -118,7 +118,7 @@ def test_member_joining_2023_has_until_end_of_2026_and_becomes_affiliate_with_sa
     facts = {f.name: f.value for f in event.cause.facts}
     assert facts["company.joined"] == "2023-05-10"
     assert facts["csa.latest"] == "satisfactory"
-    assert facts["rule.base"] == "ART3.CERT_DEADLINE"
+    assert event.cause.base == "ART3.CERT_DEADLINE"
     assert "Member vs Affiliate" in (event.cause.citation or "")
 
 

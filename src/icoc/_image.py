@@ -26,7 +26,7 @@ from icoc.errors import InvalidInput, Problem
 
 __all__ = ["IMAGE_FORMAT_VERSION", "dump_image", "load_image"]
 
-IMAGE_FORMAT_VERSION = 1
+IMAGE_FORMAT_VERSION = 2
 """The layout of an image's state; raised whenever the registry's internal state changes shape."""
 
 _MAGIC = "icoc.registry-image"

@@ -31,6 +31,16 @@ class Step:
     rule: str | None = None
     citation: str | None = None
     facts: tuple[Fact, ...] = ()
+    """The facts and parameter values the rule used."""
+    base: str | None = None
+    """The base rule ``rule`` is an exception of (``None``: the base rule itself fired)."""
+    due: date | None = None
+    """The day the rule's obligation fell due (its clock: ``opened``; ``extended_from``: the due
+    date a Board decision moved); see :class:`~icoc.model.events.Cause`."""
+    opened: date | None = None
+    extended_from: date | None = None
+    process: str | None = None
+    instance: str | None = None
     ground: str | None = None
     """The public ground of a suspension, termination proposal, termination or withdrawal
     (:class:`~icoc.model.events.Ground` value); never the event's confidential ``reason``."""
@@ -60,17 +70,15 @@ class Explanation:
                 lines.append(f"      ground: {s.ground}")
             if s.citation:
                 lines.append(f"      cites: {s.citation}")
-            engine = {f.name: f.value for f in s.facts if f.name.startswith("rule.")}
-            if "rule.due" in engine:
-                due = f"      due {engine['rule.due']}"
-                if "rule.opened" in engine:
-                    due += f" (clock started {engine['rule.opened']})"
-                if "rule.extended_from" in engine:
-                    due += f"; extended by a Board decision from {engine['rule.extended_from']}"
+            if s.due is not None:
+                due = f"      due {s.due.isoformat()}"
+                if s.opened is not None:
+                    due += f" (clock started {s.opened.isoformat()})"
+                if s.extended_from is not None:
+                    due += f"; extended by a Board decision from {s.extended_from.isoformat()}"
                 lines.append(due)
             for f in s.facts:
-                if not f.name.startswith("rule."):
-                    lines.append(f"      {f.name} = {f.shown(audience, self.subject)}")
+                lines.append(f"      {f.name} = {f.shown(audience, self.subject)}")
         return "\n".join(lines)
 
 
@@ -120,6 +128,12 @@ def explain(registry: Explainable, subject: str, as_of: date | None = None) -> E
                 rule=event.cause.rule,
                 citation=event.cause.citation,
                 facts=event.cause.facts,
+                base=event.cause.base,
+                due=event.cause.due,
+                opened=event.cause.opened,
+                extended_from=event.cause.extended_from,
+                process=event.cause.process,
+                instance=event.cause.instance,
                 ground=_ground(event),
             )
         )

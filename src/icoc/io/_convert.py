@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from enum import Enum, StrEnum
 from typing import Any, TypeVar, get_args, get_origin
@@ -16,10 +16,11 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model.dates import date_problem
+from icoc.model.events import ENGINE_FACTS, HISTORY_FORMAT_VERSION, Cause, History
 
 T = TypeVar("T")
 
@@ -161,7 +162,59 @@ def _make_converter() -> cattrs.Converter:
 
     c.register_structure_hook_factory(attrs.has, _attrs_factory)
     _register_events(c)
+    _register_causes(c)
     return c
+
+
+def _register_causes(c: cattrs.Converter) -> None:
+    """A cause writes its engine fields only when set (an actor's cause keeps its four keys), and
+    reads history format 1 too: facts named as in :data:`~icoc.model.events.ENGINE_FACTS` become
+    the fields. A history read is upgraded to this library's format version."""
+    omit = override(omit_if_default=True)
+    unstructure_cause = make_dict_unstructure_fn(
+        Cause, c, base=omit, due=omit, opened=omit, extended_from=omit, process=omit, instance=omit
+    )
+    c.register_unstructure_hook(Cause, unstructure_cause)
+    cause_fn: Callable[[Any, Any], Any] = make_dict_structure_fn(Cause, c)
+
+    def structure_cause(value: object, _: type) -> Cause:
+        if not isinstance(value, dict):
+            raise Refused(f"expected an object (Cause), got {_describe(value)}")
+        facts = value.get("facts")
+        if isinstance(facts, list) and any(type(f) is dict and f.get("name") in ENGINE_FACTS for f in facts):
+            value = _lift(value, facts, ENGINE_FACTS)
+        cause: Cause = cause_fn(value, Cause)
+        return cause
+
+    c.register_structure_hook(Cause, structure_cause)
+    history_fn: Callable[[Any, Any], Any] = make_dict_structure_fn(History, c)
+
+    def structure_history(value: object, _: type) -> History:
+        if not isinstance(value, dict):
+            raise Refused(f"expected an object (History), got {_describe(value)}")
+        history: History = history_fn(value, History)
+        if history.format_version < HISTORY_FORMAT_VERSION:  # its causes were lifted as read
+            history = attrs.evolve(history, format_version=HISTORY_FORMAT_VERSION)
+        return history
+
+    c.register_structure_hook(History, structure_history)
+
+
+def _lift(value: dict[str, Any], facts: list[Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """A format-1 cause's data with its engine facts moved into the fields they name."""
+    out = dict(value)
+    kept = []
+    for i, f in enumerate(facts):
+        name = f.get("name") if type(f) is dict else None
+        field = names.get(name) if isinstance(name, str) else None
+        if field is None:
+            kept.append(f)
+            continue
+        if field in out:
+            raise Refused(f"facts[{i}]: fact {f['name']!r} repeats the cause's {field!r}")
+        out[field] = f.get("value")
+    out["facts"] = kept
+    return out
 
 
 def _register_events(c: cattrs.Converter) -> None:

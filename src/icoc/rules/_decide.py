@@ -83,17 +83,17 @@ def decide(
         Fact(name=f"param {p}", value=_show(params.value(p, opened)))
         for p in dict.fromkeys([*rule.param_names(), *chosen.param_names()])
     ]
-    explanation += [
-        Fact(name="rule.due", value=ob.due.isoformat()),
-        Fact(name="rule.opened", value=opened.isoformat()),
-        Fact(name="rule.process", value=inst.process),
-        Fact(name="rule.instance", value=inst.key),
-    ]
-    if ob.extended_from is not None:
-        explanation.append(Fact(name="rule.extended_from", value=ob.extended_from.isoformat()))
-    if chosen is not rule:
-        explanation.append(Fact(name="rule.base", value=rule.id))
-    cause = Cause(rule=chosen.id, citation=str(chosen.citation), facts=tuple(explanation))
+    cause = Cause(
+        rule=chosen.id,
+        citation=str(chosen.citation),
+        facts=tuple(explanation),
+        base=rule.id if chosen is not rule else None,
+        due=ob.due,
+        opened=opened,
+        extended_from=ob.extended_from,
+        process=inst.process,
+        instance=inst.key,
+    )
     try:
         return chosen.then.build(inst.subject, ob.due, cause, facts)
     except IcocError as exc:

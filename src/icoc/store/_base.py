@@ -18,6 +18,7 @@ from icoc.model.events import Event
 __all__ = [
     "GENESIS",
     "STORE_FORMAT_VERSION",
+    "TYPED_CAUSES",
     "EventStore",
     "RepairReport",
     "chain",
@@ -27,11 +28,16 @@ __all__ = [
     "snapshot_meta",
 ]
 
-STORE_FORMAT_VERSION = 2
+STORE_FORMAT_VERSION = 3
 """The on-disk format this release writes; a store records the version it was created with, so a
 later release can migrate it (and this one refuses a newer one). Version 2 chains a checksum
-through every record and records the event count and last checksum; version 1 stores (no
-checksums) are still read and appended to in their own format."""
+through every record and records the event count and last checksum; version 3 writes a rule's
+engine state as typed fields of the event's cause (history format 2). Version 1 stores (no
+checksums) and version 2 stores (engine state in ``rule.*`` facts) are still read, their causes
+lifted into the fields as they are read, and appended to in their own format."""
+
+TYPED_CAUSES = 3
+"""The first store format whose events carry typed causes (:data:`icoc.model.events.ENGINE_FACTS`)."""
 
 SNAPSHOT_FORMAT_VERSION = 1
 """The container a store keeps a registry snapshot in: a JSON description (format, version, the
@@ -104,13 +110,26 @@ class RepairReport:
         return self.removed_bytes > 0
 
 
-def encode_event(event: Event) -> str:
-    """Compact JSON of a faithful (full-audience) event; stores are not exports."""
+def encode_event(event: Event, version: int = STORE_FORMAT_VERSION) -> str:
+    """Compact JSON of a faithful (full-audience) event; stores are not exports. For a store of
+    format ``version`` below 3, a rule's engine state is written as format 1 wrote it: facts
+    named ``rule.due``, ``rule.opened``... after the facts the rule used."""
     from icoc.io import converter
 
     if not isinstance(event, Event):
         raise InvalidInput(Problem("events", f"expected an Event, got {type(event).__name__}"))
-    return json.dumps(converter.unstructure(event), separators=(",", ":"), ensure_ascii=False)
+    data = converter.unstructure(event)
+    if version < TYPED_CAUSES:
+        cause = event.cause
+        engine = cause.engine_facts()
+        if engine:
+            data["cause"] = {
+                "actor": cause.actor,
+                "rule": cause.rule,
+                "citation": cause.citation,
+                "facts": converter.unstructure(cause.facts + engine),
+            }
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def decode_event(data: Any) -> Event:

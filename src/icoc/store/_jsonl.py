@@ -2,7 +2,7 @@
 
 ::
 
-    {"format":"icoc.events","format_version":2,"count":3,"hash":"9f2c..."}      (padded)
+    {"format":"icoc.events","format_version":3,"count":3,"hash":"9f2c..."}      (padded)
     {"seq":1,"end":3,"hash":"5d1e...","event":{"type":"application_submitted",...}}
     {"seq":2,"end":3,"hash":"07aa...","event":{...}}
     {"seq":3,"end":3,"hash":"9f2c...","event":{...}}
@@ -17,7 +17,8 @@ returns; writers serialise on ``fcntl.flock``. A crash can leave a torn last lin
 lines of a batch (the header still records the batch before): opening, reading or appending then
 raises :class:`~icoc.errors.StoreCorrupted` with the line number, and
 :meth:`JsonLinesStore.repair` removes that unacknowledged tail on request, never silently.
-Version 1 files (no checksums, no count) are still read and appended to as version 1.
+Version 1 files (no checksums, no count) are still read and appended to as version 1, and
+version 2 files (engine state in ``rule.*`` facts) as version 2 (see :func:`~icoc.store._base.encode_event`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +36,6 @@ from icoc.errors import InvalidInput, Problem, StoreConflict, StoreCorrupted, St
 from icoc.model.events import Event
 from icoc.store._base import (
     GENESIS,
-    STORE_FORMAT_VERSION,
     RepairReport,
     SnapshotUnusable,
     chain,
@@ -48,38 +47,18 @@ from icoc.store._base import (
     snapshot_meta,
     trusted_decoder,
 )
+from icoc.store._jsonl_format import (
+    CHUNK,
+    FORMAT_NAME,
+    Damage,
+    fsync_dir,
+    header,
+    parse_line,
+    read_header,
+    why,
+)
 
 __all__ = ["FORMAT_NAME", "JsonLinesStore"]
-
-FORMAT_NAME = "icoc.events"
-
-_CHUNK = 1 << 16
-_PREFIX1 = re.compile(rb'\{"seq":(\d+),"end":(\d+),"event":\{')
-_PREFIX2 = re.compile(rb'\{"seq":(\d+),"end":(\d+),"hash":"([0-9a-f]{64})","event":\{')
-_HEX64 = re.compile(r"[0-9a-f]{64}")
-_HEADER_WIDTH = 192
-"""Bytes in a version-2 header line, newline included: room for any count, the same after every append."""
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-class _Damage(Exception):
-    """What a scan found wrong: where the sound part ends, why, and whether only an
-    unacknowledged tail (an interrupted append) is at fault."""
-
-    def __init__(self, offset: int, message: str, lines: int, repairable: bool, seq: int) -> None:
-        super().__init__(message)
-        self.offset = offset
-        self.message = message
-        self.lines = lines
-        self.repairable = repairable
-        self.seq = seq
 
 
 class JsonLinesStore:
@@ -118,7 +97,7 @@ class JsonLinesStore:
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.new")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            os.write(fd, _header(0, GENESIS))
+            os.write(fd, header(0, GENESIS))
             os.fsync(fd)
         except OSError as exc:
             os.close(fd)
@@ -133,45 +112,12 @@ class JsonLinesStore:
             pass
         finally:
             os.unlink(tmp)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
 
     def _read_header(self) -> tuple[int, tuple[int, str] | None]:
-        head = os.pread(self._fd, 4096, 0)
-        line, nl, _ = head.partition(b"\n")
-        if not nl:
-            raise StoreCorrupted(str(self.path), "no complete header line (not an icoc event store?)", 1)
-        try:
-            header = json.loads(line)
-        except ValueError:
-            raise StoreCorrupted(str(self.path), "the header line is not JSON (not an icoc event store?)", 1) from None
-        if not isinstance(header, dict) or header.get("format") != FORMAT_NAME:
-            raise StoreCorrupted(str(self.path), f"the header does not name the {FORMAT_NAME!r} format", 1)
-        version = header.get("format_version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise StoreCorrupted(str(self.path), f"bad format_version {preview(version)} in the header", 1)
-        if version > STORE_FORMAT_VERSION:
-            raise InvalidInput(
-                Problem(
-                    str(self.path),
-                    f"event store format version {version} is newer than this icoc reads "
-                    f"({STORE_FORMAT_VERSION}); upgrade icoc",
-                )
-            )
-        self.format_version = version
-        self._chained = version >= 2
-        recorded = None
-        if self._chained:
-            count, digest = header.get("count"), header.get("hash")
-            if (
-                type(count) is not int
-                or count < 0
-                or not isinstance(digest, str)
-                or not _HEX64.fullmatch(digest)
-                or len(line) + 1 != _HEADER_WIDTH
-            ):
-                raise StoreCorrupted(str(self.path), "the header's event count or checksum is damaged", 1)
-            recorded = (count, digest)
-        return len(line) + 1, recorded
+        self.format_version, start, recorded = read_header(self._fd, self.path)
+        self._chained = self.format_version >= 2
+        return start, recorded
 
     @contextmanager
     def _locked(self, mode: int) -> Iterator[None]:
@@ -193,14 +139,14 @@ class JsonLinesStore:
         """1-based number of the line that starts at ``offset``."""
         count, pos = 0, 0
         while pos < offset:
-            chunk = os.pread(self._fd, min(_CHUNK * 16, offset - pos), pos)
+            chunk = os.pread(self._fd, min(CHUNK * 16, offset - pos), pos)
             if not chunk:
                 break
             count += chunk.count(b"\n")
             pos += len(chunk)
         return count + 1
 
-    def _corrupt(self, damage: _Damage) -> StoreCorrupted:
+    def _corrupt(self, damage: Damage) -> StoreCorrupted:
         hint = "repair() drops this unacknowledged tail" if damage.repairable else "restore the file from a backup"
         return StoreCorrupted(
             str(self.path), f"{damage.message}; {hint}", self._line_number(damage.offset), seq=damage.seq
@@ -221,12 +167,12 @@ class JsonLinesStore:
             )
         try:
             self._scan(size)
-        except _Damage as damage:
+        except Damage as damage:
             raise self._corrupt(damage) from None
 
     def _scan(self, size: int) -> None:
         """Walk forward from ``_offset`` to ``size``, verifying numbering, batches and checksums;
-        advance past every complete batch; raise :class:`_Damage` at the first fault."""
+        advance past every complete batch; raise :class:`Damage` at the first fault."""
         recorded = None if self._verified else self._recorded
         pos, digest = self._offset, self._hash
         partial: list[int] = []  # seqs of the open (incomplete) batch
@@ -242,14 +188,14 @@ class JsonLinesStore:
                     break
                 parsed = self._parse_line(line)
                 if parsed is None:
-                    raise _Damage(pos, "a line that is not a stored event record", 0, False, seq)
+                    raise Damage(pos, "a line that is not a stored event record", 0, False, seq)
                 got, end, stored_hash, event_json = parsed
                 if got != seq or end < got or (open_end and end != open_end):
-                    raise _Damage(pos, f"sequence {got} (batch end {end}) where {seq} was expected", 0, False, seq)
+                    raise Damage(pos, f"sequence {got} (batch end {end}) where {seq} was expected", 0, False, seq)
                 if self._chained:
                     digest = chain(digest, got, end, event_json)
                     if stored_hash != digest:
-                        raise _Damage(
+                        raise Damage(
                             pos, f"event {got} does not match its checksum (edited, moved or copied)", 0, False, got
                         )
                 pos += len(line)
@@ -266,7 +212,7 @@ class JsonLinesStore:
         if recorded is not None:
             count, recorded_hash = recorded
             if self._last < count:
-                raise _Damage(
+                raise Damage(
                     self._offset,
                     f"the header records {count} acknowledged events but the file holds {self._last} "
                     "(cut short or batches removed)",
@@ -275,20 +221,16 @@ class JsonLinesStore:
                     self._last + 1,
                 )
             if self._at_recorded != recorded_hash:
-                raise _Damage(
+                raise Damage(
                     self._start, f"event {count} does not match the checksum the header records", 0, False, count
                 )
         if partial or torn:
             first = partial[0] if partial else self._last + 1
-            raise _Damage(self._offset, _why(partial, open_end, torn=torn), len(partial) + int(torn), True, first)
+            raise Damage(self._offset, why(partial, open_end, torn=torn), len(partial) + int(torn), True, first)
         self._verified = True
 
     def _parse_line(self, line: bytes) -> tuple[int, int, str | None, bytes] | None:
-        head = (_PREFIX2 if self._chained else _PREFIX1).match(line)
-        if head is None or not line.endswith(b"}\n") or len(head[1]) > 18 or len(head[2]) > 18:
-            return None
-        event_json = line[head.end() - 1 : -2]
-        return int(head[1]), int(head[2]), head[3].decode("ascii") if self._chained else None, event_json
+        return parse_line(line, chained=self._chained)
 
     # --- the protocol -----------------------------------------------------------------------
 
@@ -300,7 +242,7 @@ class JsonLinesStore:
 
     def append(self, events: Sequence[Event], expected_last: int) -> int:
         batch = check_batch(events, expected_last)
-        texts = [encode_event(e).encode("utf-8") for e in batch]
+        texts = [encode_event(e, self.format_version).encode("utf-8") for e in batch]
         with self._locked(fcntl.LOCK_EX):
             self._catch_up()  # reads only what other writers appended since we last looked
             if expected_last != self._last:
@@ -334,7 +276,7 @@ class JsonLinesStore:
             self._last, self._offset, self._hash = end, self._offset + len(data), digest
             if self._chained:
                 # The header follows the data: after a crash it may lag (never lead) the records.
-                os.pwrite(self._fd, _header(end, digest), 0)
+                os.pwrite(self._fd, header(end, digest), 0)
             self._mark()
             return end
 
@@ -442,7 +384,7 @@ class JsonLinesStore:
                 raise
             os.close(fd)
             os.replace(tmp, target)
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         return True
 
     def load_snapshot(self) -> tuple[int, bytes] | None:
@@ -502,7 +444,7 @@ class JsonLinesStore:
             try:
                 self._scan(size)
                 return RepairReport(last=self._last)
-            except _Damage as damage:
+            except Damage as damage:
                 if not damage.repairable:
                     damage.message += ": damage is not limited to an interrupted last batch"
                     raise self._corrupt(damage) from None
@@ -511,7 +453,7 @@ class JsonLinesStore:
             os.fsync(self._fd)
             try:
                 self._scan(offset)
-            except _Damage as damage:
+            except Damage as damage:
                 raise self._corrupt(damage) from None
             return RepairReport(last=self._last, removed_lines=removed, removed_bytes=size - offset)
 
@@ -530,19 +472,3 @@ class JsonLinesStore:
 
     def __repr__(self) -> str:
         return f"JsonLinesStore({str(self.path)!r})"
-
-
-def _header(count: int, digest: str) -> bytes:
-    """The fixed-width header line: rewriting it in place never moves the records after it."""
-    text = json.dumps(
-        {"format": FORMAT_NAME, "format_version": STORE_FORMAT_VERSION, "count": count, "hash": digest},
-        separators=(",", ":"),
-    ).encode("ascii")
-    return text.ljust(_HEADER_WIDTH - 1) + b"\n"
-
-
-def _why(partial: list[int], end: int, *, torn: bool) -> str:
-    if not partial:
-        return "the last line is truncated (a write was interrupted)"
-    whole = f"batch {partial[0]}..{end} was interrupted after event {partial[-1]}"
-    return whole + (" and a torn line" if torn else "")

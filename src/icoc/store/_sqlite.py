@@ -299,7 +299,7 @@ class SqliteStore:
 
     def append(self, events: Sequence[Event], expected_last: int) -> int:
         batch = check_batch(events, expected_last)
-        texts = [encode_event(e) for e in batch]
+        texts = [encode_event(e, self.format_version) for e in batch]
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")

@@ -32,7 +32,8 @@ def facts() -> st.SearchStrategy[Fact]:
 
 def causes() -> st.SearchStrategy[Cause]:
     """Mostly the Secretariat (the default cause, first when shrinking), else an actor or a rule
-    with its citation and the facts it used."""
+    with its citation, the facts it used and, as the engine records it, its provenance (base
+    rule, due and clock-start dates, extension, process instance)."""
     return st.one_of(
         st.just(Cause(actor="secretariat")),
         st.sampled_from(_ACTORS).map(Cause.by),
@@ -42,6 +43,23 @@ def causes() -> st.SearchStrategy[Cause]:
             citation=st.none() | st.just("Articles of Association, Art. 11"),
             facts=st.lists(facts(), max_size=2).map(tuple),
         ),
+        _engine_causes(),
+    )
+
+
+@st.composite
+def _engine_causes(draw: st.DrawFn) -> Cause:
+    due = draw(dates(MIN_DATE, MAX_DATE))
+    return Cause(
+        rule=draw(st.sampled_from(_RULE_IDS)),
+        citation=draw(st.none() | st.just("Articles of Association, Art. 11")),
+        facts=tuple(draw(st.lists(facts(), max_size=2))),
+        base=draw(st.none() | st.sampled_from(_RULE_IDS)),
+        due=due,
+        opened=draw(st.none() | dates(MIN_DATE, due)),
+        extended_from=draw(st.none() | dates(MIN_DATE, MAX_DATE)),
+        process=draw(st.none() | st.sampled_from(("company-status", "certification", "self-assessment"))),
+        instance=draw(st.none() | identifiers()),
     )
 
 

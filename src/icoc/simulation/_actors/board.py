@@ -30,13 +30,12 @@ DEADLINE_TAG = tags.CERTIFICATION_DEADLINE
 
 def consider_termination(run: Run, proposal: TerminationProposed) -> None:
     """Put a termination proposal on the Board's agenda (after ``board.decision_delay``)."""
-    facts = {f.name: f.value for f in proposal.cause.facts}
     run.later(
         run.sy.board.decision_delay.draw(run.rng),
         "termination_decided",
         proposal.subject,
         proposal.cause.rule or "",
-        facts.get("rule.instance", ""),
+        proposal.cause.instance or "",
         proposal.reason,
         proposal.ground,
     )
