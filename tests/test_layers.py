@@ -50,3 +50,20 @@ def test_no_package_imports_another_packages_private_names() -> None:
 def test_the_check_sees_a_private_import() -> None:
     tree = ast.parse("from icoc.rules._engine import Journal\nimport icoc.io._convert\n")
     assert "icoc.rules._engine" in _imported(tree) and "icoc.io._convert" in _imported(tree)
+
+
+def test_the_house_plan_page_lists_the_contract_layers_in_order() -> None:
+    """docs/architecture.md's table is the contract in pyproject.toml, layer by layer."""
+    import re
+    import tomllib
+
+    root = SRC.parent.parent
+    contract = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (layers_contract,) = [c for c in contract["contracts"] if c["type"] == "layers"]
+    assert "ignore_imports" not in layers_contract or not layers_contract["ignore_imports"]
+    expected = [sorted(re.split(r"\s*[|:]\s*", layer)) for layer in layers_contract["layers"]]
+    page = (root / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = page.split("<!-- layers:", 1)[1].split("\n\n", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    shown = [sorted(re.findall(r"`(icoc[.\w]*)`", row.split("|")[1])) for row in rows]
+    assert shown == expected
