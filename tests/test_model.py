@@ -472,6 +472,7 @@ def test_enum_values_given_as_text_become_members() -> None:
 
 def _as_values(value: Any) -> Any:
     """The same record with every enum (at the top level or in a tuple) replaced by its value."""
+
     def plain(x: Any) -> Any:
         if isinstance(x, Enum):
             return x.value

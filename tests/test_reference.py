@@ -91,9 +91,7 @@ def test_every_public_name_is_on_a_reference_page() -> None:
 def test_every_reference_entry_names_a_public_name() -> None:
     public = set(PUBLIC)
     modules = {m for m, _ in PUBLIC}
-    stray = sorted(
-        f"{m}.{n}" for m, n in reference_entries() if (m, n) not in public and f"{m}.{n}" not in modules
-    )
+    stray = sorted(f"{m}.{n}" for m, n in reference_entries() if (m, n) not in public and f"{m}.{n}" not in modules)
     assert not stray, f"reference entries for names outside __all__: {stray}"
 
 

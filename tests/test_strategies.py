@@ -58,7 +58,7 @@ from icoc.model import (
     SurveillanceAudit,
     is_code_paragraph,
 )
-from icoc.model._validate import ID_PATTERN
+from icoc.model.validators import ID_PATTERN
 
 STRATEGIES: list[tuple[Callable[[], st.SearchStrategy[Any]], type[Any]]] = [
     (t.companies, Company),

@@ -9,7 +9,7 @@ from typing import Any, Union, get_args, get_origin
 import attrs
 
 from icoc.errors import InvalidInput, Problem, preview
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.members import ServiceDomain
 from icoc.model.monitoring import Severity
 

@@ -1,7 +1,6 @@
 """The ICoCA domain as frozen, validated attrs classes: no I/O, no behaviour beyond derived
 read-only properties. Construction fails with :class:`icoc.errors.InvalidInput`."""
 
-from icoc.model._validate import COUNTRY_PATTERN, ID_PATTERN
 from icoc.model.certificates import (
     AuditOutcome,
     ExternalCertificate,
@@ -74,6 +73,7 @@ from icoc.model.standards import (
     CertificationBody,
     Standard,
 )
+from icoc.model.validators import COUNTRY_PATTERN, ID_PATTERN
 
 __all__ = [
     "Citation",

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.ids import CertificateId, CertificationBodyId, MemberId, StandardId
 
 __all__ = [

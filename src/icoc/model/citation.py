@@ -12,6 +12,8 @@ from enum import StrEnum
 
 import attrs
 
+from icoc.model import validators as v
+
 __all__ = ["Citation", "Mark"]
 
 
@@ -29,10 +31,10 @@ class Citation:
     (e.g. ``"Art. 12.2.3"``; empty when the whole document is meant), an optional ``url`` and the
     ``mark`` (confirmed unless said otherwise). ``str()`` gives ``"document, article"``."""
 
-    document: str
-    article: str = ""
-    url: str | None = None
-    mark: Mark = Mark.CONFIRMED
+    document: str = attrs.field(validator=v.text)
+    article: str = attrs.field(default="", validator=v.typed(str, "a text (empty for the whole document)"))
+    url: str | None = attrs.field(default=None, validator=v.optional(v.text))
+    mark: Mark = attrs.field(default=Mark.CONFIRMED, validator=v.enum(Mark))
 
     def __str__(self) -> str:
         return f"{self.document}, {self.article}" if self.article else self.document

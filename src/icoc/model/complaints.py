@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.ids import CaseId, ComplaintId, MemberId
 from icoc.model.monitoring import ConcernCategory, code_paragraphs
 from icoc.model.sensitivity import Sensitivity, hidden, sensitive, withheld

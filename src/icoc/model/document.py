@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from icoc.errors import InvalidInput, Problem, UnknownMember
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.certificates import (
     ExternalCertificate,
     ExternalCertificateStatus,

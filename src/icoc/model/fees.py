@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.ids import MemberId
 
 __all__ = ["DuesBand", "FeeKind", "FeeSchedule", "Payment"]

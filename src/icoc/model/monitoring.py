@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.code import is_code_paragraph
 from icoc.model.ids import CaseId, ComplaintId, MemberId, PlanId
 from icoc.model.sensitivity import Sensitivity, hidden, sensitive

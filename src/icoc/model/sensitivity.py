@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 
 __all__ = [
     "PAYLOAD_KEY",

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.ids import CertificationBodyId, StandardId
 from icoc.model.members import ServiceDomain
 

@@ -17,7 +17,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from icoc.errors import InvalidInput, Problem
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.citation import Citation, Mark
 
 __all__ = ["DEFAULT_PARAMETERS", "Duration", "Mark", "Parameter", "ParameterSet", "Value"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.events._base import (
     ENGINE_FACTS,
     SECRETARIAT,

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.sensitivity import Audience, Sensitivity, level_of, withheld
 
 __all__ = ["ENGINE_FACTS", "SECRETARIAT", "Cause", "Event", "Fact", "payload_level", "register_event_types"]

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.complaints import Complainant, ComplaintKind, ComplaintRoute
 from icoc.model.events._base import Event
 from icoc.model.ids import MemberId

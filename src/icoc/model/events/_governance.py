@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.events._base import Event
 from icoc.model.ids import DirectorId, MemberId
 from icoc.model.members import Pillar

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from icoc.model import _validate as v
+from icoc.model import validators as v
 from icoc.model.events._base import Event
 from icoc.model.ids import CaseId
 from icoc.model.members import GovernmentKind, Ground, ObserverKind, ServiceDomain

@@ -1,4 +1,5 @@
-"""Validators for model fields that fail with :class:`icoc.errors.InvalidInput`.
+"""Validators for model fields that fail with :class:`icoc.errors.InvalidInput`, for the model's
+records and for the records other packages (rules, eligibility) and applications build on them.
 
 attrs' own validators raise ``TypeError``/``ValueError`` with messages about Python types;
 these name the class, the field and the domain reason instead.
