@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from icoc._asof import AsOfIndex
 from icoc.defaults import DEFAULT, Default
 from icoc.errors import IcocError, IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
 from icoc.model.dates import date_problem
@@ -509,6 +510,7 @@ class Registry(_Queries):
         self._history = _History()
         self._latest: date | None = None
         self._subject_events: dict[str, list[int]] = {}
+        self._asof = AsOfIndex()  # every instance's dated versions, for "as of" queries
         self._discrepancies: list[Discrepancy] = []
         self._loading = False  # building a registry that is discarded if the load fails
         # Derived events already matched by an input restating them (history indices).
@@ -697,6 +699,7 @@ class Registry(_Queries):
         if self._engine is not None and type(event) is DeadlineExtended:
             self._extend(event)
         self._core.commit(event, kind, changes, tx.journal)
+        self._asof.record(event.effective, changes, tx.journal)
         if self._latest is None or event.effective > self._latest:
             self._latest = event.effective
         idx = self._subject_events.get(event.subject)
@@ -842,6 +845,8 @@ class Registry(_Queries):
         if as_of is None:
             inst = self._main(subject)
             return inst.state if inst is not None else None
+        if self._indexed() is not None:
+            return self._indexed_state_of(subject, as_of)
         return self._replay(self._events_of(subject, as_of), as_of).state_of(subject)
 
     def _current_as_of(self, as_of: date) -> Snapshot | None:
@@ -853,9 +858,36 @@ class Registry(_Queries):
 
     def snapshot(self, as_of: date | None = None) -> Snapshot:
         """The whole registry on ``as_of`` (now when omitted; events dated ``as_of`` included),
-        replayed from history."""
+        replayed from history (or read from the index of dated versions, which equals it)."""
+        index = self._indexed() if as_of is not None else None
+        if index is not None and as_of is not None:
+            core = _Core()
+            core.instances, core.by_subject, core.kinds, core.last = index.state(as_of, self._core.kinds, PROCESSES)
+            return Snapshot(as_of, core)
         events = self._history.all() if as_of is None else [e for e in self._history if e.effective <= as_of]
         return self._replay(events, as_of)
+
+    def _indexed(self) -> AsOfIndex | None:
+        """The index of dated versions if it can answer (the history is in date order), rebuilt
+        from the whole history first if an image left it without the versions before it."""
+        index = self._asof
+        if not index.complete:
+            core = _Core()
+
+            def changes_of(event: Event) -> list[_Change]:
+                kind, changes = _plan(self._tables_for, _View(core, self._settings, self._params), event, check=False)
+                core.commit(event, kind, changes)
+                return changes
+
+            index.rebuild(self._history.all(), changes_of)
+        return index if index.ordered else None
+
+    def _indexed_state_of(self, subject: str, as_of: date) -> str | None:
+        kind = self._core.kinds[subject]
+        inst = self._asof.instance(_MAIN_PROCESS[kind], subject, as_of)
+        if inst is None and kind in (SubjectKind.COMPANY, SubjectKind.CSO, SubjectKind.GOVERNMENT, SubjectKind.OBSERVER):
+            inst = self._asof.instance("membership", subject, as_of)
+        return inst.state if inst is not None else None
 
     def _events_of(self, subject: str, as_of: date) -> list[Event]:
         idx = self._subject_events.get(subject, [])
@@ -967,6 +999,7 @@ class Registry(_Queries):
             reg._discrepancies = discrepancies
             reg._claimed = claimed
             reg._derived = derived
+            reg._asof = AsOfIndex(complete=False, latest=latest)  # rebuilt when a past date is asked for
             reg._history.defer(count, history)
         except BaseException:
             reg.close()
