@@ -18,12 +18,11 @@ import gc
 import io
 import pickle
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
 import attrs
-
-from datetime import date
 
 import icoc
 from icoc.errors import InvalidInput, Problem
@@ -64,7 +63,9 @@ def _instance(
     process: str, key: str, subject: str, state: str, since: date, previous: str | None, data: dict[str, Any]
 ) -> Instance:
     """Rebuild an :class:`Instance` (its generated ``__init__``: faster than attrs' ``__setstate__``)."""
-    return Instance(process=process, key=key, subject=subject, state=state, since=since, previous=previous, data=_proxy(data))
+    return Instance(
+        process=process, key=key, subject=subject, state=state, since=since, previous=previous, data=_proxy(data)
+    )
 
 
 def _obligation(

@@ -885,7 +885,12 @@ class Registry(_Queries):
     def _indexed_state_of(self, subject: str, as_of: date) -> str | None:
         kind = self._core.kinds[subject]
         inst = self._asof.instance(_MAIN_PROCESS[kind], subject, as_of)
-        if inst is None and kind in (SubjectKind.COMPANY, SubjectKind.CSO, SubjectKind.GOVERNMENT, SubjectKind.OBSERVER):
+        if inst is None and kind in (
+            SubjectKind.COMPANY,
+            SubjectKind.CSO,
+            SubjectKind.GOVERNMENT,
+            SubjectKind.OBSERVER,
+        ):
             inst = self._asof.instance("membership", subject, as_of)
         return inst.state if inst is not None else None
 
