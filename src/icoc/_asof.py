@@ -105,18 +105,19 @@ class AsOfIndex:
         instances: dict[str, dict[str, Instance]] = {name: {} for name in processes}
         by_subject: dict[str, dict[tuple[str, str], Instance]] = {}
         last: dict[str, date] = {}
-        for (process, key), (dates, insts) in self.versions.items():
-            if dates[-1] <= as_of:
-                inst, on = insts[-1], dates[-1]
+        for pk, (dates, insts) in self.versions.items():
+            on = dates[-1]
+            if on <= as_of:
+                inst = insts[-1]
             else:
                 i = bisect_right(dates, as_of)
                 if not i:
                     continue
                 inst, on = insts[i - 1], dates[i - 1]
-            per = instances.get(process)
+            per = instances.get(pk[0])
             if per is None:
-                per = instances[process] = {}
-            per[key] = inst
+                per = instances[pk[0]] = {}
+            per[pk[1]] = inst
             subject = inst.subject
             mine = by_subject.get(subject)
             if mine is None:
@@ -124,9 +125,8 @@ class AsOfIndex:
                 last[subject] = on
             elif on > last[subject]:
                 last[subject] = on
-            mine[(process, key)] = inst
+            mine[pk] = inst
         return instances, by_subject, {s: kinds[s] for s in by_subject}, last
-
 
 def _put_back(insts: list[Instance], old: Instance) -> Callable[[], None]:
     def undo() -> None:
