@@ -128,6 +128,7 @@ class AsOfIndex:
             mine[pk] = inst
         return instances, by_subject, {s: kinds[s] for s in by_subject}, last
 
+
 def _put_back(insts: list[Instance], old: Instance) -> Callable[[], None]:
     def undo() -> None:
         insts[-1] = old
