@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import icoc
-from icoc.errors import InvalidInput
+from icoc.errors import InvalidInput, StoreCorrupted
 from icoc.model import ServiceDomain
 from icoc.model.events import (
     Admission,
@@ -358,3 +358,36 @@ def test_history_before_the_snapshot_after_closing_says_why(tmp: Path) -> None:
         assert registry.state_of("acme") is not None  # the state needs no events
     with pytest.raises(InvalidInput, match="read the history before closing"):
         registry.history  # noqa: B018
+
+
+# --- opening from a snapshot verifies the checksum chain from the snapshot's event on -------------
+
+
+def test_opening_from_a_snapshot_verifies_the_rows_after_it(tmp: Path) -> None:
+    path = tmp / "events.sqlite"
+    with open_registry(path, snapshots=MANUAL) as stored:
+        stored.submit_all(story()[:6])
+        stored.save_snapshot()
+        stored.submit_all(story()[6:])
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE events SET event = replace(event, '\"beta\"', '\"beto\"') WHERE seq = 8")
+    with pytest.raises(StoreCorrupted, match="event 8 does not match its checksum"):
+        open_registry(path, snapshots=MANUAL)
+
+
+def test_a_row_before_the_snapshot_is_verified_when_the_history_is_read(tmp: Path) -> None:
+    path = tmp / "events.sqlite"
+    with_snapshot(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE events SET event = replace(event, '\"acme\"', '\"acmx\"') WHERE seq = 2")
+    with open_registry(path, snapshots=MANUAL) as stored:
+        assert stored.snapshot_report.used == 8
+        assert stored.registry.state_of("beta") == "suspended"
+        with pytest.raises(StoreCorrupted, match="event 2 does not match its checksum"):
+            _ = stored.registry.history
+    with pytest.raises(StoreCorrupted, match="event 2"):
+        SqliteStore(path)  # opened directly, the whole chain is verified at once
+    with SqliteStore(path, check=False) as store:
+        assert store.verify(8) == 8  # the part after the snapshot is sound
+        with pytest.raises(StoreCorrupted, match="event 2"):
+            store.verify()

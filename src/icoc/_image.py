@@ -18,11 +18,16 @@ import gc
 import io
 import pickle
 from collections.abc import Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+import attrs
+
 import icoc
 from icoc.errors import InvalidInput, Problem
+from icoc.rules import Obligation, ObligationStatus
+from icoc.workflows import Instance
 
 __all__ = ["IMAGE_FORMAT_VERSION", "dump_image", "load_image"]
 
@@ -49,11 +54,84 @@ _ALLOWED = {
     ("datetime", "datetime"),
     ("datetime", "timedelta"),
     (__name__, "_proxy"),
+    (__name__, "_instance"),
+    (__name__, "_obligation"),
 }
 
 
+def _instance(
+    process: str, key: str, subject: str, state: str, since: date, previous: str | None, data: dict[str, Any]
+) -> Instance:
+    """Rebuild an :class:`Instance` (its generated ``__init__``: faster than attrs' ``__setstate__``)."""
+    return Instance(
+        process=process, key=key, subject=subject, state=state, since=since, previous=previous, data=_proxy(data)
+    )
+
+
+def _obligation(
+    rule: str,
+    family: str,
+    process: str,
+    key: str,
+    subject: str,
+    opened: date,
+    due: date,
+    status: ObligationStatus,
+    closed: date | None,
+    closed_by: str | None,
+    extended_from: date | None,
+) -> Obligation:
+    return Obligation(
+        rule=rule,
+        family=family,
+        process=process,
+        key=key,
+        subject=subject,
+        opened=opened,
+        due=due,
+        status=status,
+        closed=closed,
+        closed_by=closed_by,
+        extended_from=extended_from,
+    )
+
+
 class _Pickler(pickle.Pickler):
+    """Instances and obligations by their constructors, with equal strings and dates written
+    once (pickle shares only identical objects): a smaller image that loads in about half the time."""
+
     dispatch_table = _DISPATCH
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=5)
+        self._same: dict[Any, Any] = {}
+
+    def _one(self, x: Any) -> Any:
+        if type(x) is str or type(x) is date:
+            return self._same.setdefault(x, x)
+        return x
+
+    def reducer_override(self, obj: Any) -> Any:
+        one = self._one
+        if type(obj) is Instance:
+            data = {one(k): one(v) for k, v in obj.data.items()}
+            return _instance, (
+                one(obj.process),
+                one(obj.key),
+                one(obj.subject),
+                one(obj.state),
+                one(obj.since),
+                one(obj.previous),
+                data,
+            )
+        if type(obj) is Obligation:
+            return _obligation, tuple(one(getattr(obj, f)) for f in _OBLIGATION_FIELDS)
+        return NotImplemented
+
+
+_OBLIGATION_FIELDS = tuple(f.name for f in attrs.fields(Obligation))
+# _obligation takes them in this order: a field added to Obligation must be added there too.
+assert _OBLIGATION_FIELDS == tuple(_obligation.__code__.co_varnames[: _obligation.__code__.co_argcount])
 
 
 class _Unpickler(pickle.Unpickler):
@@ -72,7 +150,7 @@ class _Unpickler(pickle.Unpickler):
 def dump_image(config: Any, count: int, state: Any) -> bytes:
     """The image of ``state`` (computed with ``config`` from the first ``count`` events)."""
     buf = io.BytesIO()
-    _Pickler(buf, protocol=5).dump((_MAGIC, IMAGE_FORMAT_VERSION, icoc.__version__, count, config, state))
+    _Pickler(buf).dump((_MAGIC, IMAGE_FORMAT_VERSION, icoc.__version__, count, config, state))
     return buf.getvalue()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from icoc.errors import InvalidInput, Problem
 from icoc.model.events import Event
+from icoc.registry._asof import AsOfIndex
 from icoc.registry._writing import _Writing
 
 __all__: list[str] = []
@@ -69,4 +70,5 @@ def restore_image(reg: _Writing, loaded: tuple[int, Any, Any], history: Callable
     reg._discrepancies = discrepancies
     reg._claimed = claimed
     reg._derived = derived
+    reg._asof = AsOfIndex(complete=False, latest=latest)  # rebuilt when a past date is asked for
     reg._history.defer(count, history)

@@ -20,7 +20,7 @@ __all__ = ["Discrepancy", "Snapshot"]
 
 _CERTIFICATION = "certification"
 _EXTERNAL = "external-certificate"
-_MAIN_PROCESS = {
+MAIN_PROCESS = {
     SubjectKind.COMPANY: "company-status",
     SubjectKind.CSO: "member-status",
     SubjectKind.GOVERNMENT: "member-status",
@@ -121,7 +121,7 @@ class _Queries:
         kind = self._core.kinds.get(subject)
         if kind is None:
             return None
-        inst = self._core.instances.get(_MAIN_PROCESS[kind], {}).get(subject)
+        inst = self._core.instances.get(MAIN_PROCESS[kind], {}).get(subject)
         if inst is None and kind in (
             SubjectKind.COMPANY,
             SubjectKind.CSO,

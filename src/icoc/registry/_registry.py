@@ -21,10 +21,11 @@ from icoc.importing import import_document
 from icoc.model.dates import date_problem
 from icoc.model.events import Event, History
 from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
+from icoc.registry._asof import AsOfIndex
 from icoc.registry._core import View, _Core
 from icoc.registry._history import _History
 from icoc.registry._images import image_of, read_image, restore_image
-from icoc.registry._queries import Discrepancy, Snapshot, _Queries
+from icoc.registry._queries import MAIN_PROCESS, Discrepancy, Snapshot, _Queries
 from icoc.registry._writing import _Writing
 from icoc.rules import (
     DEFAULT_PARAMETERS,
@@ -37,7 +38,7 @@ from icoc.rules import (
     check_rules,
 )
 from icoc.rules.default import DEFAULT_RULES
-from icoc.workflows import INTERPRETER, Change
+from icoc.workflows import INTERPRETER, PROCESSES, Change, SubjectKind
 
 if TYPE_CHECKING:
     from icoc.model.document import RegistryDocument
@@ -89,6 +90,7 @@ class Registry(_Writing, _Queries):
         self._history = _History()
         self._latest: date | None = None
         self._subject_events: dict[str, list[int]] = {}
+        self._asof = AsOfIndex()  # every instance's dated versions, for "as of" queries
         self._discrepancies: list[Discrepancy] = []
         self._loading = False  # building a registry that is discarded if the load fails
         # Derived events already matched by an input restating them (history indices).
@@ -252,6 +254,8 @@ class Registry(_Writing, _Queries):
         if as_of is None:
             inst = self._main(subject)
             return inst.state if inst is not None else None
+        if self._indexed() is not None:
+            return self._indexed_state_of(subject, as_of)
         return self.replay(self._events_of(subject, as_of), as_of).state_of(subject)
 
     def current_as_of(self, as_of: date) -> Snapshot | None:
@@ -267,9 +271,43 @@ class Registry(_Writing, _Queries):
 
     def snapshot(self, as_of: date | None = None) -> Snapshot:
         """The whole registry on ``as_of`` (now when omitted; events dated ``as_of`` included),
-        replayed from history."""
+        replayed from history (or read from the index of dated versions, which equals it)."""
+        index = self._indexed() if as_of is not None else None
+        if index is not None and as_of is not None:
+            core = _Core()
+            core.instances, core.by_subject, core.kinds, core.last = index.state(as_of, self._core.kinds, PROCESSES)
+            return Snapshot(as_of, core)
         events = self._history.all() if as_of is None else [e for e in self._history if e.effective <= as_of]
         return self.replay(events, as_of)
+
+    def _indexed(self) -> AsOfIndex | None:
+        """The index of dated versions if it can answer (the history is in date order), rebuilt
+        from the whole history first if an image left it without the versions before it."""
+        index = self._asof
+        if not index.complete:
+            core = _Core()
+            view = View(core, self._settings, self._params)
+            plan = self._interpreter.plan
+
+            def changes_of(event: Event) -> list[Change]:
+                kind, changes = plan(view, event, check=False)
+                core.commit(event, kind, changes)
+                return list(changes)
+
+            index.rebuild(self._history.all(), changes_of)
+        return index if index.ordered else None
+
+    def _indexed_state_of(self, subject: str, as_of: date) -> str | None:
+        kind = self._core.kinds[subject]
+        inst = self._asof.instance(MAIN_PROCESS[kind], subject, as_of)
+        if inst is None and kind in (
+            SubjectKind.COMPANY,
+            SubjectKind.CSO,
+            SubjectKind.GOVERNMENT,
+            SubjectKind.OBSERVER,
+        ):
+            inst = self._asof.instance("membership", subject, as_of)
+        return inst.state if inst is not None else None
 
     def events_of(self, subject: str, as_of: date | None = None) -> list[Event]:
         """``subject``'s events (inputs and derived) up to ``as_of`` included (all when omitted), in

@@ -12,6 +12,7 @@ import attrs
 from icoc.errors import IcocError, IllegalTransition, InvalidInput, Problem
 from icoc.model.dates import date_problem
 from icoc.model.events import DeadlineExtended, Event
+from icoc.registry._asof import AsOfIndex
 from icoc.registry._core import View, _Core
 from icoc.registry._history import _History
 from icoc.registry._queries import Discrepancy
@@ -35,6 +36,7 @@ class _Writing:
     _subject_events: dict[str, list[int]]
     _discrepancies: list[Discrepancy]
     _loading: bool
+    _asof: AsOfIndex
     _claimed: dict[int, bool]
     _derived: dict[tuple[type[Event], str, str, date], list[int]]
     _veto: Callable[[Event, list[Change]], str | None] | None
@@ -155,6 +157,7 @@ class _Writing:
         if self._engine is not None and type(event) is DeadlineExtended:
             self._extend(event)
         self._core.commit(event, kind, changes, tx.journal)
+        self._asof.record(event.effective, changes, tx.journal)
         if self._latest is None or event.effective > self._latest:
             self._latest = event.effective
         idx = self._subject_events.get(event.subject)

@@ -154,8 +154,12 @@ class StoredRegistry:
     written.
     """
 
-    def __init__(self, store: EventStore, *, snapshots: SnapshotPolicy | None = None, **config: Any) -> None:
+    def __init__(
+        self, store: EventStore, *, snapshots: SnapshotPolicy | None = None, _verify: bool = False, **config: Any
+    ) -> None:
         self._store = store
+        # A store opened here without its checks: verified on opening from the snapshot's event on.
+        self._verify = _verify
         self._config = config
         self._policy = snapshots if snapshots is not None else SnapshotPolicy()
         self._snapped = 0
@@ -251,6 +255,10 @@ class StoredRegistry:
                 ignored = str(exc)
         registry = None
         start = 0
+        if self._verify and isinstance(store, SqliteStore):
+            # The rows after the snapshot now; those before it, whose state the (checksummed)
+            # image stands for, when the history before it is read.
+            store.verify(found[0] if found is not None else 0)
         if found is not None:
             seq, image = found
             try:
@@ -357,9 +365,24 @@ def open_registry(
 ) -> StoredRegistry:
     """A :class:`StoredRegistry` over ``store`` (a store, or a path for :func:`open_store`),
     starting from the store's snapshot when it has a valid one; ``snapshots`` says when to write
-    new ones (default :class:`SnapshotPolicy`: every 100,000 events and on close)."""
+    new ones (default :class:`SnapshotPolicy`: every 100,000 events and on close).
+
+    A SQLite store opened from a path is verified as :class:`SqliteStore` verifies it, except
+    that with a snapshot the checksum chain is verified from the snapshot's event on (the rows
+    before it are verified when the history before the snapshot is first read): opening costs
+    what changed since the snapshot, not the whole store."""
+    verify = False
     if isinstance(store, (str, os.PathLike)):
-        store = open_store(store)
+        p = Path(store)
+        if p.suffix.lower() in _SQLITE_SUFFIXES:
+            store, verify = SqliteStore(p, check=False), True
+        else:
+            store = open_store(p)
     elif not isinstance(store, EventStore):
         raise InvalidInput(Problem("store", f"expected an EventStore or a path, got {type(store).__name__}"))
-    return StoredRegistry(store, snapshots=snapshots, **config)
+    try:
+        return StoredRegistry(store, snapshots=snapshots, _verify=verify, **config)
+    except BaseException:
+        if verify:
+            store.close()
+        raise

@@ -219,9 +219,20 @@ class SqliteStore:
             raise self._fail(exc) from None
         return int(row[0]) if row and row[0] is not None else None
 
-    def _verify(self) -> int:
-        """Every row in order, its checksum chained to the one before, and the count and last
-        checksum the meta table records; one read transaction, so a writer cannot move them."""
+    def verify(self, after: int = 0) -> int:
+        """Verify what opening with ``check=True`` verifies, for the rows after ``after`` only:
+        the last batch complete, no sequence number missing, each row after ``after`` chained
+        from the checksum stored with row ``after``, and the count and last checksum the meta table
+        records. Returns the last sequence number; raises :class:`StoreCorrupted` naming the first
+        bad one. For a registry opened from a snapshot of event ``after`` (whose description holds
+        that row's checksum): the rows up to it are verified when they are read."""
+        self._check_tail()
+        return self._verify(after)
+
+    def _verify(self, after: int = 0) -> int:
+        """Every row (after ``after``) in order, its checksum chained to the one before, and the
+        count and last checksum the meta table records; one read transaction, so a writer cannot
+        move them."""
         db = self._db
         try:
             db.execute("BEGIN")
@@ -229,8 +240,8 @@ class SqliteStore:
                 if self._chained:
                     meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('count', 'last_hash')"))
                     count, recorded = int(meta.get("count", "-1")), meta.get("last_hash", "")
-                seq = 0
-                for seq, _ in self._rows(0, None):  # noqa: B007
+                seq = after
+                for seq, _ in self._rows(after, None):  # noqa: B007
                     pass
                 if self._chained:
                     if seq != count:
