@@ -53,8 +53,10 @@ def per_event(reg: icoc.Registry, n: int, events: int = 2000) -> float:
     step = max(1, n // (events // 2))
     targets = [f"co-{i:06d}" for i in range(0, n, step)][: events // 2]
     start = time.perf_counter()
+    # In date order: the registry refuses an event dated before its clock (rules judged up to it).
     for cid in targets:
         reg.submit(Suspended(subject=cid, effective=date(2024, 3, 1), reason="benchmark"))
+    for cid in targets:
         reg.submit(Reinstated(subject=cid, effective=date(2024, 4, 1)))
     return (time.perf_counter() - start) / (2 * len(targets)) * 1e6
 
