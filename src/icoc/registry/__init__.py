@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from icoc.registry._core import View
 from icoc.registry._queries import Discrepancy, Snapshot
-from icoc.registry._registry import Registry
+from icoc.registry._registry import Registry, RegistryConfig
 
-__all__ = ["Discrepancy", "Registry", "Snapshot", "View"]
+__all__ = ["Discrepancy", "Registry", "RegistryConfig", "Snapshot", "View"]
 
 # The name eligibility imported before the view was public (tests/test_layers.py lists it as debt).
 _View = View

@@ -12,7 +12,7 @@ import gc
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from icoc.defaults import DEFAULT, Default
 from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
@@ -44,6 +44,18 @@ if TYPE_CHECKING:
     from icoc.model.document import RegistryDocument
 
 __all__ = ["Registry"]
+
+
+class RegistryConfig(TypedDict, total=False):
+    """The keyword arguments of :class:`Registry` (all optional), as passed on by
+    :meth:`Registry.from_history`, :meth:`Registry.from_document`, :meth:`Registry.from_image` and
+    :func:`icoc.store.open_registry`."""
+
+    standards: Iterable[Standard] | Default
+    certification_bodies: Iterable[CertificationBody] | None
+    rules: RuleSet | Default | None
+    parameters: ParameterSet | Default
+    backend: str | Backend
 
 
 class Registry(_Writing, _Queries):
@@ -365,7 +377,7 @@ class Registry(_Writing, _Queries):
         return History(events=tuple(self._history.all()))
 
     @classmethod
-    def from_history(cls, history: History | Iterable[Event], **config: Any) -> Registry:
+    def from_history(cls, history: History | Iterable[Event], **config: Unpack[RegistryConfig]) -> Registry:
         """A registry rebuilt from a saved history; every event is checked again.
 
         ``config`` as for ``Registry(...)``. Derived events in the history (caused by a rule) must
@@ -402,7 +414,9 @@ class Registry(_Writing, _Queries):
         return image_of(self)
 
     @classmethod
-    def from_image(cls, image: bytes, history: Callable[[], Iterable[Event]], **config: Any) -> Registry:
+    def from_image(
+        cls, image: bytes, history: Callable[[], Iterable[Event]], **config: Unpack[RegistryConfig]
+    ) -> Registry:
         """The registry an :meth:`image` was taken of, for the same ``config`` (as for
         ``Registry(...)``); ``history()`` yields the events it covers (at least that many, in
         order) and is called only when the history before the image is asked for.
@@ -420,7 +434,7 @@ class Registry(_Writing, _Queries):
         return reg
 
     @classmethod
-    def from_document(cls, doc: RegistryDocument, **config: Any) -> Registry:
+    def from_document(cls, doc: RegistryDocument, **config: Unpack[RegistryConfig]) -> Registry:
         """A live registry whose history leads to a registry document (a snapshot as of one date).
 
         Every generated event has the cause ``import``; ``config`` passes rules, parameters and

@@ -19,13 +19,13 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self, Unpack
 
 import attrs
 
 from icoc.errors import IcocError, InvalidInput, Problem, StoreConflict
 from icoc.model.events import Event
-from icoc.registry import Registry
+from icoc.registry import Registry, RegistryConfig
 from icoc.store._base import EventStore, SnapshotUnusable
 from icoc.store._jsonl import JsonLinesStore
 from icoc.store._sqlite import SqliteStore
@@ -91,7 +91,7 @@ def _catch_up(registry: Registry, store: EventStore, after: int) -> int:
     return last
 
 
-def replay(store: EventStore, **config: Any) -> tuple[Registry, int]:
+def replay(store: EventStore, **config: Unpack[RegistryConfig]) -> tuple[Registry, int]:
     """A new :class:`Registry` (``config`` as for its constructor) holding every event of
     ``store``, each checked again, and the store's last sequence number it reflects."""
     registry = Registry(**config)
@@ -155,7 +155,12 @@ class StoredRegistry:
     """
 
     def __init__(
-        self, store: EventStore, *, snapshots: SnapshotPolicy | None = None, _verify: bool = False, **config: Any
+        self,
+        store: EventStore,
+        *,
+        snapshots: SnapshotPolicy | None = None,
+        _verify: bool = False,
+        **config: Unpack[RegistryConfig],
     ) -> None:
         self._store = store
         # A store opened here without its checks: verified on opening from the snapshot's event on.
@@ -361,7 +366,10 @@ class StoredRegistry:
 
 
 def open_registry(
-    store: EventStore | str | os.PathLike[str], *, snapshots: SnapshotPolicy | None = None, **config: Any
+    store: EventStore | str | os.PathLike[str],
+    *,
+    snapshots: SnapshotPolicy | None = None,
+    **config: Unpack[RegistryConfig],
 ) -> StoredRegistry:
     """A :class:`StoredRegistry` over ``store`` (a store, or a path for :func:`open_store`),
     starting from the store's snapshot when it has a valid one; ``snapshots`` says when to write
