@@ -14,6 +14,7 @@ import attrs
 
 from icoc.errors import RegistryChanged
 from icoc.model.certificates import ExternalCertificate
+from icoc.model.events import cycle_suffix
 from icoc.model.standards import CertificationBody
 from icoc.registry import Registry
 from icoc.rules import Obligation
@@ -108,9 +109,11 @@ class Context:
             bodies=registry.settings.get("certification_bodies"),
             has_rules=rules is not None,
         )
-        # Each company's record for the latest cycle due is found by its key; its latest overdue
-        # cycle (missed, or sent and past due) in one pass reading only the states.
+        # Each company's record for the latest cycle due is found by its key (its id and this
+        # suffix); its latest overdue cycle (missed, or sent and past due) in one pass reading
+        # only the states.
         self.csa: Mapping[str, Instance] = instances.get("self-assessment", {})
+        self.csa_suffix = cycle_suffix(cycle)
         self.csa_overdue: dict[str, Instance] = {}
         for inst in self.csa.values():
             state = inst.state

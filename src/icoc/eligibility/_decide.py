@@ -100,11 +100,11 @@ class Batches:
         companies = self.companies
         cids = members if companies else [m for m in members if kinds.get(m) is company]
         insts = list(map(ctx.statuses.get, cids))
-        rows = (
-            iter(zip(*(c.outcomes(cids, insts) for c in columns), strict=True)) if columns else iter([()] * len(cids))
-        )
-        decisions = []
+        rows = iter(zip(*(c.outcomes(cids, insts) for c in columns), strict=True))
         decided, pid = Decision.of, self.policy.id
+        if companies and not listed and not pending:  # every row as it is
+            return [decided(member, pid, as_of, outcomes) for member, outcomes in zip(members, rows, strict=True)]
+        decisions = []
         for member in members:
             outcomes: tuple[Outcome, ...]
             if companies or kinds.get(member) is company:

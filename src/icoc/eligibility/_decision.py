@@ -92,13 +92,20 @@ class Consequence:
         return f"{self.what} ({self.rule}): {self.verdict.label} from {self.on.isoformat()}"
 
 
+_LAST: tuple[tuple[Outcome, ...], Verdict] = ((), _ELIGIBLE)
+"""The outcomes :meth:`Decision.of` last decided, with their verdict: the validator of the decision
+it builds reads the verdict here instead of computing it again. The tuple is held, so its identity
+names it (outcomes are immutable); another thread replacing it only makes a validator compute."""
+
+
 def _default_verdict(instance: Decision) -> Verdict:
     return verdict_of(instance.outcomes)
 
 
 def _verdict(instance: Decision, attribute: attrs.Attribute[Any], value: Any) -> None:
     """``eligible`` and ``verdict`` follow from the outcomes (one pass over them)."""
-    expected = verdict_of(instance.outcomes)
+    outcomes, last = instance.outcomes, _LAST
+    expected = last[1] if last[0] is outcomes else verdict_of(outcomes)
     if instance.eligible != (expected is _ELIGIBLE):
         raise InvalidInput(Problem("Decision.eligible", "eligible is exactly 'every requirement passed'"))
     if value is not expected:
@@ -130,10 +137,13 @@ class Decision:
     def of(cls, member: str, policy: str, as_of: date, outcomes: tuple[Outcome, ...]) -> Decision:
         """The decision the outcomes make: ``eligible`` and ``verdict`` follow from them.
 
-        The fast way to build one (a registry-wide check builds one per company): the verdict
-        is computed once and passed to the attrs-generated ``__init__``, whose validator
-        confirms it in one more pass; nothing is set behind attrs' back."""
+        The fast way to build one (a registry-wide check builds one per company): the verdict is
+        computed once, in one pass over the outcomes, and the decision is built by the
+        attrs-generated ``__init__``; its validator finds that verdict by the identity of the
+        outcomes tuple instead of computing it again. Nothing is set behind attrs' back."""
+        global _LAST
         verdict = verdict_of(outcomes)
+        _LAST = (outcomes, verdict)
         return cls(
             member=member,
             policy=policy,

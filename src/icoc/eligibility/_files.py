@@ -51,6 +51,8 @@ register_object(_CitationForm, name="a citation", hooks={"document": _text})
 def _read_citation(value: object, _: object) -> Citation:
     if isinstance(value, str):
         return Citation(document=value)
+    if not isinstance(value, dict):
+        raise Refused(f"expected a citation (text, or an object with a document), got {preview(value)}")
     read: _CitationForm = converter.structure(value, _CitationForm)
     return Citation(document=read.document, article=read.article, url=read.url, mark=read.mark)
 

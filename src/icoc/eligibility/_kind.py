@@ -1,8 +1,9 @@
 """What a check is: what it asks, its arguments, the inputs it reads and how it decides.
 
 A check (:class:`Kind`) declares what it asks, its arguments, and how it decides, in two parts:
-its **key** (``key(context, company, status, args)``: the inputs it reads for one company, as a
-hashable value) and its **outcome** (``outcome(run, args, key)``: a pure function of the key,
+its **key** (``key(context, args)(company, status)``: the inputs it reads for one company, as a
+hashable value; the context and the arguments are given once per run, the company and its
+status instance once per company) and its **outcome** (``outcome(run, args, key)``: a pure function of the key,
 the requirement's arguments and the values the whole run shares). Decisions at registry scale
 repeat themselves — the same requirement reaches the same result on the same inputs for
 thousands of companies — so each distinct outcome is built once per run and shared (by the one
@@ -72,6 +73,9 @@ class Membership(Enum):
     CURRENT = "current"
 
 
+KeyOf = Callable[[str, Instance | None], K]
+"""A check's key for one company: from its id and its status instance (``None``: not admitted)."""
+
 Stated = Callable[[Outcome, Args, ListedFact], Outcome]
 """How a bidder list's statement (its first field read, given) changes an outcome."""
 ListedStatus = Callable[[Args, str], tuple[Result, str]]
@@ -93,7 +97,7 @@ class Kind(Generic[K]):
     description: str
     args: Mapping[str, Any] = attrs.field(factory=dict)
     membership: Membership = Membership.ANY
-    key: Callable[[Context, str, Instance | None, Args], K]
+    key: Callable[[Context, Args], KeyOf[K]]
     outcome: Callable[[Run, Args, K], Found]
     reads: tuple[str, ...] = ()
     pass_stands: bool = False

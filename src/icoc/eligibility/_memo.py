@@ -51,6 +51,7 @@ class Column:
 
     def __init__(self, context: Context, requirement: Requirement, kind: Kind[Any]) -> None:
         self.context, self.requirement, self.kind = context, requirement, kind
+        self._key = kind.key(context, requirement.args)
         self._own: dict[Any, Outcome] = {}  # by the check's key
         self._gate: dict[Any, Outcome] = {}  # by membership (not admitted, left) and other reasons
 
@@ -83,20 +84,12 @@ class Column:
         return hit
 
     def outcomes(self, cids: Sequence[str], insts: Sequence[Instance | None]) -> list[Outcome]:
-        ctx, kind, args = self.context, self.kind, self.requirement.args
-        key_of, get, miss = kind.key, self._own.get, self._miss
-        out: list[Outcome] = []
-        append = out.append
+        kind, get, miss = self.kind, self._own.get, self._miss
+        key = self._key
         if kind.membership is Membership.ANY:
-            for cid, inst in zip(cids, insts, strict=True):
-                key = key_of(ctx, cid, inst, args)
-                append(get(key) or miss(key))
-            return out
-        gone = LEFT if kind.membership is Membership.CURRENT else _NOTHING
-        for cid, inst in zip(cids, insts, strict=True):
-            if inst is None or inst.state in gone:
-                append(self._membership(inst))
-            else:
-                key = key_of(ctx, cid, inst, args)
-                append(get(key) or miss(key))
-        return out
+            return [get(k := key(cid, inst)) or miss(k) for cid, inst in zip(cids, insts, strict=True)]
+        gone, member = LEFT if kind.membership is Membership.CURRENT else _NOTHING, self._membership
+        return [
+            member(inst) if inst is None or inst.state in gone else (get(k := key(cid, inst)) or miss(k))
+            for cid, inst in zip(cids, insts, strict=True)
+        ]

@@ -10,7 +10,7 @@ import attrs
 
 from icoc.eligibility._context import Context, Run
 from icoc.eligibility._decision import Outcome, Result
-from icoc.eligibility._kind import Args, Found, Kind, Names, where
+from icoc.eligibility._kind import Args, Found, KeyOf, Kind, Names, where
 from icoc.model.certificates import ExternalCertificate, ExternalCertificateStatus
 from icoc.model.events import Fact
 from icoc.model.listed import ListedFact
@@ -44,11 +44,16 @@ def _stated(fact: ListedFact) -> tuple[Fact, ...]:
 # --- no_disciplinary_proceedings ---------------------------------------------------------------------------
 
 
-def _proceedings_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> Key:
-    for c in ctx.cases.get(cid, ()):
-        if c.state in _DISCIPLINARY:
-            return ("open", c.key, c.state, c.since)
-    return _NONE
+def _proceedings_key(ctx: Context, args: Args) -> KeyOf[Key]:
+    cases = ctx.cases
+
+    def key(cid: str, inst: Instance | None) -> Key:
+        for c in cases.get(cid, ()):
+            if c.state in _DISCIPLINARY:
+                return ("open", c.key, c.state, c.since)
+        return _NONE
+
+    return key
 
 
 def _proceedings_outcome(run: Run, args: Args, key: Key) -> Found:
@@ -78,17 +83,22 @@ NO_DISCIPLINARY_PROCEEDINGS = Kind(
 # --- icoca_certified ---------------------------------------------------------------------------------------
 
 
-def _certified_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> Key:
-    mine = ctx.scopes.get(cid, ())
-    scopes = args.get("scopes")
-    if scopes:
-        mine = [i for i in mine if scope_of_instance(i).value in scopes]
-    cert = leading(mine)
-    if cert is None:
-        return _NONE
-    if cert.state != "icoca_certified":
-        return ("not in force", cert.state, cert.since)
-    return ("in force", cert.data.get("icoca_certification_granted_on", cert.since), scope_of_instance(cert).value)
+def _certified_key(ctx: Context, args: Args) -> KeyOf[Key]:
+    held, scopes = ctx.scopes, args.get("scopes")
+
+    def key(cid: str, inst: Instance | None) -> Key:
+        mine = held.get(cid, ())
+        if scopes:
+            mine = [i for i in mine if scope_of_instance(i).value in scopes]
+        cert = leading(mine)
+        if cert is None:
+            return _NONE
+        if cert.state != "icoca_certified":
+            return ("not in force", cert.state, cert.since)
+        granted = cert.data.get("icoca_certification_granted_on", cert.since)
+        return ("in force", granted, scope_of_instance(cert).value)
+
+    return key
 
 
 def _certified_outcome(run: Run, args: Args, key: Key) -> Found:
@@ -154,7 +164,7 @@ def _held(run: Run, x: ExternalCertificate, state: str) -> str:
     return f"{x.standard} ({x.id})"
 
 
-def _certificate_key(ctx: Context, cid: str, args: Args, lead: str, resting: frozenset[str] = frozenset()) -> Key:
+def _certificate(ctx: Context, cid: str, args: Args, lead: str, resting: frozenset[str] = frozenset()) -> Key:
     """The company's certificate to one of the wanted standards that counts on the decision date
     (the one running longest): ``("certificate", lead, certificate)``; else every certificate it
     holds, ``("no certificate", lead, held)``. ``resting``: the certificates its ICoCA
@@ -200,13 +210,16 @@ def _certificate_outcome(run: Run, args: Args, key: Key) -> Found:
     return Found(_FAILED, lead + reason, {"standards": ", ".join(wanted)})
 
 
-def _to_standard_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> Key:
-    resting = frozenset(
-        c.id for i in ctx.scopes.get(cid, ()) if i.state == "icoca_certified" and (c := resting_on(i)) is not None
-    )
-    if not resting:
-        return ("not certified",)
-    return _certificate_key(ctx, cid, args, "ICoCA certified, but ", resting)
+def _to_standard_key(ctx: Context, args: Args) -> KeyOf[Key]:
+    def key(cid: str, inst: Instance | None) -> Key:
+        resting = frozenset(
+            c.id for i in ctx.scopes.get(cid, ()) if i.state == "icoca_certified" and (c := resting_on(i)) is not None
+        )
+        if not resting:
+            return ("not certified",)
+        return _certificate(ctx, cid, args, "ICoCA certified, but ", resting)
+
+    return key
 
 
 CERTIFIED_TO_STANDARD = Kind(
@@ -223,8 +236,11 @@ whichever the certification rests on (each certificate and each scope is its own
 policy that wants the certification itself in a scope adds ``icoca_certified`` with ``scopes``."""
 
 
-def _external_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> Key:
-    return _certificate_key(ctx, cid, args, "")
+def _external_key(ctx: Context, args: Args) -> KeyOf[Key]:
+    def key(cid: str, inst: Instance | None) -> Key:
+        return _certificate(ctx, cid, args, "")
+
+    return key
 
 
 EXTERNAL_CERTIFICATE = Kind(
@@ -242,14 +258,18 @@ contracts for ISO 28007."""
 # --- no_open_complaints ------------------------------------------------------------------------------------
 
 
-def _complaints_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> Key:
-    cats = args.get("categories")
-    found = [
-        c for c in ctx.complaints.get(cid, ()) if c.state != "closed" and (not cats or c.data.get("category") in cats)
-    ]
-    if not found:
-        return _NONE
-    return ("open", len(found), found[0].key, found[0].state)
+def _complaints_key(ctx: Context, args: Args) -> KeyOf[Key]:
+    complaints, cats = ctx.complaints, args.get("categories")
+
+    def key(cid: str, inst: Instance | None) -> Key:
+        found = [
+            c for c in complaints.get(cid, ()) if c.state != "closed" and (not cats or c.data.get("category") in cats)
+        ]
+        if not found:
+            return _NONE
+        return ("open", len(found), found[0].key, found[0].state)
+
+    return key
 
 
 def _complaints_outcome(run: Run, args: Args, key: Key) -> Found:
@@ -288,12 +308,16 @@ NO_OPEN_COMPLAINTS = Kind(
 # --- no_open_cases -----------------------------------------------------------------------------------------
 
 
-def _cases_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> Key:
-    threshold = _SEVERITY_ORDER[Severity(args["min_severity"])]
-    for c in ctx.cases.get(cid, ()):
-        if c.state in _CASE_OPEN and _SEVERITY_ORDER[c.data.get("severity", Severity.MEDIUM)] >= threshold:
-            return ("open", c.key, c.data.get("severity"))
-    return _NONE
+def _cases_key(ctx: Context, args: Args) -> KeyOf[Key]:
+    cases, threshold = ctx.cases, _SEVERITY_ORDER[Severity(args["min_severity"])]
+
+    def key(cid: str, inst: Instance | None) -> Key:
+        for c in cases.get(cid, ()):
+            if c.state in _CASE_OPEN and _SEVERITY_ORDER[c.data.get("severity", Severity.MEDIUM)] >= threshold:
+                return ("open", c.key, c.data.get("severity"))
+        return _NONE
+
+    return key
 
 
 def _cases_outcome(run: Run, args: Args, key: Key) -> Found:

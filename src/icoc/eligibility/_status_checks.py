@@ -9,8 +9,7 @@ from typing import Any
 
 from icoc.eligibility._context import Context, Run
 from icoc.eligibility._decision import Result
-from icoc.eligibility._kind import Args, Found, Kind, Membership, Names, ground_note, status_ground
-from icoc.model.events import cycle_suffix
+from icoc.eligibility._kind import Args, Found, KeyOf, Kind, Membership, Names, ground_note, status_ground
 from icoc.rules import ObligationStatus
 from icoc.workflows import Instance
 
@@ -20,19 +19,17 @@ __all__ = ["CERTIFICATION_DEADLINE", "NOT_SUSPENDED", "SELF_ASSESSMENT_SUBMITTED
 _PASSED, _FAILED, _UNKNOWN = Result.PASSED, Result.FAILED, Result.UNKNOWN
 
 
-def _admitted(inst: Instance | None) -> Instance:
-    assert inst is not None  # a membership check: the memo decided a company not admitted
-    return inst
-
-
 # --- status_in ---------------------------------------------------------------------------------------------
 
 StatusKey = tuple[str, date]
 
 
-def _status_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> StatusKey:
-    status = _admitted(inst)
-    return (status.state, status.since)
+def _status_key(ctx: Context, args: Args) -> KeyOf[StatusKey]:
+    def key(cid: str, inst: Instance | None) -> StatusKey:
+        assert inst is not None  # a membership check: the memo decides a company not admitted
+        return (inst.state, inst.since)
+
+    return key
 
 
 def _status_outcome(run: Run, args: Args, key: StatusKey) -> Found:
@@ -65,11 +62,14 @@ STATUS_IN = Kind(
 SuspendedKey = tuple[str, date | None, str | None]
 
 
-def _suspended_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> SuspendedKey:
-    status = _admitted(inst)
-    if status.state == "suspended":
-        return ("suspended", status.since, status_ground(status))
-    return (status.state, None, None)
+def _suspended_key(ctx: Context, args: Args) -> KeyOf[SuspendedKey]:
+    def key(cid: str, inst: Instance | None) -> SuspendedKey:
+        assert inst is not None  # a membership check: the memo decides a company not admitted
+        if inst.state == "suspended":
+            return ("suspended", inst.since, status_ground(inst))
+        return (inst.state, None, None)
+
+    return key
 
 
 def _suspended_outcome(run: Run, args: Args, key: SuspendedKey) -> Found:
@@ -107,24 +107,29 @@ _CERTIFIED = ("certified",)
 _NO_RULES = ("no rules",)
 
 
-def _deadline_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> DeadlineKey:
-    status = _admitted(inst)
-    cert = ctx.certifications.get(cid)
-    if cert is not None and cert.state == "icoca_certified":
-        return _CERTIFIED
-    # A suspended company keeps the deadline of the status it was suspended from.
-    if (status.previous if status.state == "suspended" and status.previous else status.state) == "affiliate":
-        return ("affiliate", status.state)
-    if not ctx.run.has_rules:
-        return _NO_RULES
-    joined = status.data.get("admitted_on")
-    ob = ctx.deadlines.get(cid)
-    if ob is None:
-        return ("no deadline", joined)
-    state = ob.status
-    if state is ObligationStatus.OPEN and ob.due <= ctx.as_of:
-        state = ObligationStatus.FIRED  # due and not judged yet: the registry is stale (see _stale)
-    return ("deadline", ob.rule, state, ob.due, ob.extended_from, joined)
+def _deadline_key(ctx: Context, args: Args) -> KeyOf[DeadlineKey]:
+    certifications, deadlines, has_rules, as_of = ctx.certifications, ctx.deadlines, ctx.run.has_rules, ctx.as_of
+
+    def key(cid: str, inst: Instance | None) -> DeadlineKey:
+        assert inst is not None  # a membership check: the memo decides a company not admitted
+        cert = certifications.get(cid)
+        if cert is not None and cert.state == "icoca_certified":
+            return _CERTIFIED
+        # A suspended company keeps the deadline of the status it was suspended from.
+        if (inst.previous if inst.state == "suspended" and inst.previous else inst.state) == "affiliate":
+            return ("affiliate", inst.state)
+        if not has_rules:
+            return _NO_RULES
+        joined = inst.data.get("admitted_on")
+        ob = deadlines.get(cid)
+        if ob is None:
+            return ("no deadline", joined)
+        state = ob.status
+        if state is ObligationStatus.OPEN and ob.due <= as_of:
+            state = ObligationStatus.FIRED  # due and not judged yet: the registry is stale (see _stale)
+        return ("deadline", ob.rule, state, ob.due, ob.extended_from, joined)
+
+    return key
 
 
 def _deadline_outcome(run: Run, args: Args, key: DeadlineKey) -> Found:
@@ -194,19 +199,23 @@ AssessmentKey = tuple[Any, ...]
 _NO_RECORD = ("no record",)
 
 
-def _assessment_key(ctx: Context, cid: str, inst: Instance | None, args: Args) -> AssessmentKey:
-    status = _admitted(inst)
-    worst = ctx.csa_overdue.get(cid)
-    if worst is not None:
-        return ("overdue", worst.data["cycle"], worst.data["due"], worst.state)
-    run = ctx.run
-    joined = status.data.get("admitted_on") or status.since
-    if run.csa_cycle_due <= joined:
-        return ("new", joined)
-    latest = ctx.csa.get(cid + cycle_suffix(run.csa_cycle))
-    if latest is None:
-        return _NO_RECORD
-    return ("on record", latest.state)
+def _assessment_key(ctx: Context, args: Args) -> KeyOf[AssessmentKey]:
+    overdue, records, suffix, cycle_due = ctx.csa_overdue, ctx.csa, ctx.csa_suffix, ctx.run.csa_cycle_due
+
+    def key(cid: str, inst: Instance | None) -> AssessmentKey:
+        assert inst is not None  # a membership check: the memo decides a company not admitted
+        worst = overdue.get(cid)
+        if worst is not None:
+            return ("overdue", worst.data["cycle"], worst.data["due"], worst.state)
+        joined = inst.data.get("admitted_on") or inst.since
+        if cycle_due <= joined:
+            return ("new", joined)
+        latest = records.get(cid + suffix)
+        if latest is None:
+            return _NO_RECORD
+        return ("on record", latest.state)
+
+    return key
 
 
 def _assessment_outcome(run: Run, args: Args, key: AssessmentKey) -> Found:
