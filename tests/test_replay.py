@@ -71,7 +71,6 @@ def test_current_as_of_is_the_live_state_only_when_nothing_is_later() -> None:
     live = reg.current_as_of(D0 + timedelta(days=10))
     assert isinstance(live, Snapshot) and live == reg.snapshot(D0 + timedelta(days=10))
     assert live.as_of == D0 + timedelta(days=10) and live.state_of("acme") == "suspended"
-    assert reg._current_as_of(D0) is None  # the old private name stays until eligibility moves
 
 
 def test_kinds_and_instances_by_key_are_read_only_views_of_the_state() -> None:

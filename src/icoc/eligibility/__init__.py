@@ -8,7 +8,8 @@ verdict: eligible, not eligible, or undetermined (only unknowns stand in the way
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from icoc.eligibility._check import Consequence, Decision, Outcome, Result, Verdict, check, check_all, verdict_of
+from icoc.eligibility._check import check, check_all
+from icoc.eligibility._decision import Consequence, Decision, Outcome, Result, Verdict, verdict_of
 from icoc.eligibility._document import check_document
 from icoc.eligibility._policy import CHECKS, Policy, Requirement
 from icoc.eligibility.builtin import BUILTIN_POLICIES, accept_affiliates

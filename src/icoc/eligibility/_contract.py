@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
 
-from icoc.eligibility._check import Consequence, Decision, Result, Verdict, check_all
+from icoc.eligibility._context import copy_of
+from icoc.eligibility._decide import Batches
+from icoc.eligibility._decision import Consequence, Decision, Result, Verdict
+from icoc.eligibility._listed import Listed
 from icoc.eligibility._policy import Policy
-from icoc.model.listed import ListedFact
+from icoc.model.events import Event
+from icoc.registry import Registry
 
 __all__ = ["Forward"]
 
@@ -30,26 +33,11 @@ class Forward:
     one scheduled date at a time, and each date's decisions read its live state: no replay.
     """
 
-    def __init__(self, registry: Any, as_of: date, until: date, *, in_place: bool = False) -> None:
+    def __init__(self, registry: Registry, as_of: date, until: date, *, in_place: bool = False) -> None:
         self.registry, self.as_of, self.until, self.in_place = registry, as_of, until, in_place
 
-    def _copy(self) -> Any:
-        from icoc.registry import Registry
-
-        registry = self.registry
-        if self.in_place:
-            return registry
-        bodies = registry.settings["certification_bodies"]
-        return Registry.from_history(
-            registry.history,
-            rules=registry.rules,
-            parameters=registry.parameters,
-            standards=tuple(registry.settings["standards"].values()),
-            certification_bodies=None if bodies is None else tuple(bodies.values()),
-        )
-
     def consequences(
-        self, policy: Policy, decisions: Sequence[Decision], listed: Mapping[str, Mapping[str, ListedFact]]
+        self, policy: Policy, decisions: Sequence[Decision], listed: Mapping[str, Listed]
     ) -> dict[str, list[Consequence]]:
         """Per member of ``decisions`` (all made on ``as_of``), the scheduled changes that change
         its verdict, in date order. Advances the registry when ``in_place``."""
@@ -80,12 +68,12 @@ class Forward:
                     if as_of < last + _DAY <= until:
                         cause = (facts["rule"], f"certification deadline {last.isoformat()}")
                         candidates.setdefault(last + _DAY, {})[d.member] = cause
-        reg = self._copy()
+        reg = self.registry if self.in_place else copy_of(self.registry)
         rules = reg.rules
+        assert rules is not None  # the copy has the original's rules (checked above)
         if reg.clock is None or reg.clock < as_of:
             reg.advance_to(as_of)
         verdict: dict[str, Verdict] = {d.member: d.verdict for d in decisions}
-        facts_of = [f for m in members for f in listed.get(m, {}).values()]
         out: dict[str, list[Consequence]] = {}
         current = as_of
         while True:
@@ -103,7 +91,7 @@ class Forward:
             who = candidates.pop(current, {})
             if not who:
                 continue
-            for later in check_all(reg, policy, as_of=current, members=list(who), listed=facts_of):
+            for later in Batches(reg, policy, current, list(who), listed).all():
                 if later.verdict is not verdict[later.member]:
                     rule, what = who[later.member]
                     out.setdefault(later.member, []).append(
@@ -113,6 +101,6 @@ class Forward:
         return out
 
 
-def _words(e: Any) -> str:
+def _words(e: Event) -> str:
     name = type(e).__name__
     return "".join(" " + c.lower() if c.isupper() else c for c in name).strip()

@@ -6,12 +6,15 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from icoc.eligibility._check import Decision, _by_subject, _policy, _unregistered, check_all
 from icoc.eligibility._contract import Forward
+from icoc.eligibility._decide import Batches, policy_named
+from icoc.eligibility._decision import Decision
+from icoc.eligibility._listed import by_subject, unregistered
 from icoc.eligibility._policy import Policy
-from icoc.errors import InvalidInput, Problem
+from icoc.errors import InvalidInput, Problem, UnknownMember
 from icoc.model.document import RegistryDocument
 from icoc.model.listed import UnregisteredCompany
+from icoc.registry import Registry
 
 __all__ = ["check_document"]
 
@@ -35,10 +38,7 @@ def check_document(
     ``until``: see :func:`check_all`. Raises :class:`~icoc.errors.InvalidInput` for a document the
     workflows refuse, :class:`~icoc.errors.UnknownMember` for an id in ``members`` it does not name.
     """
-    from icoc.errors import UnknownMember
-    from icoc.registry import Registry
-
-    pol = _policy(policy)
+    pol = policy_named(policy)
     when = as_of or doc.as_of
     reg = Registry.from_document(doc, **config)
     if reg.rules is not None and (reg.clock is None or reg.clock < when):
@@ -54,8 +54,8 @@ def check_document(
         chosen_outside = [outside[m] for m in wanted if m in outside]
     else:
         chosen_outside = list(outside.values())
-    decisions = list(check_all(reg, pol, as_of=when, members=registered, listed=doc.listed))
-    facts = _by_subject(doc.listed)
+    facts = by_subject(doc.listed)
+    decisions = list(Batches(reg, pol, when, registered, facts))
     if until is not None:
         if until <= when:
             raise InvalidInput(Problem("until", f"{until.isoformat()} is not after the decision date {when}"))
@@ -63,6 +63,6 @@ def check_document(
         found = Forward(reg, when, until, in_place=True).consequences(pol, decisions, facts)
         decisions = [d.with_consequences(found.get(d.member, ()), until) for d in decisions]
     for u in chosen_outside:
-        d = _unregistered(u, facts.get(u.id, {}), pol, when)
+        d = unregistered(u, facts.get(u.id, {}), pol, when)
         decisions.append(d.with_consequences((), until) if until is not None else d)
     return decisions

@@ -3,8 +3,11 @@
 A requirement is an object tagged by its ``check``, its arguments beside the common fields
 (``{id: active, title: ..., check: status_in, citation: ..., statuses: [member]}``). Each check's
 form is made from its entry in ``_KINDS`` (``_policy.py``), so a new check is read and written
-with no change here. Files are read by the one converter of :mod:`icoc.io`, configured here, so
-problems read as in every other file (``policy.yaml:$.requirements[0].check: unknown check ...``).
+with no change here. A citation is text (the document it names) or an object with ``document``
+and, when they are given, ``article``, ``url`` and ``mark`` (``confirmed``, ``inferred``,
+``parameter``); one naming only a document is written as text. Files are read by the one
+converter of :mod:`icoc.io`, configured here, so problems read as in every other file
+(``policy.yaml:$.requirements[0].check: unknown check ...``).
 """
 
 from __future__ import annotations
@@ -19,20 +22,63 @@ from icoc.eligibility._policy import _KINDS, CHECKS, Policy, Requirement
 from icoc.eligibility.builtin import BUILTIN_POLICIES
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.io import Refused, converter, load_with, register_object, structure
+from icoc.model.citation import Citation, Mark
 
 __all__ = ["load_policy", "policy_from_data", "policy_to_data"]
 
 _COMMON = ("id", "title", "check", "citation")
 
 
+def _text(value: object, _: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Refused(f"expected text, got {preview(value)}")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class _CitationForm:
+    """A citation written as an object."""
+
+    document: str
+    article: str = ""
+    url: str | None = None
+    mark: Mark = Mark.CONFIRMED
+
+
+register_object(_CitationForm, name="a citation", hooks={"document": _text})
+
+
+def _read_citation(value: object, _: object) -> Citation:
+    if isinstance(value, str):
+        return Citation(document=value)
+    if not isinstance(value, dict):
+        raise Refused(f"expected a citation (text, or an object with a document), got {preview(value)}")
+    read: _CitationForm = converter.structure(value, _CitationForm)
+    return Citation(document=read.document, article=read.article, url=read.url, mark=read.mark)
+
+
+def _write_citation(c: Citation) -> str | dict[str, Any]:
+    if c == Citation(document=c.document):
+        return c.document
+    out: dict[str, Any] = {"document": c.document}
+    if c.article:
+        out["article"] = c.article
+    if c.url is not None:
+        out["url"] = c.url
+    if c.mark is not Mark.CONFIRMED:
+        out["mark"] = c.mark.value
+    return out
+
+
 def _form(check: str) -> type:
     """The attrs class of a requirement naming ``check``: the common fields, then its arguments."""
     fields = {name: attrs.field(type=str) for name in _COMMON}
+    fields["citation"] = attrs.field(type=Citation)
     for name, tp in _KINDS[check].args.items():
         optional = type(None) in getattr(tp, "__args__", ())
         fields[name] = attrs.field(type=tp, default=None) if optional else attrs.field(type=tp)
     form = attrs.make_class(f"_{check}", fields, frozen=True, kw_only=True)
-    register_object(form, name=f"a {check} requirement")
+    register_object(form, name=f"a {check} requirement", hooks={"citation": _read_citation})
     return form
 
 
@@ -61,17 +107,12 @@ def _structure_requirement(value: object, _: type) -> Requirement:
 
 
 def _unstructure_requirement(r: Requirement) -> dict[str, Any]:
-    return {**{k: getattr(r, k) for k in _COMMON}, **{k: converter.unstructure(x) for k, x in r.args.items()}}
+    common = {"id": r.id, "title": r.title, "check": r.check, "citation": _write_citation(r.citation)}
+    return {**common, **{k: converter.unstructure(x) for k, x in r.args.items()}}
 
 
 converter.register_structure_hook(Requirement, _structure_requirement)
 converter.register_unstructure_hook(Requirement, _unstructure_requirement)
-
-
-def _text(value: object, _: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Refused(f"expected text, got {preview(value)}")
-    return value
 
 
 def _extends(value: object, _: object) -> str:

@@ -8,51 +8,43 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 
+from icoc.eligibility._kind import Kind
+from icoc.eligibility._record_checks import (
+    CERTIFIED_TO_STANDARD,
+    EXTERNAL_CERTIFICATE,
+    ICOCA_CERTIFIED,
+    NO_DISCIPLINARY_PROCEEDINGS,
+    NO_OPEN_CASES,
+    NO_OPEN_COMPLAINTS,
+)
+from icoc.eligibility._status_checks import (
+    CERTIFICATION_DEADLINE,
+    NOT_SUSPENDED,
+    SELF_ASSESSMENT_SUBMITTED,
+    STATUS_IN,
+)
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.model import validators as v
-from icoc.model.members import ServiceDomain
-from icoc.model.monitoring import Severity
+from icoc.model.citation import Citation
 
 __all__ = ["CHECKS", "Policy", "Requirement"]
 
-Names = tuple[str, ...]
-"""An argument holding a list of names (statuses, standards, categories)."""
-
-
-@attrs.frozen
-class _Kind:
-    """A check a requirement can name: what it asks, and its arguments with their types (an
-    argument typed ``T | None`` may be left out)."""
-
-    description: str
-    args: Mapping[str, Any] = attrs.field(factory=dict)
-
-
-_KINDS: Mapping[str, _Kind] = {
-    "status_in": _Kind("the company's status is one of `statuses`", {"statuses": Names}),
-    "not_suspended": _Kind("the company is not suspended"),
-    "certification_deadline": _Kind("ICoCA-certified, or its certification deadline has not passed"),
-    "self_assessment_submitted": _Kind("the latest annual self-assessment due was submitted"),
-    "no_disciplinary_proceedings": _Kind("no compliance case before the Board or in suspension proceedings"),
-    "icoca_certified": _Kind(
-        "holds ICoCA certification in force (in one of `scopes`, land or maritime, when given)",
-        {"scopes": tuple[ServiceDomain, ...] | None},
-    ),
-    "certified_to_standard": _Kind(
-        "ICoCA certification in force and a certificate to one of `standards` in force from a body accepted for "
-        "its standard on its issue date",
-        {"standards": Names},
-    ),
-    "external_certificate": _Kind(
-        "a certificate to one of `standards` in force on the decision date, from a body accepted for that standard "
-        "on its issue date (ICoCA certification not asked for)",
-        {"standards": Names},
-    ),
-    "no_open_complaints": _Kind("no open complaint (of `categories`, when given)", {"categories": Names | None}),
-    "no_open_cases": _Kind("no open compliance case of `min_severity` or worse", {"min_severity": Severity}),
+_KINDS: Mapping[str, Kind[Any]] = {
+    "status_in": STATUS_IN,
+    "not_suspended": NOT_SUSPENDED,
+    "certification_deadline": CERTIFICATION_DEADLINE,
+    "self_assessment_submitted": SELF_ASSESSMENT_SUBMITTED,
+    "no_disciplinary_proceedings": NO_DISCIPLINARY_PROCEEDINGS,
+    "icoca_certified": ICOCA_CERTIFIED,
+    "certified_to_standard": CERTIFIED_TO_STANDARD,
+    "external_certificate": EXTERNAL_CERTIFICATE,
+    "no_open_complaints": NO_OPEN_COMPLAINTS,
+    "no_open_cases": NO_OPEN_CASES,
 }
-"""Every check a requirement can name: the one place a new kind of requirement is declared (its
-evaluation goes in ``_check.py``). Policy files read and write the arguments from these types."""
+"""Every check a requirement can name, by name: the one registry of checks. A new kind of
+requirement is declared once (a :class:`~icoc.eligibility._kind.Kind` in ``_status_checks.py`` or
+``_record_checks.py``) and named here; policy files read and write its arguments from its
+declaration, and decisions evaluate it through the one memo."""
 
 CHECKS: Mapping[str, str] = {name: kind.description for name, kind in _KINDS.items()}
 """The checks a requirement can name, with what each asks."""
@@ -106,14 +98,30 @@ def _as_dict(m: Mapping[str, Any]) -> dict[str, Any]:
     return dict(m)
 
 
+def _citation(value: Citation | str) -> Citation:
+    """A citation given as text is a document named by it (``"RFP 2026-17, section 4.2"``)."""
+    return Citation(document=value) if isinstance(value, str) else value
+
+
+def _cited(instance: Requirement, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Citation):
+        raise v.invalid(instance, attribute.name, f"expected a citation, got {preview(value)}")
+    v.text(instance, attribute, value.document)
+
+
 @attrs.frozen(kw_only=True)
 class Requirement:
-    """One condition of a policy: a named check with its arguments and its source."""
+    """One condition of a policy: a named check (one of :data:`CHECKS`) with its arguments and
+    its source, a :class:`~icoc.model.Citation` (text is read as the document it names).
+
+    Raises :class:`~icoc.errors.InvalidInput` for an unknown check, an argument the check does
+    not take, a required one missing or a value of the wrong type, an empty id, title or citation.
+    """
 
     id: str = attrs.field(validator=v.identifier)
     title: str = attrs.field(validator=v.text)
     check: str = attrs.field(validator=_check)
-    citation: str = attrs.field(validator=v.text)
+    citation: Citation = attrs.field(converter=_citation, validator=_cited)
     args: Mapping[str, Any] = attrs.field(factory=dict, validator=_args, converter=_as_dict)
 
 

@@ -4,15 +4,17 @@ is icoc's, named and documented so procurement teams can cite, tighten or loosen
 from __future__ import annotations
 
 from icoc.eligibility._policy import Policy, Requirement
+from icoc.model.citation import Citation, Mark
 from icoc.model.members import ACTIVE_STATUSES as _ACTIVE
 from icoc.model.members import MEMBER_STATUSES as _MEMBERS
 
 __all__ = ["BUILTIN_POLICIES", "accept_affiliates"]
 
-_ART3 = "ICoCA Articles of Association, Art. 3 (membership)"
-_DEFAULT = "icoc default definition of good standing (no published definition)"
-_ART11 = "ICoCA Articles of Association, Art. 11 (certification)"
-_ART12 = "ICoCA Articles of Association, Art. 12 (monitoring)"
+_ARTICLES = "ICoCA Articles of Association"
+_ART3 = Citation(document=_ARTICLES, article="Art. 3 (membership)")
+_DEFAULT = Citation(document="icoc default definition of good standing (no published definition)", mark=Mark.PARAMETER)
+_ART11 = Citation(document=_ARTICLES, article="Art. 11 (certification)")
+_ART12 = Citation(document=_ARTICLES, article="Art. 12 (monitoring)")
 _DOS = "U.S. Department of State, Worldwide Protective Services (WPS II): ICoCA membership in good standing"
 
 MEMBER_STATUSES = tuple(str(s) for s in _MEMBERS)
@@ -86,7 +88,7 @@ MARITIME = Policy(
             id="iso-28007",
             title="certified to ISO 28007",
             check="certified_to_standard",
-            citation="ISO 28007-1:2015; client requirement for maritime work",
+            citation=Citation(document="ISO 28007-1:2015; client requirement for maritime work"),
             args={"standards": ("ISO-28007",)},
         ),
     ),
@@ -103,7 +105,7 @@ US_DOS = Policy(
             id="active",
             title="active ICoCA member",
             check="status_in",
-            citation=_DOS,
+            citation=Citation(document=_DOS),
             args={"statuses": (*MEMBER_STATUSES, "suspended")},
         ),
         NOT_SUSPENDED,
@@ -114,7 +116,7 @@ US_DOS = Policy(
             id="code-compliance",
             title="operates in accordance with the Code",
             check="no_open_cases",
-            citation=_DOS + "; the Code",
+            citation=Citation(document=_DOS + "; the Code"),
             args={"min_severity": "high"},
         ),
     ),

@@ -14,5 +14,3 @@ from icoc.registry._registry import Registry, RegistryConfig
 
 __all__ = ["Discrepancy", "Registry", "RegistryConfig", "Snapshot", "View"]
 
-# The name eligibility imported before the view was public (tests/test_layers.py lists it as debt).
-_View = View

@@ -279,8 +279,6 @@ class Registry(_Writing, _Queries):
             return Snapshot(as_of, self._core)
         return None
 
-    _current_as_of = current_as_of  # the name eligibility used before it was public
-
     def snapshot(self, as_of: date | None = None) -> Snapshot:
         """The whole registry on ``as_of`` (now when omitted; events dated ``as_of`` included),
         replayed from history (or read from the index of dated versions, which equals it)."""
