@@ -205,3 +205,17 @@ def test_a_bidder_list_given_where_a_registry_is_read_says_so(
     code, out, err = run(capsys, *[a.replace("{f}", str(bidders)) for a in argv])
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith(f"icoc: error: {bidders}: a bidder list (CSV, XLSX) is read by `icoc check`")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_output_file_that_cannot_be_written_is_named_as_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    """The error names the user's --out path, not the hidden temporary file written beside it."""
+    if fmt == "xlsx":
+        pytest.importorskip("openpyxl")
+    out = tmp_path / "missing-dir" / f"bidders.{fmt}"
+    code, _, err = run(capsys, "template", "--out", str(out))
+    assert code == 2
+    assert err == f"icoc: error: {out}: cannot write file: No such file or directory\n"
+    assert ".tmp" not in err

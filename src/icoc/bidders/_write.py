@@ -234,12 +234,22 @@ def _escape(cell: str) -> str:
 
 def _write_text(out: str | os.PathLike[str] | TextIO, text: str) -> None:
     if isinstance(out, str | os.PathLike):
-        p = Path(out)
-        tmp = p.with_name(f".{p.name}.tmp")
-        tmp.write_text(text, encoding="utf-8", newline="")
-        os.replace(tmp, p)
+        _replace(Path(out), text.encode("utf-8"))
     else:
         out.write(text)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a temporary file beside it, renamed into
+    place). A file that cannot be written is an error naming ``path`` as given, never the
+    temporary file."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(Problem(str(path), f"cannot write file: {exc.strerror or exc}")) from None
 
 
 def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[str]]]]) -> None:
@@ -262,6 +272,6 @@ def _write_xlsx(path: Path, sheets: Sequence[tuple[str, Sequence[Sequence[str]]]
                 else:
                     cells.append(value)
             sheet.append(cells)
-    tmp = path.with_name(f".{path.name}.tmp")
-    book.save(tmp)
-    os.replace(tmp, path)
+    buf = io.BytesIO()  # openpyxl never opens the file itself: a path it cannot write is one error
+    book.save(buf)
+    _replace(path, buf.getvalue())
