@@ -256,8 +256,8 @@ class Registry(_Writing, _Queries):
         return len(self._history)
 
     def state_of(self, subject: str, as_of: date | None = None) -> str | None:
-        """The subject's main state now, or on ``as_of`` (replaying its history up to that date,
-        events dated ``as_of`` included).
+        """The subject's main state now, or on ``as_of`` (events dated ``as_of`` included): read
+        from the index of dated versions when the history is in date order, else replayed.
 
         ``None`` when the subject did not exist yet on that date.
         """
@@ -341,8 +341,9 @@ class Registry(_Writing, _Queries):
     ) -> Snapshot:
         """The state ``events`` lead to from an empty registry, folded through the workflows with
         this registry's settings and parameters, as a :class:`Snapshot` dated ``as_of``: the one
-        fold behind :meth:`state_of` and :meth:`snapshot` on a date, and
-        :func:`icoc.explain.explain`.
+        fold behind :func:`icoc.explain.explain`, and behind :meth:`state_of` and
+        :meth:`snapshot` on a date when the history is out of date order (in date order they read
+        the index of dated versions, which equals it).
 
         The events are taken as accepted (from this registry's history or a part of it, such as
         one subject's events): guards and date order are not checked again and no rule is judged.
