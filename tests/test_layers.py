@@ -62,3 +62,13 @@ def test_the_house_plan_page_lists_the_contract_layers_in_order() -> None:
     rows = [line for line in table.splitlines() if line.startswith("| `")]
     shown = [sorted(re.findall(r"`(icoc[.\w]*)`", row.split("|")[1])) for row in rows]
     assert shown == expected
+
+
+def test_no_source_file_is_over_500_lines() -> None:
+    """Each module holds one concern: split a file by concern before it grows past 500 lines."""
+    long = {
+        str(path.relative_to(SRC.parent)): n
+        for path in SRC.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert long == {}
