@@ -29,9 +29,9 @@ from icoc.errors import InvalidInput, Problem
 from icoc.rules import Obligation, ObligationStatus
 from icoc.workflows import Instance
 
-__all__ = ["IMAGE_FORMAT_VERSION", "dump_image", "load_image"]
+__all__ = ["IMAGE_FORMAT_VERSION", "dump_image", "dump_section", "load_image", "load_section"]
 
-IMAGE_FORMAT_VERSION = 2
+IMAGE_FORMAT_VERSION = 3
 """The layout of an image's state; raised whenever the registry's internal state changes shape."""
 
 _MAGIC = "icoc.registry-image"
@@ -149,22 +149,35 @@ class _Unpickler(pickle.Unpickler):
 
 def dump_image(config: Any, count: int, state: Any) -> bytes:
     """The image of ``state`` (computed with ``config`` from the first ``count`` events)."""
+    return dump_section((_MAGIC, IMAGE_FORMAT_VERSION, icoc.__version__, count, config, state))
+
+
+def dump_section(obj: Any) -> bytes:
+    """``obj`` as bytes that :func:`load_section` turns back into an equal object: a part of an
+    image's state kept encoded until it is used (the image itself holds these bytes)."""
     buf = io.BytesIO()
-    _Pickler(buf).dump((_MAGIC, IMAGE_FORMAT_VERSION, icoc.__version__, count, config, state))
+    _Pickler(buf).dump(obj)
     return buf.getvalue()
 
 
-def load_image(image: bytes) -> tuple[int, Any, Any]:
-    """``(count, config, state)`` from an image; InvalidInput saying why it cannot be used."""
+def load_section(data: bytes) -> Any:
+    """The object :func:`dump_section` encoded; InvalidInput naming ``snapshot`` if it does not
+    load (a section is checked with its image's checksum when the image is read, so this means a
+    bug rather than damage)."""
     collecting = gc.isenabled()
-    gc.disable()  # millions of objects allocated, none freed: the cyclic collector would only slow it
+    gc.disable()  # many objects allocated, none freed: the cyclic collector would only slow it
     try:
-        loaded = _Unpickler(io.BytesIO(image)).load()
-    except Exception as exc:  # a damaged image may fail in any way pickle can
+        return _Unpickler(io.BytesIO(data)).load()
+    except Exception as exc:  # a damaged section may fail in any way pickle can
         raise InvalidInput(Problem("snapshot", f"does not load: {type(exc).__name__}: {exc}")) from None
     finally:
         if collecting:
             gc.enable()
+
+
+def load_image(image: bytes) -> tuple[int, Any, Any]:
+    """``(count, config, state)`` from an image; InvalidInput saying why it cannot be used."""
+    loaded = load_section(image)
     if not (isinstance(loaded, tuple) and len(loaded) == 6 and loaded[0] == _MAGIC):
         raise InvalidInput(Problem("snapshot", "is not a registry image"))
     _, version, release, count, config, state = loaded
