@@ -37,11 +37,12 @@ class _Core:
         self.kinds: dict[str, SubjectKind] = {}
         self.last: dict[str, date] = {}
 
-    def defer(self, load: Callable[[], CoreState]) -> None:
-        """Take the fields from ``load()`` when one of them is first read (not before)."""
-        for name in _FIELDS:
+    def defer(self, load: Callable[[], tuple[Any, ...]], fields: tuple[str, ...] = _FIELDS) -> None:
+        """Take ``fields`` (all by default) from ``load()`` (their values in that order) when one
+        of them is first read (not before)."""
+        for name in fields:
             self.__dict__.pop(name, None)
-        self.__dict__["_load"] = load
+        self.__dict__["_load"] = (load, fields)
 
     def state(self) -> CoreState:
         return self.instances, self.by_subject, self.kinds, self.last
@@ -49,10 +50,14 @@ class _Core:
     if not TYPE_CHECKING:  # a deferred field read for the first time (normal reads never get here)
 
         def __getattr__(self, name: str) -> Any:
-            load = self.__dict__.get("_load")
-            if load is None or name not in _FIELDS:
+            deferred = self.__dict__.get("_load")
+            if deferred is None or name not in deferred[1]:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            self.instances, self.by_subject, self.kinds, self.last = load()
+            load, fields = deferred
+            values = load()
+            if len(values) != len(fields):
+                raise ValueError(f"deferred state of {len(values)} parts, not {len(fields)}")
+            self.__dict__.update(zip(fields, values, strict=True))
             del self.__dict__["_load"]
             return self.__dict__[name]
 
