@@ -7,6 +7,10 @@ the history is the registry a full replay builds. It is bound to the icoc releas
 :data:`IMAGE_FORMAT_VERSION`: an image from another release or version is refused (the caller
 replays instead), never reinterpreted.
 
+A registry keeps the large parts of its state in *sections* (:func:`dump_section`), bytes inside
+the image that are decoded (:func:`load_section`) only when first read, so that reopening a store
+decodes nothing large until it is used.
+
 Loading only rebuilds classes of icoc itself, dates and plain containers: an image cannot name
 any other callable (:class:`_Unpickler`), so a damaged or foreign image fails to load instead
 of running code.
