@@ -11,7 +11,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icoc.model import ServiceDomain
-from icoc.model.events import Admission, Admitted, ApplicantKind, ApplicationSubmitted, DueDiligenceStarted, Event
+from icoc.model.events import (
+    Admission,
+    Admitted,
+    ApplicantKind,
+    ApplicationSubmitted,
+    DueDiligenceStarted,
+    Event,
+    Suspended,
+)
 from icoc.registry import Registry, Snapshot
 from icoc.store import SnapshotPolicy, open_registry
 from icoc.testing import valid_histories
@@ -101,7 +109,7 @@ def test_the_index_is_rebuilt_after_a_store_snapshot(events: list[Event], data: 
 @given(events=valid_histories(max_steps=20), data=st.data())
 def test_a_refused_batch_leaves_the_index_as_it_was(events: list[Event], data: st.DataObject) -> None:
     reg = Registry.from_history(events)
-    before = {k: (list(d), list(i)) for k, (d, i) in reg._asof.versions.items()}
+    before = {k: (list(d), list(i)) for k, (d, i) in reg._asof.slots()}
     latest = reg._asof.latest
     if events:
         # A valid event then one that cannot apply: nothing of the batch stays.
@@ -112,7 +120,7 @@ def test_a_refused_batch_leaves_the_index_as_it_was(events: list[Event], data: s
             pass
         else:
             return
-    assert {k: (list(d), list(i)) for k, (d, i) in reg._asof.versions.items()} == before
+    assert {k: (list(d), list(i)) for k, (d, i) in reg._asof.slots()} == before
     assert reg._asof.latest == latest
 
 
@@ -125,3 +133,24 @@ def test_a_history_out_of_date_order_is_replayed() -> None:
     for as_of in (date(2019, 3, 1), date(2020, 1, 1), date(2021, 5, 1)):
         same(reg.snapshot(as_of), replayed(reg, as_of))
         assert reg.state_of("co-late", as_of) == replayed(reg, as_of).state_of("co-late")
+
+
+def test_a_snapshot_read_after_later_events_is_the_state_it_was_taken_on() -> None:
+    """A snapshot's instances by subject and last dates are computed when first read: events
+    submitted in between (later ones, on its date, or out of date order without rules) do not
+    leak into it."""
+    for rules_off in (False, True):
+        config = {"rules": None} if rules_off else {}
+        reg = Registry.from_history(joining("co-a", date(2019, 1, 1)) + joining("co-b", date(2019, 6, 1)), **config)
+        taken = {d: reg.snapshot(d) for d in (date(2019, 1, 4), date(2019, 6, 1), date(2019, 7, 11))}
+        expected = {d: replayed(reg, d) for d in taken}
+        reg.submit_all(joining("co-c", date(2019, 7, 11)))  # on the last snapshot's date, and after
+        if rules_off:  # before every snapshot's date (a version of co-a dated before them)
+            reg.submit_all(
+                [
+                    *joining("co-d", date(2018, 12, 1)),
+                    Suspended(subject="co-a", effective=date(2019, 3, 1), reason="test"),
+                ]
+            )
+        for d, snap in taken.items():
+            same(snap, expected[d])

@@ -111,6 +111,54 @@ def test_image_then_tail_equals_full_replay(events: list[Event], data: st.DataOb
     assert everything(restored) == everything(live) == everything(full)
 
 
+_FIRST_QUERIES = {
+    "submit": None,
+    "image": lambda r: Registry.from_image(r.image(), lambda: iter(r.history)).obligations(),
+    "clock": lambda r: (r.clock, r.next_due()),
+    "obligations": lambda r: r.obligations(),
+    "pending": lambda r: r.pending_rules(date.max),
+    "subjects": lambda r: [(s, r.kind_of(s), r.state_of(s)) for s in r.subjects()],
+    "instances": lambda r: {p: list(r.instances(p)) for p in PROCESSES},
+    "discrepancies": lambda r: r.discrepancies,
+    "past": lambda r: r.snapshot(date(2023, 6, 30)),
+    "history": lambda r: (len(r), r.history),
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(events=valid_histories(max_steps=25), data=st.data())
+def test_a_lazily_restored_registry_answers_anything_first(events: list[Event], data: st.DataObject) -> None:
+    """An image is decoded part by part when first needed: whatever is asked first (an event, a
+    query of any part), the restored registry answers and goes on exactly like the live one."""
+    cut = data.draw(st.integers(0, len(events)), label="cut")
+    live = Registry()
+    live.submit_all(events[:cut])
+    restored = Registry.from_image(live.image(), lambda: iter(live.history))
+    assert "_load" in restored._core.__dict__  # nothing large decoded yet
+    first = data.draw(st.sampled_from(sorted(_FIRST_QUERIES)), label="first")
+    query = _FIRST_QUERIES[first]
+    if query is None:
+        for event in events[cut:]:
+            live.submit(event)
+            restored.submit(event)
+    else:
+        assert query(restored) == query(live)
+    assert everything(restored) == everything(live)
+    later = (events[-1].effective if events else date(2024, 1, 1)) + timedelta(days=400)
+    assert restored.advance_to(later) == live.advance_to(later)
+    assert everything(restored) == everything(live)
+
+
+def test_a_refused_event_on_a_lazily_restored_registry_changes_nothing() -> None:
+    live = Registry()
+    live.submit_all(story())
+    restored = Registry.from_image(live.image(), lambda: iter(live.history))
+    before = everything(live)
+    with pytest.raises(icoc.errors.IllegalTransition):
+        restored.submit(DueDiligenceStarted(subject="acme", effective=date(2023, 9, 1)))
+    assert everything(restored) == before
+
+
 @settings(max_examples=15, deadline=None)
 @given(events=valid_histories(max_steps=25), data=st.data())
 @pytest.mark.parametrize("name", ["events.sqlite", "events.jsonl"])

@@ -7,6 +7,10 @@ the history is the registry a full replay builds. It is bound to the icoc releas
 :data:`IMAGE_FORMAT_VERSION`: an image from another release or version is refused (the caller
 replays instead), never reinterpreted.
 
+A registry keeps the large parts of its state in *sections* (:func:`dump_section`), bytes inside
+the image that are decoded (:func:`load_section`) only when first read, so that reopening a store
+decodes nothing large until it is used.
+
 Loading only rebuilds classes of icoc itself, dates and plain containers: an image cannot name
 any other callable (:class:`_Unpickler`), so a damaged or foreign image fails to load instead
 of running code.
@@ -29,9 +33,9 @@ from icoc.errors import InvalidInput, Problem
 from icoc.rules import Obligation, ObligationStatus
 from icoc.workflows import Instance
 
-__all__ = ["IMAGE_FORMAT_VERSION", "dump_image", "load_image"]
+__all__ = ["IMAGE_FORMAT_VERSION", "dump_image", "dump_section", "load_image", "load_section"]
 
-IMAGE_FORMAT_VERSION = 2
+IMAGE_FORMAT_VERSION = 3
 """The layout of an image's state; raised whenever the registry's internal state changes shape."""
 
 _MAGIC = "icoc.registry-image"
@@ -59,13 +63,46 @@ _ALLOWED = {
 }
 
 
+def _setters(cls: type) -> tuple[Any, ...]:
+    """The slot setters of an attrs class's fields, in order: building an instance by them is its
+    ``__init__`` (about twice as fast) only while the class validates, converts and post-processes
+    nothing, which is checked here, at import."""
+    fields = attrs.fields(cls)
+    if any(f.validator or f.converter for f in fields) or hasattr(cls, "__attrs_post_init__"):
+        raise TypeError(f"{cls.__name__} validates or converts: an image must build it by __init__")
+    return tuple(cls.__dict__[f.name].__set__ for f in fields)
+
+
+_NEW = object.__new__
+_I_PROCESS, _I_KEY, _I_SUBJECT, _I_STATE, _I_SINCE, _I_PREVIOUS, _I_DATA = _setters(Instance)
+(
+    _O_RULE,
+    _O_FAMILY,
+    _O_PROCESS,
+    _O_KEY,
+    _O_SUBJECT,
+    _O_OPENED,
+    _O_DUE,
+    _O_STATUS,
+    _O_CLOSED,
+    _O_CLOSED_BY,
+    _O_EXTENDED_FROM,
+) = _setters(Obligation)
+
+
 def _instance(
     process: str, key: str, subject: str, state: str, since: date, previous: str | None, data: dict[str, Any]
 ) -> Instance:
-    """Rebuild an :class:`Instance` (its generated ``__init__``: faster than attrs' ``__setstate__``)."""
-    return Instance(
-        process=process, key=key, subject=subject, state=state, since=since, previous=previous, data=_proxy(data)
-    )
+    """Rebuild an :class:`Instance` (what its ``__init__`` does, without the keyword call)."""
+    inst = _NEW(Instance)
+    _I_PROCESS(inst, process)
+    _I_KEY(inst, key)
+    _I_SUBJECT(inst, subject)
+    _I_STATE(inst, state)
+    _I_SINCE(inst, since)
+    _I_PREVIOUS(inst, previous)
+    _I_DATA(inst, MappingProxyType(data))
+    return inst
 
 
 def _obligation(
@@ -81,19 +118,20 @@ def _obligation(
     closed_by: str | None,
     extended_from: date | None,
 ) -> Obligation:
-    return Obligation(
-        rule=rule,
-        family=family,
-        process=process,
-        key=key,
-        subject=subject,
-        opened=opened,
-        due=due,
-        status=status,
-        closed=closed,
-        closed_by=closed_by,
-        extended_from=extended_from,
-    )
+    """Rebuild an :class:`Obligation` (what its ``__init__`` does, without the keyword call)."""
+    ob = _NEW(Obligation)
+    _O_RULE(ob, rule)
+    _O_FAMILY(ob, family)
+    _O_PROCESS(ob, process)
+    _O_KEY(ob, key)
+    _O_SUBJECT(ob, subject)
+    _O_OPENED(ob, opened)
+    _O_DUE(ob, due)
+    _O_STATUS(ob, status)
+    _O_CLOSED(ob, closed)
+    _O_CLOSED_BY(ob, closed_by)
+    _O_EXTENDED_FROM(ob, extended_from)
+    return ob
 
 
 class _Pickler(pickle.Pickler):
@@ -132,6 +170,8 @@ class _Pickler(pickle.Pickler):
 _OBLIGATION_FIELDS = tuple(f.name for f in attrs.fields(Obligation))
 # _obligation takes them in this order: a field added to Obligation must be added there too.
 assert _OBLIGATION_FIELDS == tuple(_obligation.__code__.co_varnames[: _obligation.__code__.co_argcount])
+# _instance too, and both set the fields in that order (the setters unpacked above).
+assert tuple(f.name for f in attrs.fields(Instance)) == _instance.__code__.co_varnames[: _instance.__code__.co_argcount]
 
 
 class _Unpickler(pickle.Unpickler):
@@ -149,22 +189,35 @@ class _Unpickler(pickle.Unpickler):
 
 def dump_image(config: Any, count: int, state: Any) -> bytes:
     """The image of ``state`` (computed with ``config`` from the first ``count`` events)."""
+    return dump_section((_MAGIC, IMAGE_FORMAT_VERSION, icoc.__version__, count, config, state))
+
+
+def dump_section(obj: Any) -> bytes:
+    """``obj`` as bytes that :func:`load_section` turns back into an equal object: a part of an
+    image's state kept encoded until it is used (the image itself holds these bytes)."""
     buf = io.BytesIO()
-    _Pickler(buf).dump((_MAGIC, IMAGE_FORMAT_VERSION, icoc.__version__, count, config, state))
+    _Pickler(buf).dump(obj)
     return buf.getvalue()
 
 
-def load_image(image: bytes) -> tuple[int, Any, Any]:
-    """``(count, config, state)`` from an image; InvalidInput saying why it cannot be used."""
+def load_section(data: bytes) -> Any:
+    """The object :func:`dump_section` encoded; InvalidInput naming ``snapshot`` if it does not
+    load (a section is checked with its image's checksum when the image is read, so this means a
+    bug rather than damage)."""
     collecting = gc.isenabled()
-    gc.disable()  # millions of objects allocated, none freed: the cyclic collector would only slow it
+    gc.disable()  # many objects allocated, none freed: the cyclic collector would only slow it
     try:
-        loaded = _Unpickler(io.BytesIO(image)).load()
-    except Exception as exc:  # a damaged image may fail in any way pickle can
+        return _Unpickler(io.BytesIO(data)).load()
+    except Exception as exc:  # a damaged section may fail in any way pickle can
         raise InvalidInput(Problem("snapshot", f"does not load: {type(exc).__name__}: {exc}")) from None
     finally:
         if collecting:
             gc.enable()
+
+
+def load_image(image: bytes) -> tuple[int, Any, Any]:
+    """``(count, config, state)`` from an image; InvalidInput saying why it cannot be used."""
+    loaded = load_section(image)
     if not (isinstance(loaded, tuple) and len(loaded) == 6 and loaded[0] == _MAGIC):
         raise InvalidInput(Problem("snapshot", "is not a registry image"))
     _, version, release, count, config, state = loaded

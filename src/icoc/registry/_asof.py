@@ -15,40 +15,39 @@ rebuilt from the whole history the first time a past date is asked for.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from weakref import WeakSet
 
 from icoc.model.events import Event
+from icoc.registry._core import _Core
 from icoc.rules import NO_JOURNAL, Journal
 from icoc.workflows import Instance, SubjectKind
 
-__all__ = ["AsOfIndex", "AsOfState"]
-
-AsOfState = tuple[
-    dict[str, dict[str, Instance]],
-    dict[str, dict[tuple[str, str], Instance]],
-    dict[str, SubjectKind],
-    dict[str, date],
-]
-"""``(instances by process and key, instances by subject, subject kinds, subjects' last dates)``."""
+__all__ = ["AsOfIndex"]
 
 _Change = tuple[str, str, Instance]
+_Slot = tuple[list[date], list[Instance]]
 
 
 class AsOfIndex:
-    """Per instance ``(process, key)``: the dates its versions took effect and the versions.
+    """Per process, per instance key: the dates its versions took effect and the versions; per
+    subject, the date its first instance was created.
 
     ``ordered``: every event so far came on or after the latest date before it (the index answers);
     ``complete``: it holds every version since the first event (False after an image, until
     :meth:`rebuild`)."""
 
-    __slots__ = ("complete", "latest", "ordered", "versions")
+    __slots__ = ("born", "complete", "latest", "ordered", "versions", "waiting")
 
     def __init__(self, *, complete: bool = True, latest: date | None = None) -> None:
-        self.versions: dict[tuple[str, str], tuple[list[date], list[Instance]]] = {}
+        self.versions: dict[str, dict[str, _Slot]] = {}
+        self.born: dict[str, date] = {}
         self.ordered = True
         self.complete = complete
         self.latest = latest
+        # States handed out whose subject index is still to be computed from these versions.
+        self.waiting: WeakSet[_Core] = WeakSet()
 
     def record(self, on: date, changes: Sequence[_Change], journal: Journal) -> None:
         """Keep the versions ``changes`` made on ``on`` (undone with ``journal``)."""
@@ -56,14 +55,26 @@ class AsOfIndex:
         if latest is None or on > latest:
             self.latest = on
             journal.call(lambda: setattr(self, "latest", latest))
-        elif on < latest and self.ordered:
-            self.ordered = False
-            journal.call(lambda: setattr(self, "ordered", True))
+        elif on < latest:
+            # A version dated before the latest would land inside the dates a state handed out
+            # still reads: compute what those states defer first.
+            for core in list(self.waiting):
+                core.by_subject  # noqa: B018 (read to compute it)
+            self.waiting.clear()
+            if self.ordered:
+                self.ordered = False
+                journal.call(lambda: setattr(self, "ordered", True))
         versions = self.versions
+        born = self.born
         for process, key, inst in changes:
-            slot = versions.get((process, key))
+            per = versions.get(process)
+            if per is None:
+                per = versions[process] = {}  # an empty mapping left by an undo is harmless
+            slot = per.get(key)
             if slot is None:
-                journal.set(versions, (process, key), ([on], [inst]))
+                journal.set(per, key, ([on], [inst]))
+                if inst.subject not in born:
+                    journal.set(born, inst.subject, on)
                 continue
             dates, insts = slot
             if dates[-1] == on:
@@ -80,16 +91,22 @@ class AsOfIndex:
     def usable(self) -> bool:
         return self.ordered and self.complete
 
+    def slots(self) -> Iterator[tuple[tuple[str, str], _Slot]]:
+        """``((process, key), (dates, versions))`` for every instance, by process."""
+        for process, per in self.versions.items():
+            for key, slot in per.items():
+                yield (process, key), slot
+
     def rebuild(self, events: Iterable[Event], changes_of: Callable[[Event], Sequence[_Change]]) -> None:
         """Record the whole history again (``changes_of(event)``: what it changed, in order)."""
-        self.versions = {}
+        self.versions, self.born = {}, {}
         self.ordered, self.complete, self.latest = True, True, None
         for event in events:
             self.record(event.effective, changes_of(event), NO_JOURNAL)
 
     def instance(self, process: str, key: str, as_of: date) -> Instance | None:
         """The version of one instance in force at the end of ``as_of`` (None: not yet created)."""
-        slot = self.versions.get((process, key))
+        slot = self.versions.get(process, {}).get(key)
         if slot is None:
             return None
         dates, insts = slot
@@ -98,26 +115,46 @@ class AsOfIndex:
         i = bisect_right(dates, as_of)
         return insts[i - 1] if i else None
 
-    def state(self, as_of: date, kinds: dict[str, SubjectKind], processes: Iterable[str]) -> AsOfState:
-        """The whole state at the end of ``as_of``, in the insertion order a replay gives
-        (instances in the order they were created). ``kinds``: every subject's kind now;
-        ``processes``: the processes the state names (each with its instances, maybe none)."""
+    def state(self, as_of: date, kinds: dict[str, SubjectKind], processes: Iterable[str]) -> _Core:
+        """The whole state at the end of ``as_of``, as a replay up to it gives (each process's
+        instances in the order they were created). ``kinds``: every subject's kind now;
+        ``processes``: the processes the state names (each with its instances, maybe none).
+
+        Instances and kinds are found at once; instances by subject and subjects' last dates
+        when first read (from these versions: until then a version dated on or before ``as_of``
+        cannot be recorded without computing them first)."""
         instances: dict[str, dict[str, Instance]] = {name: {} for name in processes}
-        by_subject: dict[str, dict[tuple[str, str], Instance]] = {}
-        last: dict[str, date] = {}
-        for pk, (dates, insts) in self.versions.items():
-            on = dates[-1]
-            if on <= as_of:
-                inst = insts[-1]
-            else:
-                i = bisect_right(dates, as_of)
-                if not i:
-                    continue
-                inst, on = insts[i - 1], dates[i - 1]
-            per = instances.get(pk[0])
-            if per is None:
-                per = instances[pk[0]] = {}
-            per[pk[1]] = inst
+        for process, per in self.versions.items():
+            found = instances.get(process)
+            if found is None:
+                found = instances[process] = {}
+            for key, (dates, insts) in per.items():
+                if dates[-1] <= as_of:
+                    found[key] = insts[-1]
+                elif dates[0] <= as_of:
+                    found[key] = insts[bisect_right(dates, as_of) - 1]
+        core = _Core()
+        core.instances = instances
+        core.kinds = {s: kinds[s] for s, on in self.born.items() if on <= as_of}
+        versions = self.versions
+        core.defer(lambda: _by_subject(instances, versions, as_of), ("by_subject", "last"))
+        if self.latest is not None and as_of >= self.latest:
+            core.by_subject  # noqa: B018 (a later version could be dated as_of: compute it now)
+        else:
+            self.waiting.add(core)
+        return core
+
+
+def _by_subject(
+    instances: dict[str, dict[str, Instance]], versions: dict[str, dict[str, _Slot]], as_of: date
+) -> tuple[dict[str, dict[tuple[str, str], Instance]], dict[str, date]]:
+    by_subject: dict[str, dict[tuple[str, str], Instance]] = {}
+    last: dict[str, date] = {}
+    for process, found in instances.items():
+        per = versions.get(process, {})
+        for key, inst in found.items():
+            dates = per[key][0]
+            on = dates[-1] if dates[-1] <= as_of else dates[bisect_right(dates, as_of) - 1]
             subject = inst.subject
             mine = by_subject.get(subject)
             if mine is None:
@@ -125,8 +162,8 @@ class AsOfIndex:
                 last[subject] = on
             elif on > last[subject]:
                 last[subject] = on
-            mine[pk] = inst
-        return instances, by_subject, {s: kinds[s] for s in by_subject}, last
+            mine[process, key] = inst
+    return by_subject, last
 
 
 def _put_back(insts: list[Instance], old: Instance) -> Callable[[], None]:

@@ -3,9 +3,9 @@ the view guards and the interpreter read while events are planned."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from icoc.model.events import Event
 from icoc.rules import DEFAULT_PARAMETERS, NO_JOURNAL, Journal, ParameterSet
@@ -14,14 +14,52 @@ from icoc.workflows import PROCESSES, Change, Instance, SubjectKind
 __all__ = ["View"]
 
 
+CoreState = tuple[
+    dict[str, dict[str, Instance]],
+    dict[str, dict[tuple[str, str], Instance]],
+    dict[str, SubjectKind],
+    dict[str, date],
+]
+"""``(instances by process and key, instances by subject, subject kinds, subjects' last dates)``."""
+
+_FIELDS = ("instances", "by_subject", "kinds", "last")
+
+
 class _Core:
-    """Current instances, subject kinds and last dates; a fold over events."""
+    """Current instances, subject kinds and last dates; a fold over events.
+
+    Restored from an image, its fields may be *deferred* (:meth:`defer`): taken from the image's
+    encoded section the first time one of them is read."""
 
     def __init__(self) -> None:
         self.instances: dict[str, dict[str, Instance]] = {name: {} for name in PROCESSES}
         self.by_subject: dict[str, dict[tuple[str, str], Instance]] = {}
         self.kinds: dict[str, SubjectKind] = {}
         self.last: dict[str, date] = {}
+
+    def defer(self, load: Callable[[], tuple[Any, ...]], fields: tuple[str, ...] = _FIELDS) -> None:
+        """Take ``fields`` (all by default) from ``load()`` (their values in that order) when one
+        of them is first read (not before)."""
+        for name in fields:
+            self.__dict__.pop(name, None)
+        self.__dict__["_load"] = (load, fields)
+
+    def state(self) -> CoreState:
+        return self.instances, self.by_subject, self.kinds, self.last
+
+    if not TYPE_CHECKING:  # a deferred field read for the first time (normal reads never get here)
+
+        def __getattr__(self, name: str) -> Any:
+            deferred = self.__dict__.get("_load")
+            if deferred is None or name not in deferred[1]:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            load, fields = deferred
+            values = load()
+            if len(values) != len(fields):
+                raise ValueError(f"deferred state of {len(values)} parts, not {len(fields)}")
+            self.__dict__.update(zip(fields, values, strict=True))
+            del self.__dict__["_load"]
+            return self.__dict__[name]
 
     def commit(
         self, event: Event, kind: SubjectKind | None, changes: Sequence[Change], journal: Journal = NO_JOURNAL

@@ -1,4 +1,8 @@
-"""Images: a registry's computed state as bytes for an event store's snapshot, and back."""
+"""Images: a registry's computed state as bytes for an event store's snapshot, and back.
+
+An image holds the registry's state in three encoded *sections* (instances, the registry's
+books, the rules' obligations and agenda), each decoded the first time a query or an event
+needs it: reopening a store reads the image and decodes nothing large until it is used."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 from icoc.errors import InvalidInput, Problem
 from icoc.model.events import Event
 from icoc.registry._asof import AsOfIndex
-from icoc.registry._writing import _Writing
+from icoc.registry._writing import _BOOKS, _Writing
 
 __all__: list[str] = []
 
@@ -22,21 +26,21 @@ def image_of(reg: _Writing) -> bytes:
     """``reg``'s state and configuration as bytes (see ``Registry.image``)."""
     if reg._veto is not None:
         raise InvalidInput(Problem("registry", "a registry importing a document has no image yet"))
-    engine = reg._engine
-    rules_state = engine.state() if engine is not None else None
-    core = reg._core
-    state = (
-        (core.instances, core.by_subject, core.kinds, core.last),
-        reg._latest,
-        reg._subject_events,
-        reg._discrepancies,
-        reg._claimed,
-        reg._derived,
-        rules_state,
-    )
     # Not a cycle: pickle loads only when an image is taken or read (``import icoc`` stays light).
-    from icoc._image import dump_image
+    from icoc._image import dump_image, dump_section
 
+    engine = reg._engine
+    rules: tuple[Any, ...] | None = None
+    if engine is not None:
+        full = engine.state()
+        *deferred, serial, clock = full
+        rules = (clock, serial, dump_section(tuple(deferred)))
+    state = (
+        reg._latest,
+        dump_section(reg._core.state()),
+        dump_section(tuple(getattr(reg, name) for name in _BOOKS)),
+        rules,
+    )
     return dump_image(_config(reg), len(reg._history), state)
 
 
@@ -56,19 +60,34 @@ def restore_image(reg: _Writing, loaded: tuple[int, Any, Any], history: Callable
             Problem("snapshot", "was taken with other rules, parameters, standards or certification bodies")
         )
     try:
-        core_state, latest, subject_events, discrepancies, claimed, derived, rules_state = state
-        core = reg._core
-        core.instances, core.by_subject, core.kinds, core.last = core_state
-        if (rules_state is None) != (reg._engine is None):
+        latest, core_section, books_section, rules = state
+        if not isinstance(core_section, bytes) or not isinstance(books_section, bytes):
+            raise TypeError("sections are not bytes")
+        if (rules is None) != (reg._engine is None):
             raise ValueError("rules state does not match the configuration")
         if reg._engine is not None:
-            reg._engine.restore(rules_state)
+            clock, serial, rules_section = rules
+            if not isinstance(rules_section, bytes) or type(serial) is not int:
+                raise TypeError("the rules section is not bytes or its serial not a number")
+            reg._engine.restore_later(clock, serial, _section(rules_section, 7))
     except (TypeError, ValueError) as exc:
         raise InvalidInput(Problem("snapshot", f"holds a state of the wrong shape: {exc}")) from None
+    reg._core.defer(_section(core_section, 4))
+    reg._defer_books(_section(books_section, len(_BOOKS)))
     reg._latest = latest
-    reg._subject_events = subject_events
-    reg._discrepancies = discrepancies
-    reg._claimed = claimed
-    reg._derived = derived
     reg._asof = AsOfIndex(complete=False, latest=latest)  # rebuilt when a past date is asked for
     reg._history.defer(count, history)
+
+
+def _section(data: bytes, parts: int) -> Callable[[], Any]:
+    """Decodes one section of an image (a tuple of ``parts`` parts) when called."""
+
+    def load() -> Any:
+        from icoc._image import load_section
+
+        got = load_section(data)
+        if not (isinstance(got, tuple) and len(got) == parts):
+            raise InvalidInput(Problem("snapshot", f"holds a section of the wrong shape (not {parts} parts)"))
+        return got
+
+    return load

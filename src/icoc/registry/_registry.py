@@ -284,9 +284,7 @@ class Registry(_Writing, _Queries):
         replayed from history (or read from the index of dated versions, which equals it)."""
         index = self._indexed() if as_of is not None else None
         if index is not None and as_of is not None:
-            core = _Core()
-            core.instances, core.by_subject, core.kinds, core.last = index.state(as_of, self._core.kinds, PROCESSES)
-            return Snapshot(as_of, core)
+            return Snapshot(as_of, index.state(as_of, self._core.kinds, PROCESSES))
         events = self._history.all() if as_of is None else [e for e in self._history if e.effective <= as_of]
         return self.replay(events, as_of)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,6 +20,10 @@ from icoc.rules import NO_JOURNAL, Journal, Obligation, ParameterSet, RulesEngin
 from icoc.workflows import Change, Interpreter
 
 __all__: list[str] = []
+
+
+_BOOKS = ("_subject_events", "_discrepancies", "_claimed", "_derived")
+"""The registry's books beside its state, which an image restores only when first read."""
 
 
 class _Writing:
@@ -40,6 +44,25 @@ class _Writing:
     _claimed: dict[int, bool]
     _derived: dict[tuple[type[Event], str, str, date], list[int]]
     _veto: Callable[[Event, list[Change]], str | None] | None
+
+    def _defer_books(self, load: Callable[[], tuple[Any, ...]]) -> None:
+        """Take the books (:data:`_BOOKS`) from ``load()`` when one of them is first read."""
+        for name in _BOOKS:
+            self.__dict__.pop(name, None)
+        self.__dict__["_load_books"] = load
+
+    if not TYPE_CHECKING:  # a deferred book read for the first time (normal reads never get here)
+
+        def __getattr__(self, name: str) -> Any:
+            load = self.__dict__.get("_load_books")
+            if load is None or name not in _BOOKS:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            books = load()
+            if len(books) != len(_BOOKS):
+                raise ValueError(f"deferred books of {len(books)} parts, not {len(_BOOKS)}")
+            self.__dict__.update(zip(_BOOKS, books, strict=True))
+            del self.__dict__["_load_books"]
+            return self.__dict__[name]
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self, undo=not self._loading)

@@ -8,7 +8,7 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -119,6 +119,9 @@ NO_JOURNAL: Journal = _NoJournal()
 """The journal of work outside a transaction (a bulk load): it records nothing."""
 
 
+_DEFERRED = ("_heap", "_open", "_records", "_by_subject", "_closed", "_held", "_regime")
+"""The parts of a :meth:`_Book.state` that :meth:`_Book.restore_later` decodes on first use."""
+
 _Entry = tuple[date, int, int, str, str, str]
 """An agenda entry: ``(date, phase, rule order, process, key, family)``; phase 0 is a regime
 switch (``family`` is then the switching rule's id), phase 1 an obligation falling due."""
@@ -158,6 +161,28 @@ class _Book:
             self._serial[0],
             self.clock,
         )
+
+    def restore_later(self, clock: date | None, serial: int, load: Callable[[], tuple[Any, ...]]) -> None:
+        """Take over a :meth:`state` whose clock and serial are given and whose obligations and
+        agenda ``load()`` returns, the first time they are read (a registry restored from an
+        image that answers ``clock`` without decoding every obligation)."""
+        for name in _DEFERRED:
+            self.__dict__.pop(name, None)
+        self.clock, self._serial = clock, [serial]
+        self.__dict__["_load"] = load
+
+    if not TYPE_CHECKING:  # a deferred field read for the first time (normal reads never get here)
+
+        def __getattr__(self, name: str) -> Any:
+            load = self.__dict__.get("_load")
+            if load is None or name not in _DEFERRED:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            state = load()
+            if len(state) != len(_DEFERRED):
+                raise ValueError(f"a deferred rules state of {len(state)} parts, not {len(_DEFERRED)}")
+            self.__dict__.update(zip(_DEFERRED, state, strict=True))
+            del self.__dict__["_load"]
+            return self.__dict__[name]
 
     def restore(self, state: tuple[Any, ...]) -> None:
         """Take over a :meth:`state` (of an engine with the same rules and parameters)."""
