@@ -328,3 +328,11 @@ def test_a_history_whose_derived_event_leaves_provenance_out_still_loads() -> No
             e["cause"].pop(field, None)
     with registry_from_data(data, source="h.json").registry as reg:
         assert reg.history == scenario().history
+
+
+def test_a_version_1_fact_that_repeats_a_field_is_named_by_its_own_path() -> None:
+    data = json.loads(V1_PROPOSAL)
+    data["events"][0]["cause"]["facts"].append({"name": "rule.due", "value": "2027-07-02"})
+    with pytest.raises(InvalidInput) as caught:
+        io.loads(json.dumps(data), History)
+    assert str(caught.value).startswith("$.events[0].cause.facts[8]: fact 'rule.due' repeats"), str(caught.value)
