@@ -316,7 +316,7 @@ def test_a_history_whose_derived_event_records_other_provenance_is_refused(field
     data["events"][i]["cause"][field] = value
     with pytest.raises(InvalidInput) as caught:
         registry_from_data(data, source="h.json")
-    assert str(caught.value).startswith(f"h.json:$.events[{i}]"), str(caught.value)
+    assert str(caught.value).startswith(f"h.json:$.events[{i}]: termination_proposed"), str(caught.value)
     assert "does not follow" in str(caught.value)
 
 

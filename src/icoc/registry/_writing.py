@@ -133,7 +133,7 @@ class _Writing:
             derived += f"; their {differ}"
         raise InvalidInput(
             Problem(
-                "event",
+                "",  # the event itself (a history names it: $.events[7])
                 f"{event.TYPE} for {event.subject!r} on {event.effective.isoformat()} by rule {event.cause.rule} "
                 f"does not follow from this registry's rules and the events before it (they derive {derived} "
                 "on that date); pass rules=None to load a history as recorded",
