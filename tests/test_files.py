@@ -93,3 +93,12 @@ def test_an_as_of_out_of_range_or_not_a_date_is_named_as_the_argument(as_of: obj
         with pytest.raises(InvalidInput) as caught:
             registry_from_data(data, source="h.json", as_of=as_of)  # type: ignore[arg-type]
         assert str(caught.value).startswith(message), str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["bidders.csv", "bidders.XLSX"])
+def test_a_bidder_list_is_named_as_such(tmp_path: Path, name: str) -> None:
+    """It was read as JSON ("not valid JSON" / "not UTF-8 text"), which says nothing useful."""
+    path = tmp_path / name
+    path.write_bytes(b"id,company\nacme,Acme\n")
+    with pytest.raises(InvalidInput, match=r"a bidder list \(CSV, XLSX\) is not a registry file.*read_bidders"):
+        load_registry(path)

@@ -67,6 +67,9 @@ def load_registry(
     first history event refused (an illegal transition included); ``FILE: an empty history...``
     when the history has no event and ``as_of`` is not given.
     """
+    if isinstance(path, (str, os.PathLike)) and os.path.splitext(path)[1].lower() in (".csv", ".xlsx"):
+        message = "a bidder list (CSV, XLSX) is not a registry file: read it with icoc.bidders.read_bidders"
+        raise InvalidInput(Problem(os.fspath(path), message))
     return registry_from_data(read_data(path), source=os.fspath(path), as_of=as_of, rules=rules)
 
 
