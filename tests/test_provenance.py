@@ -317,7 +317,7 @@ def test_a_history_whose_derived_event_records_other_provenance_is_refused(field
     with pytest.raises(InvalidInput) as caught:
         registry_from_data(data, source="h.json")
     assert str(caught.value).startswith(f"h.json:$.events[{i}]: termination_proposed"), str(caught.value)
-    assert "does not follow" in str(caught.value)
+    assert "does not follow" in str(caught.value) and f"theirs has cause.{field} " in str(caught.value)
 
 
 def test_a_history_whose_derived_event_leaves_provenance_out_still_loads() -> None:

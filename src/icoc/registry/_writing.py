@@ -129,14 +129,13 @@ class _Writing:
         found = [e for e in self._history.since(tx.start) if e.effective == event.effective and e.cause.rule]
         derived = ", ".join(f"{e.TYPE} for {e.subject!r} by {e.cause.rule}" for e in found[:5]) or "nothing"
         differ = _provenance_differs(event, found)
-        if differ is not None:
-            derived += f"; their {differ}"
+        differ = f"; theirs has {differ}" if differ is not None else ""
         raise InvalidInput(
             Problem(
                 "",  # the event itself (a history names it: $.events[7])
                 f"{event.TYPE} for {event.subject!r} on {event.effective.isoformat()} by rule {event.cause.rule} "
                 f"does not follow from this registry's rules and the events before it (they derive {derived} "
-                "on that date); pass rules=None to load a history as recorded",
+                f"on that date{differ}); pass rules=None to load a history as recorded",
             )
         )
 
@@ -283,7 +282,7 @@ def _provenance_differs(saved: Event, found: list[Event]) -> str | None:
         for name in _PROVENANCE:
             theirs, mine = getattr(saved.cause, name), getattr(e.cause, name)
             if theirs is not None and theirs != mine:
-                return f"cause.{name} is {mine}, the history records {theirs}"
+                return f"cause.{name} {mine} where the history records {theirs}"
     return None
 
 
