@@ -7,9 +7,11 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from icoc.errors import InvalidInput
 from icoc.model import ServiceDomain
 from icoc.model.events import (
     Admission,
@@ -154,3 +156,20 @@ def test_a_snapshot_read_after_later_events_is_the_state_it_was_taken_on() -> No
             )
         for d, snap in taken.items():
             same(snap, expected[d])
+
+
+def test_an_as_of_that_is_not_a_date_is_refused_by_every_query() -> None:
+    """``snapshot``, ``state_of``, ``events_of``, ``replay`` and ``explain`` name a bad ``as_of``
+    (they raised TypeError from a comparison, or replay dated its snapshot with a string)."""
+    reg = Registry()
+    reg.submit_all(joining("acme", date(2019, 11, 1)))
+    for query in (
+        lambda: reg.snapshot("2020-01-06"),  # type: ignore[arg-type]
+        lambda: reg.state_of("acme", "2020-01-06"),  # type: ignore[arg-type]
+        lambda: reg.events_of("acme", "2020-01-06"),  # type: ignore[arg-type]
+        lambda: reg.replay(reg.history, "2020-01-06"),  # type: ignore[arg-type]
+        lambda: reg.explain("acme", "2020-01-06"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(InvalidInput, match=r"^as_of: expected a date, got '2020-01-06'"):
+            query()
+    assert reg.snapshot(date.min).state_of("acme") is None and reg.events_of("acme", date.min) == []

@@ -19,9 +19,23 @@ from icoc.testing import citations
 from icoc.workflows import NONE, PROCESSES, Transition, TransitionTable
 
 
-@given(st.text(min_size=1).filter(lambda s: not s.endswith(", ")))
+@given(st.text(min_size=1).filter(lambda s: not s.endswith(", ") and s.partition(", ")[0].strip() != ""))
 def test_the_short_form_reads_back_as_it_was_written(text: str) -> None:
     assert str(Citation.parse(text)) == text
+
+
+@pytest.mark.parametrize("text", [" ", ", Art. 3", "\t, x"])
+def test_a_short_form_without_a_document_is_refused(text: str) -> None:
+    with pytest.raises(InvalidInput, match=r"Citation\.document: must not be empty"):
+        Citation.parse(text)
+
+
+@pytest.mark.parametrize("value", [5, None, ["a, b"]])
+def test_a_short_form_that_is_not_text_is_refused(value: object) -> None:
+    with pytest.raises(InvalidInput, match=r"Citation: expected a citation or its short form"):
+        Citation.of(value)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match=r"Citation: expected a citation or its short form"):
+        Citation.parse(value)  # type: ignore[arg-type]
 
 
 @given(citations())

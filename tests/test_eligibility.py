@@ -398,3 +398,21 @@ def test_a_missing_standard_lists_the_company_certificates_with_those_not_in_for
     reason = next(o.reason for o in decision.outcomes if "ISO-28007" in o.reason)
     assert "(its certificates: PSC.1-2012 (EXT-0055, expired 2019-06-19)" in reason
     assert reason.endswith("PSC.1-2012 (EXT-0058))") and "holds" not in reason
+
+
+def test_a_status_in_requirement_refuses_a_status_no_company_can_have() -> None:
+    """A misspelt status (``memebr``) would make every company fail the requirement silently."""
+    with pytest.raises(InvalidInput, match=r"\$\.requirements\[0\]\.statuses\[0\]: expected one of 'member'"):
+        policy_from_data(
+            {
+                "id": "p",
+                "title": "P",
+                "requirements": [
+                    {"id": "s", "title": "S", "check": "status_in", "citation": "RFP", "statuses": ["memebr"]}
+                ],
+            }
+        )
+    with pytest.raises(InvalidInput, match=r"args\.statuses: unknown value 'memebr'"):
+        Requirement(id="s", title="S", check="status_in", citation="RFP", args={"statuses": ("memebr",)})
+    ok = Requirement(id="s", title="S", check="status_in", citation="RFP", args={"statuses": ("member",)})
+    assert ok.args["statuses"] == ("member",)

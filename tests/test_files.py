@@ -77,3 +77,28 @@ def test_the_rules_given_are_the_rules_judged() -> None:
     doc = icoc.io.unstructure(load_sample(), audience=Audience.FULL)
     loaded = registry_from_data(doc, source="doc", rules=RuleSet(()))
     assert loaded.registry.rules == RuleSet(())
+
+
+@pytest.mark.parametrize(
+    ("as_of", "message"),
+    [
+        (date.min, "as_of: 0001-01-01 is outside the supported dates"),
+        (date.max, "as_of: 9999-12-31 is outside the supported dates"),
+        ("2020-01-01", "as_of: expected a date, got '2020-01-01'"),
+    ],
+)
+def test_an_as_of_out_of_range_or_not_a_date_is_named_as_the_argument(as_of: object, message: str) -> None:
+    """``as_of`` is an argument, not a path in the file (``FILE:$.when`` named nothing there)."""
+    for data in ({"events": []}, icoc.io.unstructure(load_sample(), audience=Audience.FULL)):
+        with pytest.raises(InvalidInput) as caught:
+            registry_from_data(data, source="h.json", as_of=as_of)  # type: ignore[arg-type]
+        assert str(caught.value).startswith(message), str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["bidders.csv", "bidders.XLSX"])
+def test_a_bidder_list_is_named_as_such(tmp_path: Path, name: str) -> None:
+    """It was read as JSON ("not valid JSON" / "not UTF-8 text"), which says nothing useful."""
+    path = tmp_path / name
+    path.write_bytes(b"id,company\nacme,Acme\n")
+    with pytest.raises(InvalidInput, match=r"a bidder list \(CSV, XLSX\) is not a registry file.*read_bidders"):
+        load_registry(path)

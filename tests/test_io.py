@@ -475,3 +475,12 @@ def test_every_model_value_conforms_to_its_own_schema(attrs_class: type[Any], da
     schema = io.json_schema(attrs_class)
     value = data.draw(st.from_type(attrs_class))
     assert conformance(schema, schema, io.unstructure(value, audience=io.Audience.FULL)) == []
+
+
+def test_a_yaml_date_that_is_not_a_calendar_date_names_its_line() -> None:
+    """PyYAML builds dates itself: ``start: 2020-02-30`` said only "day is out of range for month"."""
+    with pytest.raises(InvalidInput) as caught:
+        io.parse_yaml("name: x\nstart: 2020-02-30\n", "s.yaml")
+    text = str(caught.value)
+    assert text.startswith("s.yaml:$: not valid YAML: '2020-02-30' is not a calendar date"), text
+    assert "line 2" in text

@@ -21,6 +21,7 @@ import icoc
 import icoc.testing as t
 from icoc import io
 from icoc.errors import InvalidInput
+from icoc.files import registry_from_data
 from icoc.model import ServiceDomain
 from icoc.model.events import (
     ENGINE_FACTS,
@@ -290,3 +291,48 @@ def test_a_cause_round_trips_through_every_format(events: list[Event]) -> None:
                     store.append(events, 0)
                 with type(store)(store.path) as again:
                     assert [e for _, e in again.read()] == events
+
+
+# --- a saved derived event's provenance must follow again from the rules -------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("due", "2027-07-02"),
+        ("opened", "2020-01-01"),
+        ("extended_from", "2026-12-31"),
+        ("base", "ART3.BASE"),
+        ("process", "membership"),
+        ("instance", "acme"),
+    ],
+)
+def test_a_history_whose_derived_event_records_other_provenance_is_refused(field: str, value: str) -> None:
+    """The rules derive the event again with their own provenance: a file recording another
+    due date, clock start, extension, base rule or instance does not follow from them and is
+    refused with its path, not absorbed with the file's values silently replaced."""
+    data = json.loads(io.dumps(scenario().history_document(), audience=io.Audience.FULL))
+    (i,) = (i for i, e in enumerate(data["events"]) if e["type"] == "termination_proposed")
+    data["events"][i]["cause"][field] = value
+    with pytest.raises(InvalidInput) as caught:
+        registry_from_data(data, source="h.json")
+    assert str(caught.value).startswith(f"h.json:$.events[{i}]: termination_proposed"), str(caught.value)
+    assert "does not follow" in str(caught.value) and f"theirs has cause.{field} " in str(caught.value)
+
+
+def test_a_history_whose_derived_event_leaves_provenance_out_still_loads() -> None:
+    """A field the saved cause leaves unset matches (a history written before it was recorded)."""
+    data = json.loads(io.dumps(scenario().history_document(), audience=io.Audience.FULL))
+    for e in data["events"]:
+        for field in ("base", "due", "opened", "extended_from", "process", "instance"):
+            e["cause"].pop(field, None)
+    with registry_from_data(data, source="h.json").registry as reg:
+        assert reg.history == scenario().history
+
+
+def test_a_version_1_fact_that_repeats_a_field_is_named_by_its_own_path() -> None:
+    data = json.loads(V1_PROPOSAL)
+    data["events"][0]["cause"]["facts"].append({"name": "rule.due", "value": "2027-07-02"})
+    with pytest.raises(InvalidInput) as caught:
+        io.loads(json.dumps(data), History)
+    assert str(caught.value).startswith("$.events[0].cause.facts[8]: fact 'rule.due' repeats"), str(caught.value)

@@ -343,3 +343,25 @@ def test_cli_simulate_out_of_range_options_name_the_option(
 
     assert main(["simulate", *argv]) == 2
     assert capsys.readouterr().err == line
+
+
+def test_a_scenario_file_over_an_empty_registry_names_its_registry_key(tmp_path: Path) -> None:
+    """The problem of an empty registry is the scenario file's ``registry``, not a ``source``
+    key the file does not have."""
+    (tmp_path / "empty.json").write_text('{"events": []}')
+    for registry in ("empty.json", {"events": []}):
+        with pytest.raises(InvalidInput) as caught:
+            scenario_from_data({"registry": registry}, where=tmp_path)
+        assert [p.path for p in caught.value.problems] == ["$.registry"], caught.value
+    (tmp_path / "s.yaml").write_text("registry: empty.json\nstart: 2020-01-01\n")
+    with pytest.raises(InvalidInput, match=r"s\.yaml:\$\.registry: the registry has no events"):
+        load_scenario(tmp_path / "s.yaml")
+
+
+def test_cli_names_an_empty_registry_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from icoc.cli import main
+
+    (tmp_path / "empty.json").write_text('{"events": []}')
+    assert main(["simulate", "--registry", str(tmp_path / "empty.json")]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'empty.json'}: the registry has no events to start from" in err and "source" not in err

@@ -453,3 +453,15 @@ def test_two_writers_interleave_without_losing_or_duplicating(kind: str, tmp_pat
 
 if __name__ == "__main__" and sys.argv[1:2] == ["writer"]:
     sys.exit(_writer_main(sys.argv[2:]))
+
+
+def test_a_json_lines_store_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
+    """A directory, or a path whose folder does not exist, is an InvalidInput naming the path
+    (was a bare IsADirectoryError / FileNotFoundError from os.open)."""
+    (tmp_path / "d.jsonl").mkdir()
+    for path in (tmp_path / "d.jsonl", tmp_path / "nodir" / "x.jsonl"):
+        with pytest.raises(InvalidInput, match=rf"^{re.escape(str(path))}: cannot open the event store: "):
+            open_store(path)
+        with pytest.raises(InvalidInput, match=rf"^{re.escape(str(path))}: cannot open the event store: "):
+            open_registry(path)
+    assert not list((tmp_path).glob("**/.*.new"))

@@ -18,9 +18,10 @@ from typing import Any
 import attrs
 
 from icoc.defaults import DEFAULT, Default
-from icoc.errors import IcocError, InvalidInput, Problem
+from icoc.errors import IcocError, InvalidInput, Problem, preview
 from icoc.io import read_data, structure
 from icoc.model import RegistryDocument
+from icoc.model.dates import date_problem
 from icoc.model.events import History
 from icoc.registry import Registry
 from icoc.rules import DEFAULT_RULES, RuleSet
@@ -66,6 +67,9 @@ def load_registry(
     first history event refused (an illegal transition included); ``FILE: an empty history...``
     when the history has no event and ``as_of`` is not given.
     """
+    if isinstance(path, (str, os.PathLike)) and os.path.splitext(path)[1].lower() in (".csv", ".xlsx"):
+        message = "a bidder list (CSV, XLSX) is not a registry file: read it with icoc.bidders.read_bidders"
+        raise InvalidInput(Problem(os.fspath(path), message))
     return registry_from_data(read_data(path), source=os.fspath(path), as_of=as_of, rules=rules)
 
 
@@ -77,6 +81,10 @@ def registry_from_data(
     registry document. ``source`` names the data in problems (``<stdin>:$.events[7]``); the
     errors are those of :func:`load_registry`.
     """
+    if as_of is not None:  # an argument, not a path in the data: checked before anything is built
+        problem = date_problem(as_of) if type(as_of) is date else f"expected a date, got {preview(as_of)}"
+        if problem is not None:
+            raise InvalidInput(Problem("as_of", problem))
     resolved = DEFAULT_RULES if rules is DEFAULT else rules
     doc: RegistryDocument | None = None
     if isinstance(data, Mapping) and "events" in data:

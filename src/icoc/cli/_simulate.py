@@ -43,10 +43,9 @@ def execute(args: argparse.Namespace) -> int:
         fields.setdefault("name", f"from {Path(args.registry).name}")
         try:
             scenario = Scenario.from_registry(source, start, **fields)
-        except InvalidInput as exc:  # the library's `start` is the command's --start
-            raise InvalidInput(
-                Problem("--start" if p.path == "start" else p.path, p.message) for p in exc.problems
-            ) from None
+        except InvalidInput as exc:  # the library's `start` and `source`: the command's --start and file
+            options = {"start": "--start", "source": args.registry}
+            raise InvalidInput(Problem(options.get(p.path, p.path), p.message) for p in exc.problems) from None
     elif start is not None:
         scenario = scenario.updated("start", start)
     for option, path, value in (

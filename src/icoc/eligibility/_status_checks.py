@@ -9,7 +9,8 @@ from typing import Any
 
 from icoc.eligibility._context import Context, Run
 from icoc.eligibility._decision import Result
-from icoc.eligibility._kind import Args, Found, KeyOf, Kind, Membership, Names, ground_note, status_ground
+from icoc.eligibility._kind import Args, Found, KeyOf, Kind, Membership, ground_note, status_ground
+from icoc.model.members import CompanyStatus
 from icoc.rules import ObligationStatus
 from icoc.workflows import Instance
 
@@ -49,7 +50,7 @@ def _listed_status(args: Args, status: str) -> tuple[Result, str]:
 
 STATUS_IN = Kind(
     description="the company's status is one of `statuses`",
-    args={"statuses": Names},
+    args={"statuses": tuple[CompanyStatus, ...]},
     membership=Membership.ADMITTED,
     key=_status_key,
     outcome=_status_outcome,

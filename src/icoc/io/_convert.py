@@ -211,7 +211,7 @@ def _lift(value: dict[str, Any], facts: list[Any], names: Mapping[str, str]) -> 
             kept.append(f)
             continue
         if field in out:
-            raise Refused(f"facts[{i}]: fact {f['name']!r} repeats the cause's {field!r}")
+            raise InvalidInput(Problem(f"$.facts[{i}]", f"fact {f['name']!r} repeats the cause's {field!r}"))
         out[field] = f.get("value")
     out["facts"] = kept
     return out

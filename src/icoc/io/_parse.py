@@ -195,7 +195,16 @@ def _loader_class() -> Any:
                     seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
+        def construct_yaml_timestamp(self, node: Any) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError as exc:  # 2020-02-30: name the value and where it is
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{preview(node.value)} is not a calendar date ({exc})", node.start_mark
+                ) from None
+
     Loader.add_constructor("tag:yaml.org,2002:map", Loader.construct_yaml_map)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
     _LOADER = Loader
     return Loader
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 import attrs
 
+from icoc.errors import InvalidInput, Problem, preview
 from icoc.model import validators as v
 
 __all__ = ["Citation", "Mark"]
@@ -43,7 +44,13 @@ class Citation:
     def parse(cls, text: str, *, mark: Mark = Mark.CONFIRMED, url: str | None = None) -> Citation:
         """The citation a short form ``"document, article"`` names (split at the first ``", "``;
         without one, the whole text is the document), so ``str(Citation.parse(s)) == s`` for any
-        text not ending in ``", "``. Old files and code wrote citations so."""
+        text not ending in ``", "`` whose document part is not blank (a citation names a
+        document). Old files and code wrote citations so. Raises
+        :class:`~icoc.errors.InvalidInput` for a value that is not text or names no document."""
+        if not isinstance(text, str):
+            raise InvalidInput(
+                Problem("Citation", f"expected a citation or its short form (text), got {preview(text)}")
+            )
         document, _, article = text.partition(", ")
         return cls(document=document, article=article, url=url, mark=mark)
 

@@ -13,4 +13,3 @@ from icoc.registry._queries import Discrepancy, Snapshot
 from icoc.registry._registry import Registry, RegistryConfig
 
 __all__ = ["Discrepancy", "Registry", "RegistryConfig", "Snapshot", "View"]
-

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from icoc.defaults import DEFAULT, Default
-from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
+from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember, preview
 from icoc.explain import Explanation, explain
 from icoc.importing import import_document
 from icoc.model.dates import date_problem
@@ -227,7 +227,7 @@ class Registry(_Writing, _Queries):
     def explain(self, subject: str, as_of: date | None = None) -> Explanation:
         """Why ``subject`` is in its state on ``as_of`` (the registry's clock when omitted): each
         event, its cause, citation and facts, and the due dates the rules judged."""
-        return explain(self, subject, as_of if as_of is not None else self.clock)
+        return explain(self, subject, _as_of(as_of) if as_of is not None else self.clock)
 
     def close(self) -> None:
         """Free the rules backend (the durable-rules engine holds C memory)."""
@@ -266,6 +266,7 @@ class Registry(_Writing, _Queries):
         if as_of is None:
             inst = self._main(subject)
             return inst.state if inst is not None else None
+        as_of = _as_of(as_of)
         if self._indexed() is not None:
             return self._indexed_state_of(subject, as_of)
         return self.replay(self._events_of(subject, as_of), as_of).state_of(subject)
@@ -282,6 +283,7 @@ class Registry(_Writing, _Queries):
     def snapshot(self, as_of: date | None = None) -> Snapshot:
         """The whole registry on ``as_of`` (now when omitted; events dated ``as_of`` included),
         replayed from history (or read from the index of dated versions, which equals it)."""
+        as_of = _as_of(as_of) if as_of is not None else None
         index = self._indexed() if as_of is not None else None
         if index is not None and as_of is not None:
             return Snapshot(as_of, index.state(as_of, self._core.kinds, PROCESSES))
@@ -322,7 +324,7 @@ class Registry(_Writing, _Queries):
         history order. Raises UnknownMember for an id not on record."""
         if subject not in self._core.kinds:
             raise UnknownMember(subject)
-        return self._events_of(subject, as_of or date.max)
+        return self._events_of(subject, _as_of(as_of) if as_of is not None else date.max)
 
     def _events_of(self, subject: str, as_of: date) -> list[Event]:
         idx = self._subject_events.get(subject, [])
@@ -350,6 +352,8 @@ class Registry(_Writing, _Queries):
         item is not an event (or of a type the workflows do not know), IllegalTransition or
         UnknownMember when an event cannot be folded at all (no workflow moves it from where it
         is)."""
+        if as_of is not None:
+            _as_of(as_of)
         core = _Core()
         view = View(core, self._settings, self._params)
         plan = self._interpreter.plan
@@ -454,3 +458,10 @@ def _backend(backend: str | Backend, rules: RuleSet) -> Backend:
 
         return DurableBackend(rules)
     raise InvalidInput(Problem("backend", f"unknown rules backend {backend!r} (native or durable)"))
+
+
+def _as_of(value: object) -> date:
+    """``value`` if it is a date (the ``as_of`` of a query), else InvalidInput naming ``as_of``."""
+    if type(value) is not date:
+        raise InvalidInput(Problem("as_of", f"expected a date, got {preview(value)}"))
+    return value

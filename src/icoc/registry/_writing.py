@@ -11,7 +11,7 @@ import attrs
 
 from icoc.errors import IcocError, IllegalTransition, InvalidInput, Problem
 from icoc.model.dates import date_problem
-from icoc.model.events import DeadlineExtended, Event
+from icoc.model.events import Cause, DeadlineExtended, Event
 from icoc.registry._asof import AsOfIndex
 from icoc.registry._core import View, _Core
 from icoc.registry._history import _History
@@ -138,6 +138,7 @@ class _Writing:
                 mine.cause.rule != like.cause.rule
                 or mine.cause.citation != like.cause.citation
                 or not _same_payload(mine, like)
+                or not _same_provenance(mine.cause, like.cause)
             ):
                 continue
             tx.journal.set(self._claimed, j, True)
@@ -150,12 +151,14 @@ class _Writing:
             return
         found = [e for e in self._history.since(tx.start) if e.effective == event.effective and e.cause.rule]
         derived = ", ".join(f"{e.TYPE} for {e.subject!r} by {e.cause.rule}" for e in found[:5]) or "nothing"
+        differ = _provenance_differs(event, found)
+        differ = f"; theirs has {differ}" if differ is not None else ""
         raise InvalidInput(
             Problem(
-                "event",
+                "",  # the event itself (a history names it: $.events[7])
                 f"{event.TYPE} for {event.subject!r} on {event.effective.isoformat()} by rule {event.cause.rule} "
                 f"does not follow from this registry's rules and the events before it (they derive {derived} "
-                "on that date); pass rules=None to load a history as recorded",
+                f"on that date{differ}); pass rules=None to load a history as recorded",
             )
         )
 
@@ -271,6 +274,39 @@ def _same_payload(derived: Event, saved: Event) -> bool:
     ``TermEnded`` without ``outgoing``): the rules' copy, with the value, is kept."""
     mine, theirs = derived.facts(), saved.facts()
     return all(theirs.get(k) == v or theirs.get(k) is None for k, v in mine.items())
+
+
+_PROVENANCE = ("base", "due", "opened", "extended_from", "process", "instance")
+"""The fields of a rule's cause that record the engine's state (:class:`~icoc.model.events.Cause`)."""
+
+
+def _same_provenance(derived: Cause, saved: Cause) -> bool:
+    """Whether a saved derived event's cause records the engine state the rules derive again; a
+    field the saved cause leaves ``None`` matches (written before it was recorded), as in
+    :func:`_same_payload`."""
+    for name in _PROVENANCE:
+        theirs = getattr(saved, name)
+        if theirs is not None and theirs != getattr(derived, name):
+            return False
+    return True
+
+
+def _provenance_differs(saved: Event, found: list[Event]) -> str | None:
+    """The first provenance field by which ``saved`` differs from the same event the rules
+    derived (same type, instance, rule, citation and payload), shown as both values."""
+    for e in found:
+        if (type(e), e.key, e.cause.rule, e.cause.citation) != (
+            type(saved),
+            saved.key,
+            saved.cause.rule,
+            saved.cause.citation,
+        ):
+            continue
+        for name in _PROVENANCE:
+            theirs, mine = getattr(saved.cause, name), getattr(e.cause, name)
+            if theirs is not None and theirs != mine:
+                return f"cause.{name} {mine} where the history records {theirs}"
+    return None
 
 
 def _dates_of(event: Event) -> Iterator[tuple[str, date]]:

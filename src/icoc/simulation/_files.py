@@ -282,8 +282,9 @@ def scenario_from_data(
         for path, sched in (doc.schedules or {}).items():
             scenario = scenario.scheduled(path, sched)
         return scenario
-    except InvalidInput as exc:
-        raise exc.under("$") from None
+    except InvalidInput as exc:  # Scenario.from_registry's ``source`` is the file's ``registry``
+        named = (Problem("registry" if p.path == "source" else p.path, p.message) for p in exc.problems)
+        raise InvalidInput(named).under("$") from None
 
 
 def load_scenario(path: str | os.PathLike[str], *, for_registry: bool = False) -> Scenario:
@@ -295,7 +296,7 @@ def load_scenario(path: str | os.PathLike[str], *, for_registry: bool = False) -
 
 def registry_source(file: str | os.PathLike[str], as_of: date | None = None) -> Any:
     """What :meth:`Scenario.from_registry` starts from, read from ``file``: a registry document or
-    a history (``.json``, ``.yaml``, ``.yml``, ``.jsonl``; a history is an object with ``events``)
+    a history (``.json``, ``.yaml``, ``.yml``; a history is an object with ``events``)
     or a bidder list (``.csv``, ``.xlsx``, read with :func:`icoc.bidders.read_bidders` as of
     ``as_of``, which it then needs). Raises :class:`~icoc.errors.InvalidInput` naming the file."""
     p = Path(file)

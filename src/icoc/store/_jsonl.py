@@ -70,11 +70,16 @@ class JsonLinesStore:
         :class:`StoreCorrupted` naming the first bad sequence number, unless ``check=False``
         (to call :meth:`repair`); every later call checks again what it reads."""
         self.path = Path(path)
-        if not self.path.exists():
-            if not create:
-                raise InvalidInput(Problem(str(self.path), "no such event store"))
-            self._create()
-        self._fd = os.open(self.path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if not self.path.exists():
+                if not create:
+                    raise InvalidInput(Problem(str(self.path), "no such event store"))
+                self._create()
+            self._fd = os.open(self.path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+        except OSError as exc:  # a directory, a folder that does not exist, no permission
+            if is_full_disk(exc):
+                raise
+            raise InvalidInput(Problem(str(self.path), f"cannot open the event store: {exc.strerror or exc}")) from None
         try:
             self._start, self._recorded = self._read_header()
             self._offset = self._start  # end of the last complete batch we know of
