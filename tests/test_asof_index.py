@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from icoc.errors import InvalidInput
+from icoc.errors import IcocError, InvalidInput
 from icoc.model import ServiceDomain
 from icoc.model.events import (
     Admission,
@@ -77,13 +77,19 @@ def dates_around(events: list[Event]) -> st.SearchStrategy[date]:
 @given(events=valid_histories(max_steps=30), data=st.data())
 def test_indexed_view_equals_the_replay_on_any_date(events: list[Event], data: st.DataObject) -> None:
     reg = Registry.from_history(events)
-    assert reg._asof.usable
-    for _ in range(4):
+    assert not reg._asof.complete  # built on the first past-date query, not before
+    for i in range(4):
         as_of = data.draw(dates_around(list(reg.history)))
         want = replayed(reg, as_of)
         same(reg.snapshot(as_of), want)
+        assert reg._asof.usable
         for s in reg.subjects():
             assert reg.state_of(s, as_of) == want.state_of(s)
+        if i == 1 and events:  # kept up to date once built: one more event, then the same checks
+            try:
+                reg.submit(Suspended(subject=events[0].subject, effective=events[-1].effective, reason="test"))
+            except IcocError:
+                pass
 
 
 @settings(max_examples=15, deadline=None)
@@ -111,6 +117,8 @@ def test_the_index_is_rebuilt_after_a_store_snapshot(events: list[Event], data: 
 @given(events=valid_histories(max_steps=20), data=st.data())
 def test_a_refused_batch_leaves_the_index_as_it_was(events: list[Event], data: st.DataObject) -> None:
     reg = Registry.from_history(events)
+    reg.snapshot(events[0].effective if events else date(2020, 1, 1))  # builds the index
+    assert reg._asof.complete
     before = {k: (list(d), list(i)) for k, (d, i) in reg._asof.slots()}
     latest = reg._asof.latest
     if events:
@@ -131,7 +139,8 @@ def test_a_history_out_of_date_order_is_replayed() -> None:
     late = joining("co-late", date(2021, 5, 1))
     early = joining("co-early", date(2019, 3, 1))
     reg = Registry.from_history([*late, *early], rules=None)
-    assert not reg._asof.ordered
+    reg.snapshot(date(2019, 3, 1))
+    assert reg._asof.complete and not reg._asof.ordered
     for as_of in (date(2019, 3, 1), date(2020, 1, 1), date(2021, 5, 1)):
         same(reg.snapshot(as_of), replayed(reg, as_of))
         assert reg.state_of("co-late", as_of) == replayed(reg, as_of).state_of("co-late")

@@ -50,7 +50,10 @@ class AsOfIndex:
         self.waiting: WeakSet[_Core] = WeakSet()
 
     def record(self, on: date, changes: Sequence[_Change], journal: Journal) -> None:
-        """Keep the versions ``changes`` made on ``on`` (undone with ``journal``)."""
+        """Keep the versions ``changes`` made on ``on`` (undone with ``journal``); nothing until the
+        index is built (:meth:`rebuild` records the whole history then)."""
+        if not self.complete:
+            return
         latest = self.latest
         if latest is None or on > latest:
             self.latest = on

@@ -102,7 +102,9 @@ class Registry(_Writing, _Queries):
         self._history = _History()
         self._latest: date | None = None
         self._subject_events: dict[str, list[int]] = {}
-        self._asof = AsOfIndex()  # every instance's dated versions, for "as of" queries
+        # Every instance's dated versions, for "as of" queries: built from the history on the first
+        # past-date query, kept up to date from then on (a registry never asked pays nothing for it).
+        self._asof = AsOfIndex(complete=False)
         self._discrepancies: list[Discrepancy] = []
         self._loading = False  # building a registry that is discarded if the load fails
         # Derived events already matched by an input restating them (history indices).
