@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -44,15 +45,28 @@ def _describe(value: object) -> str:
 
 
 def _structure_date(value: object, _: type) -> date:
+    if type(value) is str:
+        return _date_from_text(value)  # Refused when it is not one
     if type(value) is date:  # YAML loaders already give dates
-        d = value
-    elif isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            d = date.fromisoformat(value)
-        except ValueError as exc:
-            raise Refused(f"{preview(value)} is not a calendar date ({exc})") from None
-    else:
+        problem = date_problem(value)
+        if problem is not None:
+            raise Refused(problem)
+        return value
+    if isinstance(value, str):
+        return _date_from_text(str(value))
+    raise Refused(f"expected an ISO date YYYY-MM-DD, got {_describe(value)}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_from_text(value: str) -> date:
+    """An ISO date within the supported range (a file holds few distinct dates: each is parsed
+    once; a refusal raises, and is not cached)."""
+    if not _ISO_DATE.fullmatch(value):
         raise Refused(f"expected an ISO date YYYY-MM-DD, got {_describe(value)}")
+    try:
+        d = date.fromisoformat(value)
+    except ValueError as exc:
+        raise Refused(f"{preview(value)} is not a calendar date ({exc})") from None
     problem = date_problem(d)
     if problem is not None:
         raise Refused(problem)

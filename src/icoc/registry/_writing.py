@@ -7,10 +7,8 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from icoc.errors import IcocError, IllegalTransition, InvalidInput, Problem
-from icoc.model.dates import date_problem
+from icoc.model.dates import FIRST_DATE, LAST_DATE, date_problem
 from icoc.model.events import Cause, DeadlineExtended, Event
 from icoc.registry._asof import AsOfIndex
 from icoc.registry._core import View, _Core
@@ -105,8 +103,8 @@ class _Writing:
 
     def _apply_input(self, event: Event, tx: _Transaction) -> None:
         for name, value in _dates_of(event):
-            problem = date_problem(value)
-            if problem is not None:
+            if not FIRST_DATE <= value <= LAST_DATE:
+                problem = date_problem(value)
                 raise InvalidInput(Problem(name, f"{event.TYPE} for {event.subject!r}: {problem}"))
         engine = self._engine
         if engine is not None:
@@ -315,8 +313,8 @@ def _dates_of(event: Event) -> Iterator[tuple[str, date]]:
     for name, value in event.facts().items():
         if isinstance(value, date):
             yield name, value
-        elif attrs.has(type(value)):
-            for field in attrs.fields(type(value)):
+        elif value is not None and (fields := getattr(type(value), "__attrs_attrs__", None)) is not None:
+            for field in fields:
                 inner = getattr(value, field.name)
                 if isinstance(inner, date):
                     yield f"{name}.{field.name}", inner

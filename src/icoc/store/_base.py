@@ -167,9 +167,15 @@ class _Decoder:
         return cls, fn
 
     def _cause(self, value: Any, tp: Any) -> Any:
-        if type(value) is dict and value.get("facts") == [] and len(value) == 4:
-            key = (value.get("actor"), value.get("rule"), value.get("citation"))
-            if all(k is None or type(k) is str for k in key):
+        if type(value) is dict and len(value) == 4:
+            actor, rule, citation = value.get("actor"), value.get("rule"), value.get("citation")
+            if (
+                (actor is None or type(actor) is str)
+                and (rule is None or type(rule) is str)
+                and (citation is None or type(citation) is str)
+                and value.get("facts") == []
+            ):
+                key = (actor, rule, citation)
                 found = self._causes.get(key)
                 if found is None:
                     found = self._causes[key] = self._cause_hook(value, tp)

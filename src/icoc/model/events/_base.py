@@ -161,8 +161,18 @@ class Event:
 
     def facts(self) -> dict[str, Any]:
         """Values this event records on the instances it moves (payload fields by default)."""
-        base = {"subject", "effective", "cause"}
-        return {a.name: getattr(self, a.name) for a in attrs.fields(type(self)) if a.name not in base}
+        names = _PAYLOAD_NAMES.get(type(self))
+        if names is None:
+            names = tuple(a.name for a in attrs.fields(type(self)) if a.name not in _ENVELOPE)
+            _PAYLOAD_NAMES[type(self)] = names
+        return {name: getattr(self, name) for name in names}
+
+
+_ENVELOPE = frozenset({"subject", "effective", "cause"})
+"""The fields every event has; the rest is its payload (:meth:`Event.facts`)."""
+
+_PAYLOAD_NAMES: dict[type[Event], tuple[str, ...]] = {}
+"""Each event class's payload field names, in field order (read once per class)."""
 
 
 _EVENT_TYPES: tuple[type[Event], ...] = ()
