@@ -182,3 +182,27 @@ def test_an_as_of_that_is_not_a_date_is_refused_by_every_query() -> None:
         with pytest.raises(InvalidInput, match=r"^as_of: expected a date, got '2020-01-06'"):
             query()
     assert reg.snapshot(date.min).state_of("acme") is None and reg.events_of("acme", date.min) == []
+
+
+def test_an_interrupted_first_build_leaves_no_half_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first past-date query stopped in the middle of building the index (here: interrupted
+    at the fourth event) leaves it unbuilt; the next query builds it whole and equals the replay."""
+    events = joining("co-a", date(2019, 3, 1)) + joining("co-b", date(2019, 6, 1))
+    reg = Registry.from_history(events)
+    real = reg._interpreter.plan
+    calls = {"n": 0}
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reg._interpreter, "plan", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        reg.snapshot(date(2019, 7, 1))
+    assert not reg._asof.complete and reg._asof.versions == {}
+    monkeypatch.setattr(reg._interpreter, "plan", real)
+    for as_of in (date(2019, 3, 1), date(2019, 4, 15), date(2019, 7, 1)):
+        same(reg.snapshot(as_of), replayed(reg, as_of))
+    assert reg._asof.complete

@@ -102,10 +102,15 @@ class AsOfIndex:
 
     def rebuild(self, events: Iterable[Event], changes_of: Callable[[Event], Sequence[_Change]]) -> None:
         """Record the whole history again (``changes_of(event)``: what it changed, in order)."""
+        before = (self.versions, self.born, self.ordered, self.complete, self.latest)
         self.versions, self.born = {}, {}
         self.ordered, self.complete, self.latest = True, True, None
-        for event in events:
-            self.record(event.effective, changes_of(event), NO_JOURNAL)
+        try:
+            for event in events:
+                self.record(event.effective, changes_of(event), NO_JOURNAL)
+        except BaseException:  # never left half built: as it was, and the next query starts again
+            self.versions, self.born, self.ordered, self.complete, self.latest = before
+            raise
 
     def instance(self, process: str, key: str, as_of: date) -> Instance | None:
         """The version of one instance in force at the end of ``as_of`` (None: not yet created)."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 import gc
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
@@ -306,7 +307,8 @@ class Registry(_Writing, _Queries):
                 core.commit(event, kind, changes)
                 return list(changes)
 
-            index.rebuild(self._history.all(), changes_of)
+            with _collector_paused():
+                index.rebuild(self._history.all(), changes_of)
         return index if index.ordered else None
 
     def _indexed_state_of(self, subject: str, as_of: date) -> str | None:
@@ -390,19 +392,14 @@ class Registry(_Writing, _Queries):
         first refused event; no half-built registry is returned."""
         reg = cls(**config)
         reg._loading = True
-        # A bulk load allocates millions of objects and frees none: the cyclic collector would
-        # walk the growing heap again and again for nothing.
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            reg.submit_all(history.events if isinstance(history, History) else history)
+            with _collector_paused():
+                reg.submit_all(history.events if isinstance(history, History) else history)
         except BaseException:
             reg.close()
             raise
         finally:
             reg._loading = False
-            if collecting:
-                gc.enable()
         return reg
 
     # --- images (store snapshots) -------------------------------------------------------------
@@ -467,3 +464,16 @@ def _as_of(value: object) -> date:
     if type(value) is not date:
         raise InvalidInput(Problem("as_of", f"expected a date, got {preview(value)}"))
     return value
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around a bulk build: it allocates millions of objects
+    and frees none, so the collector would walk the growing heap again and again for nothing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
