@@ -39,7 +39,10 @@ from icoc.model.events import (
 )
 from icoc.model.members import ACTIVE_STATUSES, CompanyStatus, MembershipStatus
 from icoc.model.monitoring import ConcernCategory, FindingSource
+from icoc.registry import Registry
 from icoc.workflows import SubjectKind
+from icoc.workflows.company_status import PROCESS as COMPANY_STATUS
+from icoc.workflows.member_status import PROCESS as MEMBER_STATUS
 
 __all__ = ["COMPLAINT_ABOUT", "MonitoringReport", "Table", "monitoring_report"]
 
@@ -158,7 +161,7 @@ def _in(event: Event, year: int) -> bool:
     return event.effective.year == year
 
 
-def monitoring_report(registry: object, year: int, *, as_of: date | None = None) -> MonitoringReport:
+def monitoring_report(registry: Registry, year: int, *, as_of: date | None = None) -> MonitoringReport:
     """The monitoring tables of calendar ``year`` from ``registry`` (an :class:`icoc.Registry`).
 
     Counted up to 31 December of ``year``, or up to an earlier day: ``as_of`` when given, or the
@@ -171,10 +174,6 @@ def monitoring_report(registry: object, year: int, *, as_of: date | None = None)
     :class:`~icoc.errors.InvalidInput` for a year outside 1..9999, an ``as_of`` before the year
     starts, a registry of another type, or a registry whose clock is before the year starts.
     """
-    from icoc.registry import Registry
-    from icoc.workflows.company_status import PROCESS as COMPANY_STATUS
-    from icoc.workflows.member_status import PROCESS as MEMBER_STATUS
-
     if not isinstance(registry, Registry):
         raise InvalidInput(Problem("registry", f"expected an icoc.Registry, got {type(registry).__name__}"))
     if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
@@ -277,9 +276,7 @@ def monitoring_report(registry: object, year: int, *, as_of: date | None = None)
     )
 
 
-def _status_on(registry: Any, company: str, on: date) -> str | None:
+def _status_on(registry: Registry, company: str, on: date) -> str | None:
     """The company status of ``company`` on ``on`` (``None``: not a company on record then)."""
-    from icoc.workflows.company_status import PROCESS as COMPANY_STATUS
-
     inst = registry.snapshot(on).instance(COMPANY_STATUS, company)
     return inst.state if inst is not None else None
