@@ -406,7 +406,7 @@ def main() -> None:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d")
         print()
         print(
-            f"`python benchmarks/history_scale.py --events {args.events}` on {stamp}, {platform.machine()} "
+            f"`python benchmarks/history_scale.py --events {args.events} --rounds {args.rounds}` on {stamp}, {platform.machine()} "
             f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {n:,} events:"
         )
         print()
