@@ -4,7 +4,7 @@ history up to that date, for every instance, live, after a store snapshot, and w
 from __future__ import annotations
 
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -182,6 +182,56 @@ def test_an_as_of_that_is_not_a_date_is_refused_by_every_query() -> None:
         with pytest.raises(InvalidInput, match=r"^as_of: expected a date, got '2020-01-06'"):
             query()
     assert reg.snapshot(date.min).state_of("acme") is None and reg.events_of("acme", date.min) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("as_of", "2020-02-01", r"^as_of: expected a date, got '2020-02-01'"),
+        ("as_of", None, r"^as_of: expected a date, got None"),
+        ("as_of", datetime(2020, 2, 1), r"^as_of: expected a date, got datetime"),
+        ("as_of", date.min, r"^as_of: 0001-01-01 is outside the supported dates"),
+        ("until", "2021-01-01", r"^until: expected a date, got '2021-01-01'"),
+        ("until", date.max, r"^until: 9999-12-31 is outside the supported dates"),
+    ],
+)
+def test_eligibility_names_a_bad_as_of_or_until(name: str, value: object, message: str) -> None:
+    """``check``, ``check_all`` and ``check_document`` refuse a decision date or contract end that is
+    not a date in the supported range, naming the argument (they raised TypeError or ValueError
+    from inside, or blamed a far ``until`` on ``when``); ``current_as_of`` names a bad ``as_of``."""
+    from icoc.eligibility import check, check_all, check_document
+    from icoc.sample import load_sample
+
+    reg = Registry()
+    reg.submit_all(joining("acme", date(2019, 11, 1)))
+    before = (reg.history, reg.clock)
+    args: dict[str, object] = {"as_of": date(2020, 2, 1), name: value}
+    calls = [
+        lambda: list(check_all(reg, **args)),  # type: ignore[arg-type]
+        lambda: check(reg, "acme", **args),  # type: ignore[arg-type]
+    ]
+    if value is not None:  # check_document's as_of=None is the document's own date
+        calls.append(lambda: check_document(load_sample(), **args))  # type: ignore[arg-type]
+    if name == "as_of" and not isinstance(value, date):  # a registry query takes any date
+        calls.append(lambda: reg.current_as_of(value))  # type: ignore[arg-type]
+    for call in calls:
+        with pytest.raises(InvalidInput, match=message):
+            call()
+    assert (reg.history, reg.clock) == before
+
+
+def test_a_date_subclass_is_read_as_the_day_it_names() -> None:
+    """A subclass of date (an application's own) asks for the same day as a plain date, whatever
+    the query (``monitoring_report`` accepted it or not depending on the registry's clock)."""
+    from icoc.report import monitoring_report
+
+    class Day(date):
+        pass
+
+    reg = Registry()
+    reg.submit_all(joining("acme", date(2019, 11, 1)))
+    assert reg.snapshot(Day(2020, 1, 6)) == reg.snapshot(date(2020, 1, 6))
+    assert monitoring_report(reg, 2019, as_of=Day(2019, 12, 1)) == monitoring_report(reg, 2019, as_of=date(2019, 12, 1))
 
 
 def test_an_interrupted_first_build_leaves_no_half_index(monkeypatch: pytest.MonkeyPatch) -> None:

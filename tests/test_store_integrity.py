@@ -311,3 +311,25 @@ def _plain(events: list[Event]) -> list[Any]:
     from icoc.io import converter
 
     return [converter.unstructure(e) for e in events]
+
+
+def test_the_trusted_decoder_refuses_a_damaged_cause_even_after_an_equal_good_one() -> None:
+    """A cause that lost a key and gained another keeps four keys: it must not be matched with the
+    fact-less cause already built in the same read (its extra field would be dropped silently)."""
+    from datetime import date
+
+    from icoc.errors import InvalidInput
+    from icoc.io import unstructure
+    from icoc.store._base import decode_event, trusted_decoder
+    from icoc.testing import admit
+
+    good = unstructure(admit("acme", date(2023, 5, 10))[-1])
+    assert set(good["cause"]) == {"actor", "rule", "citation", "facts"}
+    damaged = json.loads(json.dumps(good))
+    del damaged["cause"]["citation"]
+    damaged["cause"]["due"] = "2024-01-01"
+    decode = trusted_decoder()
+    assert decode(good) == decode_event(good)
+    with pytest.raises(InvalidInput) as caught:
+        decode(damaged)
+    assert "$.cause.due" in str(caught.value)

@@ -180,6 +180,8 @@ def monitoring_report(registry: Registry, year: int, *, as_of: date | None = Non
         raise InvalidInput(Problem("year", f"expected a calendar year, got {year!r}"))
     if as_of is not None and (not isinstance(as_of, date) or isinstance(as_of, datetime)):
         raise InvalidInput(Problem("as_of", f"expected a date, got {type(as_of).__name__}"))
+    if as_of is not None and type(as_of) is not date:
+        as_of = date(as_of.year, as_of.month, as_of.day)  # a subclass of date, read as the day it names
     start, end = date(year, 1, 1), date(year, 12, 31)
     if as_of is not None and as_of < start:
         raise InvalidInput(Problem("as_of", f"{as_of.isoformat()} is before {year} starts: nothing of {year} to count"))

@@ -11,6 +11,7 @@ from icoc.eligibility._decision import Decision
 from icoc.eligibility._listed import by_subject
 from icoc.eligibility._policy import Policy
 from icoc.errors import InvalidInput, Problem
+from icoc.model.dates import checked_date
 from icoc.model.listed import ListedFact
 from icoc.registry import Registry
 
@@ -61,6 +62,9 @@ def check_all(
     due, a certification lapsing — with their dates and rules (:attr:`Decision.consequences`).
     The registry itself is not advanced.
     """
+    as_of = checked_date(as_of, "as_of")
+    if until is not None:
+        until = checked_date(until, "until")
     run = Batches(registry, policy, as_of, members, by_subject(listed))
     if until is None:
         return iter(run)

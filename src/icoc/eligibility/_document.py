@@ -12,6 +12,7 @@ from icoc.eligibility._decision import Decision
 from icoc.eligibility._listed import by_subject, unregistered
 from icoc.eligibility._policy import Policy
 from icoc.errors import InvalidInput, Problem, UnknownMember
+from icoc.model.dates import checked_date
 from icoc.model.document import RegistryDocument
 from icoc.model.listed import UnregisteredCompany
 from icoc.registry import Registry
@@ -39,7 +40,9 @@ def check_document(
     workflows refuse, :class:`~icoc.errors.UnknownMember` for an id in ``members`` it does not name.
     """
     pol = policy_named(policy)
-    when = as_of or doc.as_of
+    when = checked_date(as_of, "as_of") if as_of is not None else doc.as_of
+    if until is not None:
+        until = checked_date(until, "until")
     reg = Registry.from_document(doc, **config)
     if reg.rules is not None and (reg.clock is None or reg.clock < when):
         reg.advance_to(when)

@@ -19,7 +19,7 @@ from icoc.model.complaints import (
     ComplaintRoute,
     ComplaintStage,
 )
-from icoc.model.dates import FIRST_DATE, LAST_DATE, date_problem
+from icoc.model.dates import FIRST_DATE, LAST_DATE, checked_date, date_problem
 from icoc.model.document import FORMAT_VERSION, RegistryDocument
 from icoc.model.fees import DuesBand, FeeKind, FeeSchedule, Payment
 from icoc.model.governance import BOARD_SEATS, SEATS_PER_PILLAR, Board, Director
@@ -85,6 +85,7 @@ __all__ = [
     "UNCERTIFIED_STATUSES",
     "COUNTRY_PATTERN",
     "ID_PATTERN",
+    "checked_date",
     "date_problem",
     "BOARD_SEATS",
     "CODE_PARAGRAPHS",

@@ -8,9 +8,11 @@ document with ``joined: 9998-01-01`` is refused as input instead of failing late
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-__all__ = ["FIRST_DATE", "LAST_DATE", "date_problem"]
+from icoc.errors import InvalidInput, Problem, preview
+
+__all__ = ["FIRST_DATE", "LAST_DATE", "checked_date", "date_problem"]
 
 FIRST_DATE = date(1900, 1, 1)
 """The earliest date accepted as input."""
@@ -24,3 +26,17 @@ def date_problem(value: date) -> str | None:
     if FIRST_DATE <= value <= LAST_DATE:
         return None
     return f"{value.isoformat()} is outside the supported dates {FIRST_DATE.isoformat()}..{LAST_DATE.isoformat()}"
+
+
+def checked_date(value: object, name: str) -> date:
+    """``value`` as a plain :class:`datetime.date` (a subclass of date is copied), for an argument
+    called ``name`` (``as_of``, ``until``). Raises :class:`~icoc.errors.InvalidInput` naming
+    ``name`` when ``value`` is not a date (a ``datetime`` is refused: icoc counts whole days) or is
+    outside :data:`FIRST_DATE`..:data:`LAST_DATE`."""
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidInput(Problem(name, f"expected a date, got {preview(value)}"))
+    plain = value if type(value) is date else date(value.year, value.month, value.day)
+    problem = date_problem(plain)
+    if problem is not None:
+        raise InvalidInput(Problem(name, problem))
+    return plain

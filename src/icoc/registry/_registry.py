@@ -11,7 +11,7 @@ import bisect
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
@@ -278,7 +278,9 @@ class Registry(_Writing, _Queries):
         """The live state as a read-only snapshot on ``as_of`` when nothing in history is dated
         after ``as_of`` (no replay: for many queries within one call, such as a batch of
         eligibility decisions), else None (ask :meth:`snapshot`). The snapshot shares the live
-        state: read it before the registry changes again."""
+        state: read it before the registry changes again. Raises
+        :class:`~icoc.errors.InvalidInput` naming ``as_of`` when it is not a date."""
+        as_of = _as_of(as_of)
         if self._latest is None or self._latest <= as_of:
             return Snapshot(as_of, self._core)
         return None
@@ -460,10 +462,13 @@ def _backend(backend: str | Backend, rules: RuleSet) -> Backend:
 
 
 def _as_of(value: object) -> date:
-    """``value`` if it is a date (the ``as_of`` of a query), else InvalidInput naming ``as_of``."""
-    if type(value) is not date:
+    """``value`` as a plain date (the ``as_of`` of a query; a subclass of date is copied), else
+    InvalidInput naming ``as_of`` (a ``datetime`` is refused: icoc counts whole days)."""
+    if type(value) is date:
+        return value
+    if not isinstance(value, date) or isinstance(value, datetime):
         raise InvalidInput(Problem("as_of", f"expected a date, got {preview(value)}"))
-    return value
+    return date(value.year, value.month, value.day)
 
 
 @contextmanager

@@ -139,6 +139,11 @@ def decode_event(data: Any) -> Event:
     return structure(data, Event)
 
 
+_FACTLESS_CAUSE = frozenset({"actor", "rule", "citation", "facts"})
+"""The keys of a cause as written for an input (no facts, no engine provenance): only a cause with
+exactly these keys is matched with the causes already built in a read."""
+
+
 class _Decoder:
     """Events from stored JSON data that passed its checksum: per-class structuring functions
     generated from the one converter without cattrs' detailed-validation bookkeeping (the same
@@ -167,7 +172,7 @@ class _Decoder:
         return cls, fn
 
     def _cause(self, value: Any, tp: Any) -> Any:
-        if type(value) is dict and len(value) == 4:
+        if type(value) is dict and value.keys() == _FACTLESS_CAUSE:
             actor, rule, citation = value.get("actor"), value.get("rule"), value.get("citation")
             if (
                 (actor is None or type(actor) is str)
