@@ -892,23 +892,25 @@ def build(seed: int = SEED) -> RegistryDocument:
     fees = FeeSchedule()
     payments = _payments(b, fees, governments, observers)
 
-    return _agree_with_rules(
-        RegistryDocument(
-            as_of=AS_OF,
-            companies=tuple(b.companies),
-            civil_society=civil_society,
-            governments=governments,
-            observers=observers,
-            certification_bodies=bodies,
-            certificates=tuple(b.certificates),
-            icoca_certifications=tuple(b.icoca),
-            self_assessments=tuple(b.self_assessments),
-            cases=tuple(b.cases),
-            corrective_action_plans=tuple(b.plans),
-            complaints=tuple(b.complaints),
-            board=board,
-            fees=fees,
-            payments=payments,
+    return _since_from_records(
+        _agree_with_rules(
+            RegistryDocument(
+                as_of=AS_OF,
+                companies=tuple(b.companies),
+                civil_society=civil_society,
+                governments=governments,
+                observers=observers,
+                certification_bodies=bodies,
+                certificates=tuple(b.certificates),
+                icoca_certifications=tuple(b.icoca),
+                self_assessments=tuple(b.self_assessments),
+                cases=tuple(b.cases),
+                corrective_action_plans=tuple(b.plans),
+                complaints=tuple(b.complaints),
+                board=board,
+                fees=fees,
+                payments=payments,
+            )
         )
     )
 
@@ -1037,6 +1039,27 @@ def _agree_with_rules(doc: RegistryDocument) -> RegistryDocument:
             self_assessments=tuple(assessments),
         )
     raise SystemExit("sample: the records still contradict the rules after five rounds")
+
+
+def _since_from_records(doc: RegistryDocument) -> RegistryDocument:
+    """Each company's ``status_since`` is the day its records put it in its status, as the rules
+    read them on the sample's date (a certification that lapsed and was granted again makes the
+    company a certified member from the new grant, not from the first): the document and a live
+    registry built from it answer "since when" alike (a test asserts it)."""
+    from icoc.registry import Registry
+
+    live = Registry.from_document(doc)
+    live.advance_to(doc.as_of)
+    companies = []
+    for c in doc.companies:
+        inst = live.instance("company-status", c.id)
+        if inst is None or inst.state != c.status.value:
+            raise SystemExit(f"sample: {c.id} is {c.status.value} in the document, not in its records")
+        companies.append(attrs.evolve(c, status_since=inst.since) if inst.since != c.status_since else c)
+    out = attrs.evolve(doc, companies=tuple(companies))
+    if Registry.from_document(out).discrepancies:
+        raise SystemExit("sample: the records contradict the rules once the companies' dates are mended")
+    return out
 
 
 def render(doc: RegistryDocument) -> str:

@@ -173,3 +173,15 @@ def test_names_are_fictional(doc: RegistryDocument) -> None:
     assert all(c.name.split()[0] in prefixes for c in doc.companies)
     others = [*doc.civil_society, *doc.governments, *doc.observers, *doc.certification_bodies]
     assert all(("Fictional" in o.name or "Imaginary" in o.name or o.name.split()[0] in prefixes) for o in others)
+
+
+def test_each_company_is_in_its_status_since_the_day_its_records_say(doc: RegistryDocument) -> None:
+    """The document's ``status_since`` and a live registry built from it answer "since when" alike:
+    a certification that lapsed and was granted again makes a certified member from the new grant."""
+    from icoc import Registry
+
+    live = Registry.from_document(doc)
+    live.advance_to(doc.as_of)
+    for c in doc.companies:
+        inst = live.instance("company-status", c.id)
+        assert inst is not None and (inst.state, inst.since) == (c.status.value, c.status_since), c.id
