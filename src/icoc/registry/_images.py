@@ -27,7 +27,7 @@ def image_of(reg: _Writing) -> bytes:
     if reg._veto is not None:
         raise InvalidInput(Problem("registry", "a registry importing a document has no image yet"))
     # Not a cycle: pickle loads only when an image is taken or read (``import icoc`` stays light).
-    from icoc._image import dump_image, dump_section
+    from icoc.registry._image import dump_image, dump_section
 
     engine = reg._engine
     rules: tuple[Any, ...] | None = None
@@ -46,7 +46,7 @@ def image_of(reg: _Writing) -> bytes:
 
 def read_image(image: bytes) -> tuple[int, Any, Any]:
     """``(count, config, state)`` from an image's bytes; InvalidInput saying why it cannot be used."""
-    from icoc._image import load_image
+    from icoc.registry._image import load_image
 
     return load_image(image)
 
@@ -83,7 +83,7 @@ def _section(data: bytes, parts: int) -> Callable[[], Any]:
     """Decodes one section of an image (a tuple of ``parts`` parts) when called."""
 
     def load() -> Any:
-        from icoc._image import load_section
+        from icoc.registry._image import load_section
 
         got = load_section(data)
         if not (isinstance(got, tuple) and len(got) == parts):
