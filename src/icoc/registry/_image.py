@@ -35,8 +35,11 @@ from icoc.workflows import Instance
 
 __all__ = ["IMAGE_FORMAT_VERSION", "dump_image", "dump_section", "load_image", "load_section"]
 
-IMAGE_FORMAT_VERSION = 3
-"""The layout of an image's state; raised whenever the registry's internal state changes shape."""
+IMAGE_FORMAT_VERSION = 4
+"""The layout of an image's state; raised whenever the registry's internal state changes shape or
+a section names a function by another module path (4: this module moved from ``icoc._image``, so
+format 3 sections name rebuilders that no longer exist there; refused on opening, not on first
+read)."""
 
 _MAGIC = "icoc.registry-image"
 
