@@ -173,6 +173,31 @@ def test_import_stays_light(module: str) -> None:
     assert heavy == [], f"import {module} loaded {heavy}"
 
 
+@pytest.mark.parametrize(
+    ("argv", "modules"),
+    [
+        (["schema"], ["icoc.cli._schema", "icoc.cli._shared"]),
+        (["diagram", "--list"], ["icoc.cli._diagram", "icoc.cli._shared"]),
+        (["--version"], None),  # not a command: every command's module, as for --help
+    ],
+)
+def test_a_command_imports_only_its_own_module(argv: list[str], modules: list[str] | None) -> None:
+    code = (
+        "import json, sys, contextlib, io\nfrom icoc.cli import main\n"
+        f"with contextlib.redirect_stdout(io.StringIO()): status = main({argv!r})\n"
+        "print(json.dumps([status, sorted(m for m in sys.modules if m.startswith('icoc.cli.'))]))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    status, loaded = json.loads(run.stdout)
+    assert status == 0
+    if modules is not None:
+        assert loaded == modules
+    else:
+        from icoc.cli import _COMMANDS
+
+        assert {f"icoc.cli._{c}" for c in _COMMANDS} <= set(loaded)
+
+
 def test_docs_cli_lists_every_option_of_every_command() -> None:
     # docs/cli.md is the reference: each command's row names every long option its parser takes.
     import argparse

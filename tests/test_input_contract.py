@@ -261,7 +261,7 @@ def test_an_unexpected_failure_is_one_line_and_not_exit_1(
         raise ZeroDivisionError("a bug")
 
     parser = icoc.cli.build_parser()
-    monkeypatch.setattr(icoc.cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(icoc.cli, "build_parser", lambda command=None: parser)
     parser.set_defaults(handler=broken)
     for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
         for sub in action.choices.values():  # type: ignore[union-attr]

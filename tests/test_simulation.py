@@ -537,7 +537,7 @@ def test_simulate_prints_a_summary_and_writes_tables_and_plots(
 
 
 def test_the_cli_offers_every_table() -> None:
-    from icoc.cli import _SIMULATION_TABLES
+    from icoc.cli._simulate import _SIMULATION_TABLES
     from icoc.simulation import TABLES
 
     assert _SIMULATION_TABLES == TABLES

@@ -2,10 +2,12 @@
 
 One module per command (``icoc.cli._check`` for ``icoc check``...), each with an ``add(sub)`` that
 registers its sub-parser and an ``execute(args) -> int`` that runs it; add a command by writing
-its module and listing its ``add`` in ``_REGISTRATIONS``. What the commands share (exit statuses,
+its module and listing it in ``_COMMANDS``. What the commands share (exit statuses,
 the one-line error, argument types, reading a registry from a file or stdin, rich output) is
 ``icoc.cli._shared``; opening a registry file is the library's :func:`icoc.files.load_registry`.
-Commands import what they need inside ``execute``, so ``icoc --help`` stays fast. Errors icoc
+Commands import what they need inside ``execute``, and a run imports only its own command's
+module (every module when the command is not known yet: ``icoc --help``, a misspelt command), so
+the command line starts fast. Errors icoc
 raises on purpose (:class:`icoc.errors.IcocError`) and file errors become one
 ``icoc: error: ...`` line on stderr and exit status 2, never a traceback.
 """
@@ -13,23 +15,11 @@ raises on purpose (:class:`icoc.errors.IcocError`) and file errors become one
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from icoc.cli import (
-    _check,
-    _demo,
-    _diagram,
-    _explain,
-    _report,
-    _rules,
-    _sample,
-    _schema,
-    _simulate,
-    _template,
-    _validate,
-)
 from icoc.cli._shared import (
     EXIT_ERROR,
     EXIT_INTERNAL,
@@ -39,27 +29,32 @@ from icoc.cli._shared import (
 )
 from icoc.cli._shared import error as _error
 from icoc.cli._shared import problems as _problems
-from icoc.cli._simulate import _SIMULATION_TABLES as _SIMULATION_TABLES
 
 if TYPE_CHECKING:
     from icoc.cli._shared import Sub
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_NOT_ELIGIBLE", "EXIT_OK", "EXIT_UNDETERMINED", "build_parser", "main"]
 
-_REGISTRATIONS: tuple[Callable[[Sub], None], ...] = (
-    _demo.add,
-    _sample.add,
-    _schema.add,
-    _validate.add,
-    _diagram.add,
-    _rules.add,
-    _explain.add,
-    _report.add,
-    _check.add,
-    _template.add,
-    _simulate.add,
+_COMMANDS: tuple[str, ...] = (
+    "demo",
+    "sample",
+    "schema",
+    "validate",
+    "diagram",
+    "rules",
+    "explain",
+    "report",
+    "check",
+    "template",
+    "simulate",
 )
-"""One entry per command, in the order ``icoc --help`` lists them."""
+"""One entry per command (its module is ``icoc.cli._<command>``), in the order ``icoc --help``
+lists them."""
+
+
+def _register(command: str) -> Callable[[Sub], None]:
+    register: Callable[[Sub], None] = importlib.import_module(f"icoc.cli._{command}").add
+    return register
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,8 +67,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_ERROR)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The ``icoc`` command's argument parser, one sub-command per command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``icoc`` command's argument parser, one sub-command per command (``command``: that
+    command's in full, the others by name only, so that only its module is imported)."""
     from icoc import __version__
 
     parser: argparse.ArgumentParser = _Parser(  # its sub-commands parse with _Parser too
@@ -82,16 +78,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"icoc {__version__}")
     sub = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND", required=True)
-    for register in _REGISTRATIONS:
-        register(sub)
+    for name in _COMMANDS:
+        if command is None or name == command:
+            _register(name)(sub)
+        else:
+            sub.add_parser(name)
     return parser
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs when its first word names one (options before it are the main
+    parser's own: ``--help``, ``--version``), else None."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    return first if first in _COMMANDS and argv[0] == first else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (the console script passes it to ``sys.exit``)."""
     from icoc.errors import IcocError
 
-    parser = build_parser()
+    parser = build_parser(_command_of(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors (already printed by argparse)
