@@ -396,3 +396,26 @@ def _providing(doc: RegistryDocument) -> RegistryDocument:
 @given(registries().map(_providing))
 def test_generated_psc_documents_import_or_name_the_record_they_fail_on(doc: RegistryDocument) -> None:
     _check_generated(doc)
+
+
+def test_the_import_hooks_end_with_the_import_however_it_ends() -> None:
+    """``Registry.importing`` is the registry's one door for a document import: a veto on derived
+    events and a discard-on-failure load, both lifted when the block ends (by an error too); a
+    registry cannot import two documents at once, nor be imaged while importing."""
+    from icoc.testing import admit
+
+    reg = Registry()
+
+    def veto(event: object, changes: object) -> str | None:
+        return None
+
+    with pytest.raises(RuntimeError, match="the import failed"), reg.importing(veto):
+        with pytest.raises(InvalidInput, match="already importing"), reg.importing(veto):
+            pass
+        with pytest.raises(InvalidInput, match="importing a document has no image"):
+            reg.image()
+        raise RuntimeError("the import failed")
+    assert reg.image()  # lifted by the error
+    with reg.importing(veto):  # and a new import may start
+        reg.submit_all(admit("acme", date(2023, 5, 10)))
+    assert reg.state_of("acme") == "member" and reg.image()

@@ -9,6 +9,7 @@ it is closed and never returned half-built.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
@@ -22,15 +23,13 @@ from icoc.workflows import Instance
 
 
 class ImportTarget(Protocol):
-    """What a document import needs of the registry it fills (:class:`icoc.Registry` is one).
+    """What a document import needs of the registry it fills (:class:`icoc.Registry` is one)."""
 
-    ``_veto`` and ``_loading`` are the registry's own hooks for an import: a veto on derived
-    events that contradict the document, and a load that is discarded rather than undone event
-    by event when it fails.
-    """
-
-    _veto: Callable[[Event, list[tuple[str, str, Instance]]], str | None] | None
-    _loading: bool
+    def importing(
+        self, veto: Callable[[Event, list[tuple[str, str, Instance]]], str | None]
+    ) -> AbstractContextManager[None]:
+        """While the block runs: ``veto`` judges each derived event (a text keeps it out as a
+        discrepancy), and a refused event leaves the registry to be discarded, not undone."""
 
     def submit(self, event: Event) -> None:
         """Apply one event, or raise and leave the registry as it was."""
@@ -71,38 +70,34 @@ def import_document(doc: RegistryDocument, registry: Callable[..., R], **config:
     parameters: ParameterSet = config.get("parameters", DEFAULT_PARAMETERS)
     steps = plan_document(doc, parameters)
     reg = registry(**settings, **config)
-    reg._veto = _Veto(doc, [s.event for s in steps]).check
-    reg._loading = True
     try:
-        # One by one (the plan is in date order, as a batch would be applied) so that a refusal,
-        # by a workflow or by the rules judging deadlines on the way, names its record.
-        for s in steps:
-            try:
-                reg.submit(s.event)
-            except IllegalTransition as exc:
-                raise InvalidInput(Problem(s.path, _refusal(s.event, exc))) from None
-            except UnknownMember as exc:
-                raise InvalidInput(
-                    Problem(s.path, f"{s.event.TYPE} on {s.event.effective.isoformat()}: {exc}")
-                ) from None
-            except RuleError as exc:
-                raise InvalidInput(
-                    Problem(
-                        s.path,
-                        f"the rules judging the deadlines due by {s.event.effective.isoformat()} failed: {exc}",
-                    )
-                ) from None
-            except InvalidInput as exc:
-                raise exc.under(s.path) from None
-        problems = list(_mismatches(reg, doc))
-        if problems:
-            raise InvalidInput(problems)
+        with reg.importing(_Veto(doc, [s.event for s in steps]).check):
+            # One by one (the plan is in date order, as a batch would be applied) so that a refusal,
+            # by a workflow or by the rules judging deadlines on the way, names its record.
+            for s in steps:
+                try:
+                    reg.submit(s.event)
+                except IllegalTransition as exc:
+                    raise InvalidInput(Problem(s.path, _refusal(s.event, exc))) from None
+                except UnknownMember as exc:
+                    raise InvalidInput(
+                        Problem(s.path, f"{s.event.TYPE} on {s.event.effective.isoformat()}: {exc}")
+                    ) from None
+                except RuleError as exc:
+                    raise InvalidInput(
+                        Problem(
+                            s.path,
+                            f"the rules judging the deadlines due by {s.event.effective.isoformat()} failed: {exc}",
+                        )
+                    ) from None
+                except InvalidInput as exc:
+                    raise exc.under(s.path) from None
+            problems = list(_mismatches(reg, doc))
+            if problems:
+                raise InvalidInput(problems)
     except BaseException:
         reg.close()
         raise
-    finally:
-        reg._veto = None
-        reg._loading = False
     return reg
 
 

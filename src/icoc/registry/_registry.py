@@ -404,6 +404,22 @@ class Registry(_Writing, _Queries):
             reg._loading = False
         return reg
 
+    @contextmanager
+    def importing(self, veto: Callable[[Event, list[Change]], str | None]) -> Iterator[None]:
+        """While a document is imported into this new registry (``icoc.importing`` calls this;
+        applications call :meth:`from_document`): ``veto(event, changes)`` judges each derived
+        event before it is applied (a text ``"expected|recorded"`` keeps it out and records a
+        :class:`Discrepancy`; ``None`` lets it in), and a refused event leaves the registry to be
+        discarded rather than undone event by event. Both end with the block, however it ends.
+        Raises :class:`~icoc.errors.InvalidInput` on a registry already importing."""
+        if self._veto is not None:
+            raise InvalidInput(Problem("registry", "is already importing a document"))
+        self._veto, self._loading = veto, True
+        try:
+            yield
+        finally:
+            self._veto, self._loading = None, False
+
     # --- images (store snapshots) -------------------------------------------------------------
 
     def image(self) -> bytes:
