@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 from icoc.defaults import DEFAULT, Default
 from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember, preview
 from icoc.explain import Explanation, explain
-from icoc.importing import import_document
 from icoc.model.dates import date_problem
 from icoc.model.events import Event, History
 from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
@@ -462,6 +461,10 @@ class Registry(_Writing, _Queries):
         naming the document record the workflows refuse, or naming ``standards`` or
         ``certification_bodies`` when ``config`` passes them.
         """
+        # Loaded on first use: the import package (eight modules) would otherwise add about a
+        # tenth to ``from icoc import Registry`` for applications that never read a document.
+        from icoc.importing import import_document
+
         return import_document(doc, cls, **config)
 
 
