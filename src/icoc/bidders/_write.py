@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from icoc.bidders._columns import COLUMNS, REPORT_COLUMNS
-from icoc.eligibility import Decision, Policy, Result, policy_to_data
+from icoc.eligibility import Decision, Policy, Result
 from icoc.errors import InvalidInput, Problem
 from icoc.model import RegistryDocument, SelfAssessment
-from icoc.rules import ParameterSet, RuleSet, rule_to_data
+from icoc.rules import ParameterSet, RuleSet
 
 __all__ = ["bidder_rows", "policy_version", "report_metadata", "write_report", "write_template"]
 
@@ -37,6 +37,10 @@ def _digest(data: Any) -> str:
 
 def policy_version(policy: Policy) -> str:
     """A short digest of the policy's content (12 hex digits): the same policy, the same version."""
+    # The policy and rule file formats load on first use: they build their part of the one
+    # converter, which ``import icoc.bidders`` (and the simulation above it) need not pay for.
+    from icoc.eligibility import policy_to_data
+
     return _digest(policy_to_data(policy))
 
 
@@ -55,6 +59,7 @@ def report_metadata(
     requirements), the decision date, the contract period, the rule set (name and digest) and the
     value of every parameter on ``as_of``."""
     from icoc import __version__
+    from icoc.rules import rule_to_data
 
     meta = [
         ("report", "icoc eligibility decision"),
