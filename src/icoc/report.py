@@ -19,12 +19,13 @@ cooperating in good faith) are the shape it follows.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import attrs
 
 from icoc.errors import InvalidInput, Problem
+from icoc.model.dates import checked_date
 from icoc.model.events import (
     CaseOpened,
     ComplaintClassified,
@@ -178,10 +179,8 @@ def monitoring_report(registry: Registry, year: int, *, as_of: date | None = Non
         raise InvalidInput(Problem("registry", f"expected an icoc.Registry, got {type(registry).__name__}"))
     if not isinstance(year, int) or isinstance(year, bool) or not 1 <= year <= 9999:
         raise InvalidInput(Problem("year", f"expected a calendar year, got {year!r}"))
-    if as_of is not None and (not isinstance(as_of, date) or isinstance(as_of, datetime)):
-        raise InvalidInput(Problem("as_of", f"expected a date, got {type(as_of).__name__}"))
-    if as_of is not None and type(as_of) is not date:
-        as_of = date(as_of.year, as_of.month, as_of.day)  # a subclass of date, read as the day it names
+    if as_of is not None:
+        as_of = checked_date(as_of, "as_of", supported=False)
     start, end = date(year, 1, 1), date(year, 12, 31)
     if as_of is not None and as_of < start:
         raise InvalidInput(Problem("as_of", f"{as_of.isoformat()} is before {year} starts: nothing of {year} to count"))

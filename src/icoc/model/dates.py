@@ -28,15 +28,17 @@ def date_problem(value: date) -> str | None:
     return f"{value.isoformat()} is outside the supported dates {FIRST_DATE.isoformat()}..{LAST_DATE.isoformat()}"
 
 
-def checked_date(value: object, name: str) -> date:
+def checked_date(value: object, name: str, *, supported: bool = True) -> date:
     """``value`` as a plain :class:`datetime.date` (a subclass of date is copied), for an argument
     called ``name`` (``as_of``, ``until``). Raises :class:`~icoc.errors.InvalidInput` naming
-    ``name`` when ``value`` is not a date (a ``datetime`` is refused: icoc counts whole days) or is
-    outside :data:`FIRST_DATE`..:data:`LAST_DATE`."""
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidInput(Problem(name, f"expected a date, got {preview(value)}"))
-    plain = value if type(value) is date else date(value.year, value.month, value.day)
-    problem = date_problem(plain)
+    ``name`` when ``value`` is not a date (a ``datetime`` is refused: icoc counts whole days) or,
+    with ``supported`` (the default; a query of recorded state may pass False and ask about any
+    day), is outside :data:`FIRST_DATE`..:data:`LAST_DATE`."""
+    if type(value) is not date:
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise InvalidInput(Problem(name, f"expected a date, got {preview(value)}"))
+        value = date(value.year, value.month, value.day)
+    problem = date_problem(value) if supported else None
     if problem is not None:
         raise InvalidInput(Problem(name, problem))
-    return plain
+    return value

@@ -11,14 +11,14 @@ import bisect
 import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from icoc.defaults import DEFAULT, Default
-from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember, preview
+from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
 from icoc.explain import Explanation, explain
-from icoc.model.dates import date_problem
+from icoc.model.dates import checked_date, date_problem
 from icoc.model.events import Event, History
 from icoc.model.standards import DEFAULT_STANDARDS, CertificationBody, Standard
 from icoc.registry._asof import AsOfIndex
@@ -481,13 +481,8 @@ def _backend(backend: str | Backend, rules: RuleSet) -> Backend:
 
 
 def _as_of(value: object) -> date:
-    """``value`` as a plain date (the ``as_of`` of a query; a subclass of date is copied), else
-    InvalidInput naming ``as_of`` (a ``datetime`` is refused: icoc counts whole days)."""
-    if type(value) is date:
-        return value
-    if not isinstance(value, date) or isinstance(value, datetime):
-        raise InvalidInput(Problem("as_of", f"expected a date, got {preview(value)}"))
-    return date(value.year, value.month, value.day)
+    """The ``as_of`` of a query: any day (see :func:`icoc.model.dates.checked_date`)."""
+    return checked_date(value, "as_of", supported=False)
 
 
 @contextmanager
