@@ -24,12 +24,13 @@ from typing import Any
 
 import attrs
 
+import icoc.rules
 from icoc.bidders import read_bidders
 from icoc.errors import InvalidInput, Problem, preview
 from icoc.io import Audience, Refused, converter, load_with, register_object, structure, unstructure
 from icoc.model.document import RegistryDocument
 from icoc.model.events import History
-from icoc.rules import DEFAULT_PARAMETERS, Duration, ParameterSet, RuleSet, load_rules, rule_to_data, rules_from_data
+from icoc.rules import DEFAULT_PARAMETERS, Duration, ParameterSet, RuleSet
 from icoc.rules.default import DEFAULT_RULES
 from icoc.simulation._behaviour import (
     Board,
@@ -104,7 +105,7 @@ def _rules(value: object, _: object) -> RuleSet | str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
-        return rules_from_data(value)
+        return icoc.rules.rules_from_data(value)  # the rule-file format loads on first use
     raise Refused(f"expected 'default', the path of a rule-set file or a rule-set document, got {preview(value)}")
 
 
@@ -264,7 +265,7 @@ def scenario_from_data(
         if getattr(doc, a.name) is not None and a.name not in ("schedules", "registry")
     }
     if isinstance(doc.rules, str):
-        values["rules"] = load_rules(_beside(doc.rules, where))
+        values["rules"] = icoc.rules.load_rules(_beside(doc.rules, where))
     if doc.population is not None and (for_registry or doc.registry is not None):
         named = data["population"]
         values["population"] = attrs.evolve(doc.population, **{k: 0 for k in _GENERATED if k not in named})
@@ -353,7 +354,7 @@ def scenario_to_data(scenario: Scenario, audience: Audience | None = None) -> di
     if scenario.rules == DEFAULT_RULES:
         out["rules"] = "default"
     else:
-        out["rules"] = {"base": "none", "rules": [rule_to_data(r) for r in scenario.rules]}
+        out["rules"] = {"base": "none", "rules": [icoc.rules.rule_to_data(r) for r in scenario.rules]}
     params: dict[str, Any] = {}
     for p in scenario.parameters:
         default = DEFAULT_PARAMETERS.parameters.get(p.name)
