@@ -406,8 +406,8 @@ def main() -> None:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d")
         print()
         print(
-            f"`python benchmarks/history_scale.py --events {args.events} --rounds {args.rounds}` on {stamp}, {platform.machine()} "
-            f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {n:,} events:"
+            f"`python benchmarks/history_scale.py --events {args.events} --rounds {args.rounds}` on {stamp}, "
+            f"{platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}, {n:,} events:"
         )
         print()
         print("| measured | icoc | baseline in the same run | ratio |")
