@@ -10,6 +10,7 @@ import pytest
 from hypothesis import event, given
 
 import icoc.io
+import icoc.sample
 from icoc.errors import InvalidInput, RuleError
 from icoc.importing import IMPORT_CAUSE, events_from_document
 from icoc.model import (
@@ -419,3 +420,26 @@ def test_the_import_hooks_end_with_the_import_however_it_ends() -> None:
     with reg.importing(veto):  # and a new import may start
         reg.submit_all(admit("acme", date(2023, 5, 10)))
     assert reg.state_of("acme") == "member" and reg.image()
+    # Only a new registry imports (a refused batch there would leave a state without its events),
+    # and the veto must be a function.
+    with pytest.raises(InvalidInput, match=r"^registry: imports a document only while new \(it holds 3 events\)"):
+        with reg.importing(veto):
+            pass
+    with pytest.raises(InvalidInput, match=r"^veto: expected a function"):
+        with Registry().importing(123):  # type: ignore[arg-type]
+            pass
+
+
+def test_a_plan_deadline_on_the_last_representable_day_is_named_not_an_overflow() -> None:
+    """The import's day for suspension proceedings (the day after a plan's deadline) is computed
+    without overflowing, so the deadline outside the supported dates is refused with its path."""
+    doc = icoc.sample.load_sample()
+    i = next(
+        k
+        for k, p in enumerate(doc.corrective_action_plans)
+        if next(c for c in doc.cases if c.id == p.case).stage.value == "suspension_proceedings"
+    )
+    plans = list(doc.corrective_action_plans)
+    plans[i] = attrs.evolve(plans[i], deadline=date.max)
+    with pytest.raises(InvalidInput, match=rf"\$\.corrective_action_plans\[{i}\]\.deadline: .*outside the supported"):
+        Registry.from_document(attrs.evolve(doc, corrective_action_plans=tuple(plans)))

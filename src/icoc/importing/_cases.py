@@ -193,5 +193,7 @@ def plan_case(p: Planner, i: int, case: ComplianceCase, planned: tuple[int, Corr
             )
         add(CorrectiveActionVerified, case.closed)
     elif stage is CaseStage.SUSPENSION_PROCEEDINGS:
-        on = max(recommended, min(deadline + DAY, p.as_of)) if planned is not None else opened
+        # The day after the deadline, or the document's date if earlier (written so that a deadline
+        # on the last representable day is refused later, with its path, not by an overflow here).
+        on = max(recommended, min(deadline, p.as_of - DAY) + DAY) if planned is not None else opened
         add(SuspensionProceedingsOpened, on, reason=f"suspension proceedings, {RECORDED}")

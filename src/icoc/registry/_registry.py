@@ -8,7 +8,6 @@ history up to a date (:meth:`Registry.replay`, the one fold of events into state
 from __future__ import annotations
 
 import bisect
-import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -16,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from icoc.defaults import DEFAULT, Default
-from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember
+from icoc.errors import IllegalTransition, InvalidInput, Problem, RuleError, UnknownMember, preview
 from icoc.explain import Explanation, explain
 from icoc.model.dates import checked_date, date_problem
 from icoc.model.events import Event, History
@@ -26,7 +25,7 @@ from icoc.registry._core import View, _Core
 from icoc.registry._history import _History
 from icoc.registry._images import image_of, read_image, restore_image
 from icoc.registry._queries import MAIN_PROCESS, Discrepancy, Snapshot, _Queries
-from icoc.registry._writing import _Writing
+from icoc.registry._writing import _Writing, collector_paused
 from icoc.rules import (
     DEFAULT_PARAMETERS,
     Backend,
@@ -308,7 +307,7 @@ class Registry(_Writing, _Queries):
                 core.commit(event, kind, changes)
                 return list(changes)
 
-            with _collector_paused():
+            with collector_paused():
                 index.rebuild(self._history.all(), changes_of)
         return index if index.ordered else None
 
@@ -394,7 +393,7 @@ class Registry(_Writing, _Queries):
         reg = cls(**config)
         reg._loading = True
         try:
-            with _collector_paused():
+            with collector_paused():
                 reg.submit_all(history.events if isinstance(history, History) else history)
         except BaseException:
             reg.close()
@@ -410,9 +409,14 @@ class Registry(_Writing, _Queries):
         event before it is applied (a text ``"expected|recorded"`` keeps it out and records a
         :class:`Discrepancy`; ``None`` lets it in), and a refused event leaves the registry to be
         discarded rather than undone event by event. Both end with the block, however it ends.
-        Raises :class:`~icoc.errors.InvalidInput` on a registry already importing."""
-        if self._veto is not None:
+        Raises :class:`~icoc.errors.InvalidInput` for a ``veto`` that is not callable, or a registry
+        that is not new (it holds events, or is already loading or importing)."""
+        if not callable(veto):
+            raise InvalidInput(Problem("veto", f"expected a function of (event, changes), got {preview(veto)}"))
+        if self._veto is not None or self._loading:
             raise InvalidInput(Problem("registry", "is already importing a document"))
+        if len(self._history) or self._latest is not None:
+            raise InvalidInput(Problem("registry", f"imports a document only while new (it holds {len(self)} events)"))
         self._veto, self._loading = veto, True
         try:
             yield
@@ -483,16 +487,3 @@ def _backend(backend: str | Backend, rules: RuleSet) -> Backend:
 def _as_of(value: object) -> date:
     """The ``as_of`` of a query: any day (see :func:`icoc.model.dates.checked_date`)."""
     return checked_date(value, "as_of", supported=False)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector around a bulk build: it allocates millions of objects
-    and frees none, so the collector would walk the growing heap again and again for nothing."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()

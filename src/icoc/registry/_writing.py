@@ -3,7 +3,9 @@ derived events restated by inputs, and undoing a failed batch."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,19 @@ from icoc.rules import NO_JOURNAL, Journal, Obligation, ParameterSet, RulesEngin
 from icoc.workflows import Change, Interpreter
 
 __all__: list[str] = []
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around a bulk build: it allocates millions of objects
+    and frees none, so the collector would walk the growing heap again and again for nothing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 _BOOKS = ("_subject_events", "_discrepancies", "_claimed", "_derived")
