@@ -11,5 +11,6 @@ from __future__ import annotations
 from icoc.registry._core import View
 from icoc.registry._queries import Discrepancy, Snapshot
 from icoc.registry._registry import Registry, RegistryConfig
+from icoc.registry._writing import collector_paused
 
-__all__ = ["Discrepancy", "Registry", "RegistryConfig", "Snapshot", "View"]
+__all__ = ["Discrepancy", "Registry", "RegistryConfig", "Snapshot", "View", "collector_paused"]

@@ -10,12 +10,10 @@ never disagree.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -25,7 +23,7 @@ import attrs
 
 from icoc.errors import IcocError, InvalidInput, Problem, StoreConflict
 from icoc.model.events import Event
-from icoc.registry import Registry, RegistryConfig
+from icoc.registry import Registry, RegistryConfig, collector_paused
 from icoc.store._base import EventStore, SnapshotUnusable
 from icoc.store._jsonl import JsonLinesStore
 from icoc.store._sqlite import SqliteStore
@@ -66,19 +64,6 @@ def _chunks(items: Iterator[tuple[int, Event]], size: int) -> Iterator[tuple[int
         yield last, batch
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """The cyclic garbage collector paused while a replay allocates millions of objects and frees
-    none (it would walk the growing heap again and again for nothing)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def _catch_up(registry: Registry, store: EventStore, after: int) -> int:
     last = after
     for seq, batch in _chunks(store.read(after), _REPLAY_BATCH):
@@ -96,7 +81,7 @@ def replay(store: EventStore, **config: Unpack[RegistryConfig]) -> tuple[Registr
     ``store``, each checked again, and the store's last sequence number it reflects."""
     registry = Registry(**config)
     try:
-        with _bulk():
+        with collector_paused():
             return registry, _catch_up(registry, store, 0)
     except BaseException:
         registry.close()
@@ -282,7 +267,7 @@ class StoredRegistry:
         if registry is None:
             registry = Registry(**self._config)
         try:
-            with _bulk():
+            with collector_paused():
                 last = _catch_up(registry, store, start)
         except BaseException:
             registry.close()
