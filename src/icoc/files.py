@@ -18,10 +18,10 @@ from typing import Any
 import attrs
 
 from icoc.defaults import DEFAULT, Default
-from icoc.errors import IcocError, InvalidInput, Problem, preview
+from icoc.errors import IcocError, InvalidInput, Problem
 from icoc.io import read_data, structure
 from icoc.model import RegistryDocument
-from icoc.model.dates import date_problem
+from icoc.model.dates import checked_date
 from icoc.model.events import History
 from icoc.registry import Registry
 from icoc.rules import DEFAULT_RULES, RuleSet
@@ -82,9 +82,7 @@ def registry_from_data(
     errors are those of :func:`load_registry`.
     """
     if as_of is not None:  # an argument, not a path in the data: checked before anything is built
-        problem = date_problem(as_of) if type(as_of) is date else f"expected a date, got {preview(as_of)}"
-        if problem is not None:
-            raise InvalidInput(Problem("as_of", problem))
+        as_of = checked_date(as_of, "as_of")
     resolved = DEFAULT_RULES if rules is DEFAULT else rules
     doc: RegistryDocument | None = None
     if isinstance(data, Mapping) and "events" in data:

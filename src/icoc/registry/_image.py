@@ -18,7 +18,6 @@ of running code.
 
 from __future__ import annotations
 
-import gc
 import io
 import pickle
 from collections.abc import Mapping
@@ -30,6 +29,7 @@ import attrs
 
 import icoc
 from icoc.errors import InvalidInput, Problem
+from icoc.registry._writing import collector_paused
 from icoc.rules import Obligation, ObligationStatus
 from icoc.workflows import Instance
 
@@ -207,15 +207,11 @@ def load_section(data: bytes) -> Any:
     """The object :func:`dump_section` encoded; InvalidInput naming ``snapshot`` if it does not
     load (a section is checked with its image's checksum when the image is read, so this means a
     bug rather than damage)."""
-    collecting = gc.isenabled()
-    gc.disable()  # many objects allocated, none freed: the cyclic collector would only slow it
     try:
-        return _Unpickler(io.BytesIO(data)).load()
+        with collector_paused():  # many objects allocated, none freed
+            return _Unpickler(io.BytesIO(data)).load()
     except Exception as exc:  # a damaged section may fail in any way pickle can
         raise InvalidInput(Problem("snapshot", f"does not load: {type(exc).__name__}: {exc}")) from None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def load_image(image: bytes) -> tuple[int, Any, Any]:
